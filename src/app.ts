@@ -1,0 +1,41 @@
+/**
+ * Builds the Fastify app. Never listens: server.ts does, and tests call `app.inject()`.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.js';
+import { healthRoutes } from './health/health.routes.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { ErrorBody } from './http/schemas.js';
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    // Behind a proxy the request id comes from it; otherwise Fastify makes one.
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorBody);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Prognos API',
+        version: '0.1.0',
+        description:
+          'Predictive maintenance: acquisition, features, health, failure forecasts, RUL and work-order suggestions.',
+      },
+      tags: [{ name: 'health', description: 'Liveness and readiness' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { ctx });
+  return app;
+}

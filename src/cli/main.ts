@@ -1,0 +1,55 @@
+/** The `prognos` command. One file per subcommand; this only dispatches. */
+import { ConfigError } from '../config.js';
+import { UsageError, type Command } from './command.js';
+import { demoCommand } from './demo.js';
+import { featuresCommand } from './features.js';
+import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
+
+const commands: Command[] = [demoCommand, serveCommand, workerCommand, migrateCommand, featuresCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: prognos <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `prognos <command> --help` for a command’s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name ? 0 : 2;
+  }
+  // `prognos eval cmapss ...` style: the first two words can name a command.
+  const command =
+    commands.find((c) => c.name === name) ?? commands.find((c) => c.name === `${name} ${rest[0]}`);
+  if (!command) {
+    process.stderr.write(`prognos: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  const args = command.name.includes(' ') ? rest.slice(1) : rest;
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`prognos ${command.name}: ${err.message}\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 78; // EX_CONFIG
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { migrate, readMigrations } from '../db/migrator.js';
+import { UsageError, type Command } from './command.js';
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'Apply pending database migrations (or list them with --status)',
+  usage: 'prognos migrate [--status]',
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: { status: { type: 'boolean', default: false } } }));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const config = loadConfig();
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      if (values.status) {
+        const all = readMigrations();
+        const applied = new Set(
+          await database.db
+            .selectFrom('schema_migrations')
+            .select('name')
+            .execute()
+            .then((r) => r.map((x) => x.name))
+            .catch(() => [] as string[]),
+        );
+        for (const m of all)
+          process.stdout.write(`${applied.has(m.name) ? 'applied' : 'pending'}  ${m.name}\n`);
+        return 0;
+      }
+      const { applied, skipped } = await migrate(database.db);
+      process.stdout.write(`applied ${applied.length} migration(s), ${skipped.length} already applied\n`);
+      for (const name of applied) process.stdout.write(`  + ${name}\n`);
+      return 0;
+    } finally {
+      await database.close();
+    }
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * The one place that reads the environment. Every variable is parsed and validated once at
+ * start-up; all problems are reported together so an operator fixes them in one pass.
+ */
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  /** PostgreSQL connection string; unset = embedded PGlite under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dbPoolMax: number;
+  /** Redis connection string; unset = job processors run in-process. */
+  readonly redisUrl: string | undefined;
+  /** MQTT broker for live readings; unset = no MQTT subscriber. */
+  readonly mqttUrl: string | undefined;
+  /** Embedded database directory, or `memory://` for a throw-away in-memory database. */
+  readonly dataDir: string;
+  /** Model registry artifacts: `<modelsDir>/<name>/<version>/`. */
+  readonly modelsDir: string;
+  readonly bodyLimitBytes: number;
+  readonly shutdownTimeoutMs: number;
+  /** Prefix for BullMQ keys, so several deployments (or test runs) can share one Redis. */
+  readonly queuePrefix: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+        return undefined;
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+      return undefined;
+    }
+    return raw;
+  };
+
+  const nodeEnv = str('NODE_ENV') ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const logLevel = (str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const dataDirRaw = str('PROGNOS_DATA_DIR') ?? './data';
+  const config: Config = {
+    env: nodeEnv as Config['env'],
+    host: str('HOST') ?? '127.0.0.1',
+    port: int('PORT', 3000, 0, 65535),
+    logLevel,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dbPoolMax: int('DB_POOL_MAX', 10, 1, 1000),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    dataDir: dataDirRaw.startsWith('memory://') ? dataDirRaw : path.resolve(dataDirRaw),
+    modelsDir: path.resolve(str('PROGNOS_MODELS_DIR') ?? './models'),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,70 @@
+/**
+ * The composition root: opens the database, migrates it, builds the job registry and the job
+ * queue (BullMQ with REDIS_URL, in-process otherwise). Server, worker and CLI commands all
+ * start from here, and `close()` releases everything in reverse order.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrator.js';
+import { BullJobQueue } from './jobs/bullmq-queue.js';
+import { createJobDefinitions } from './jobs/definitions.js';
+import { InlineJobQueue } from './jobs/inline-queue.js';
+import { buildJobRegistry, type JobRegistry } from './jobs/registry.js';
+import type { JobQueue } from './jobs/types.js';
+import { createLogger } from './logger.js';
+
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly registry: JobRegistry;
+  readonly jobs: JobQueue;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  logger?: Logger;
+  /** Skip migrations (e.g. `prognos migrate --status`); default true. */
+  migrate?: boolean;
+  /** Use this database instead of opening one (tests share one per file). */
+  database?: Database;
+}
+
+export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config);
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax }));
+  try {
+    if (options.migrate !== false) {
+      const { applied } = await migrate(database.db);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+    const registry = buildJobRegistry(createJobDefinitions({ db: database.db }));
+    const jobs: JobQueue = config.redisUrl
+      ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix)
+      : new InlineJobQueue(registry, logger);
+    logger.info(
+      { database: database.kind, jobs: jobs.mode },
+      `database: ${database.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}; jobs: ${jobs.mode === 'bullmq' ? 'BullMQ on Redis' : 'in-process'}`,
+    );
+    let closed = false;
+    return {
+      config,
+      logger,
+      database,
+      registry,
+      jobs,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await jobs.close();
+        if (!options.database) await database.close();
+      },
+    };
+  } catch (err) {
+    if (!options.database) await database.close();
+    throw err;
+  }
+}

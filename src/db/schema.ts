@@ -1,0 +1,114 @@
+/**
+ * Table types for Kysely. Kept in step with migrations/ by hand; the migration tests compare
+ * the two so a column added in SQL but not here (or the reverse) fails CI.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface AssetsTable {
+  id: Generated<number>;
+  external_ref: string | null;
+  name: string;
+  type: string;
+  site: string | null;
+  iso_machine_group: 1 | 2 | null;
+  iso_foundation: 'rigid' | 'flexible' | null;
+  nominal_speed_rpm: number | null;
+  bearing_n_balls: number | null;
+  bearing_ball_diameter_mm: number | null;
+  bearing_pitch_diameter_mm: number | null;
+  bearing_contact_angle_deg: number | null;
+  temperature_baseline_c: number | null;
+  status: ColumnType<'active' | 'inactive' | 'retired', 'active' | 'inactive' | 'retired' | undefined>;
+  metadata: ColumnType<
+    Record<string, unknown>,
+    string | Record<string, unknown> | undefined,
+    string | Record<string, unknown>
+  >;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type SensorKind = 'vibration' | 'temperature' | 'pressure' | 'speed' | 'current' | 'flow' | 'other';
+export type SensorAxis = 'x' | 'y' | 'z' | 'horizontal' | 'vertical' | 'axial' | 'radial';
+
+export interface SensorsTable {
+  id: Generated<number>;
+  asset_id: number;
+  name: string;
+  kind: SensorKind;
+  unit: string;
+  axis: SensorAxis | null;
+  location: string | null;
+  sample_rate_hz: number | null;
+  range_min: number | null;
+  range_max: number | null;
+  external_ref: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CapturesTable {
+  id: Generated<number>;
+  sensor_id: number;
+  ts: Timestamp;
+  sample_rate_hz: number;
+  n_samples: number;
+  /** Little-endian float32 samples. pg returns a Buffer, PGlite a Uint8Array. */
+  samples: Uint8Array;
+  quality_flags: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+}
+
+export interface ReadingsTable {
+  sensor_id: number;
+  ts: Timestamp;
+  value: number;
+  quality_flags: ColumnType<number, number | undefined, number>;
+}
+
+export type MaintenanceKind = 'failure' | 'repair' | 'replacement' | 'inspection' | 'preventive' | 'error';
+
+export interface MaintenanceEventsTable {
+  id: Generated<number>;
+  asset_id: number;
+  kind: MaintenanceKind;
+  component: string | null;
+  failure_mode: string | null;
+  failure_mechanism: string | null;
+  description: string | null;
+  occurred_at: Timestamp;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  work_order_ref: string | null;
+  source: ColumnType<
+    'manual' | 'cmms' | 'import' | 'simulator',
+    'manual' | 'cmms' | 'import' | 'simulator' | undefined
+  >;
+  dedup_key: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  checksum: string;
+  applied_at: CreatedAt;
+}
+
+export interface DB {
+  assets: AssetsTable;
+  sensors: SensorsTable;
+  captures: CapturesTable;
+  readings: ReadingsTable;
+  maintenance_events: MaintenanceEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type Asset = Selectable<AssetsTable>;
+export type NewAsset = Insertable<AssetsTable>;
+export type AssetUpdate = Updateable<AssetsTable>;
+export type Sensor = Selectable<SensorsTable>;
+export type NewSensor = Insertable<SensorsTable>;
+export type MaintenanceEvent = Selectable<MaintenanceEventsTable>;

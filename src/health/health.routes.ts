@@ -1,0 +1,62 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../context.js';
+
+const Check = Type.Union([Type.Literal('ok'), Type.Literal('disabled'), Type.String()]);
+const Readiness = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  checks: Type.Object({ database: Check, queue: Check }),
+});
+
+/** Liveness says the process answers; readiness says it can do its work (database and, when
+ * configured, Redis reachable), so a load balancer stops sending traffic when it cannot. */
+export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: database and queue reachable',
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_req, reply) => {
+      const [database, queue] = await Promise.all([
+        ctx.database.ping(2_000).then(
+          () => 'ok',
+          (e: Error) => `error: ${e.message}`,
+        ),
+        ctx.jobs.mode === 'inline'
+          ? Promise.resolve('disabled')
+          : withTimeout(ctx.jobs.ping(), 2_000).then(
+              () => 'ok',
+              (e: Error) => `error: ${e.message}`,
+            ),
+      ]);
+      const ready = database === 'ok' && (queue === 'ok' || queue === 'disabled');
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', checks: { database, queue } });
+    },
+  );
+};
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`no answer within ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(t));
+}

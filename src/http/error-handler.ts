@@ -1,0 +1,58 @@
+/**
+ * One error handler for the whole API. Every error leaves as
+ * `{ "error": { "code", "message" } }` with a status that tells a client whether to fix the
+ * request (4xx) or retry later (503 + Retry-After). Internal details stay in the logs.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, isDatabaseUnavailable } from '../errors.js';
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.statusCode >= 500) req.log.warn({ err }, err.message);
+      for (const [k, v] of Object.entries(err.headers ?? {})) reply.header(k, v);
+      return reply.status(err.statusCode).send({
+        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+      });
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      // Name the field: "body/samples/3 must be number" beats "bad request".
+      const v = fe.validation[0];
+      const where = `${fe.validationContext ?? 'request'}${v?.instancePath ?? ''}`;
+      const missing = (v?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const message = missing ? `${where}/${missing} is required` : `${where} ${v?.message ?? 'is invalid'}`;
+      return reply.status(400).send({ error: { code: 'validation_failed', message } });
+    }
+    if (isDatabaseUnavailable(err)) {
+      req.log.error({ err }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply.status(503).send({
+        error: { code: 'database_unavailable', message: 'the database is unavailable; retry later' },
+      });
+    }
+    const status =
+      typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+    if (status < 500) {
+      const code = FASTIFY_CODES[fe.code ?? ''] ?? 'bad_request';
+      return reply.status(status).send({ error: { code, message: fe.message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal server error' } });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'route_not_found', message: `no route ${req.method} ${req.url}` } }),
+  );
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_BAD_URL: 'bad_url',
+};

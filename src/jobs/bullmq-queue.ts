@@ -1,0 +1,167 @@
+/**
+ * The producer side of BullMQ: what the API and CLI use to enqueue jobs and read their status.
+ * Processing happens in `prognos worker` (bullmq-workers.ts). Job ids are `<queue>.<id>` so a
+ * status lookup knows which queue to ask.
+ */
+import { Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { AppError } from '../errors.js';
+import { QUEUES, type JobName, type QueueName } from './names.js';
+import { validatePayload, type JobRegistry } from './registry.js';
+import type { EnqueueOptions, JobQueue, JobState, JobStatus } from './types.js';
+
+export const cancelChannel = (prefix: string) => `${prefix}:cancel`;
+
+export function redisConnection(url: string, role: 'producer' | 'worker'): Redis {
+  return new Redis(url, {
+    // Workers block on Redis and must never give up a command; producers fail fast so an API
+    // request does not hang while Redis is down.
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    lazyConnect: false,
+  });
+}
+
+export class BullJobQueue implements JobQueue {
+  readonly mode = 'bullmq' as const;
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly connection: Redis;
+  private readonly publisher: Redis;
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {
+    this.connection = redisConnection(redisUrl, 'producer');
+    this.connection.on('error', () => {}); // surfaced through ping()/enqueue errors instead
+    this.publisher = this.connection;
+    for (const q of Object.values(QUEUES)) {
+      this.queues.set(q, new Queue(q, { connection: this.connection, prefix }));
+    }
+  }
+
+  private queue(name: QueueName): Queue {
+    return this.queues.get(name)!;
+  }
+
+  async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}) {
+    const def = this.registry.get(name);
+    if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
+    validatePayload(def, payload);
+    const dedupKey = def.dedupKey?.(payload as never);
+    const dedupId = dedupKey ? `${name}:${dedupKey}` : undefined;
+    try {
+      if (dedupId) {
+        // BullMQ dedups by itself; asking first lets us tell the caller it got an existing job.
+        const existing = await this.queue(def.queue).getDeduplicationJobId(dedupId);
+        const state = existing ? await this.queue(def.queue).getJobState(existing) : undefined;
+        if (existing && state && !['completed', 'failed', 'unknown'].includes(state)) {
+          return { id: `${def.queue}.${existing}`, deduplicated: true };
+        }
+      }
+      const job = await this.queue(def.queue).add(name, payload, {
+        attempts: def.attempts,
+        backoff: { type: 'exponential', delay: def.backoffMs },
+        removeOnComplete: { count: 1000, age: 7 * 24 * 3600 },
+        removeOnFail: { count: 5000 },
+        ...(options.delayMs ? { delay: options.delayMs } : {}),
+        ...(dedupId ? { deduplication: { id: dedupId } } : {}),
+      });
+      return { id: `${def.queue}.${job.id}`, deduplicated: false };
+    } catch (err) {
+      throw new AppError('queue_unavailable', 503, 'the job queue (Redis) is unavailable; retry later', {
+        cause: err,
+        headers: { 'retry-after': '5' },
+      });
+    }
+  }
+
+  private split(id: string): { queue: Queue; jobId: string } | undefined {
+    const dot = id.indexOf('.');
+    const q = this.queues.get(id.slice(0, dot) as QueueName);
+    return q && dot > 0 ? { queue: q, jobId: id.slice(dot + 1) } : undefined;
+  }
+
+  async get(id: string): Promise<JobStatus | undefined> {
+    const where = this.split(id);
+    if (!where) return undefined;
+    const job = await Job.fromId(where.queue, where.jobId);
+    if (!job) return undefined;
+    const state = (await job.getState()) as string;
+    const { logs } = await where.queue.getJobLogs(where.jobId, 0, 199);
+    const cancelled = state === 'failed' && /cancel/i.test(job.failedReason ?? '');
+    // BullMQ flips the state to failed a moment before it records why and when: report it
+    // as still active until it has, so a poller never sees a failure with no reason.
+    const settling = state === 'failed' && !job.finishedOn;
+    return {
+      id,
+      name: job.name,
+      queue: where.queue.name,
+      state: settling ? 'active' : cancelled ? 'cancelled' : mapState(state),
+      progress: job.progress,
+      result: job.returnvalue ?? null,
+      error: state === 'completed' ? null : job.failedReason || null,
+      attemptsMade: job.attemptsMade,
+      createdAt: new Date(job.timestamp),
+      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+      logs,
+    };
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const where = this.split(id);
+    if (!where) return false;
+    const job = await Job.fromId(where.queue, where.jobId);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+      await job.remove();
+      return true;
+    }
+    if (state !== 'active') return false;
+    // The job runs in some worker process: tell them all; the one holding it aborts it.
+    await this.publisher.publish(
+      cancelChannel(this.prefix),
+      JSON.stringify({ queue: where.queue.name, jobId: where.jobId }),
+    );
+    return true;
+  }
+
+  async waitFor(id: string, timeoutMs = 600_000): Promise<JobStatus> {
+    const deadline = Date.now() + timeoutMs;
+    // Polling keeps this independent of QueueEvents streams (which need their own connection).
+    for (;;) {
+      const s = await this.get(id);
+      if (!s) throw new AppError('not_found', 404, `job ${id} does not exist`);
+      if (s.state === 'completed' || s.state === 'failed' || s.state === 'cancelled') return s;
+      if (Date.now() > deadline) throw new Error(`job ${id} did not finish within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+}
+
+function mapState(s: string): JobState {
+  switch (s) {
+    case 'waiting':
+    case 'waiting-children':
+    case 'prioritized':
+      return 'waiting';
+    case 'delayed':
+    case 'active':
+    case 'completed':
+    case 'failed':
+      return s;
+    default:
+      return 'unknown';
+  }
+}

@@ -1,0 +1,14 @@
+/** Every job the service knows, wired to its dependencies. Adding a job: a module exporting a
+ * factory, a name in names.ts, one line here. Start-up fails if a name has no definition. */
+import type { Kysely } from 'kysely';
+import { ensurePartitionsJob } from '../db/jobs/ensure-partitions.job.js';
+import type { DB } from '../db/schema.js';
+import type { JobDefinition } from './types.js';
+
+export interface JobDeps {
+  db: Kysely<DB>;
+}
+
+export function createJobDefinitions(deps: JobDeps): JobDefinition[] {
+  return [ensurePartitionsJob(deps)] as JobDefinition[];
+}

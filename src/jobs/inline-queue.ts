@@ -1,0 +1,183 @@
+/**
+ * The embedded job runner: the same job definitions as the BullMQ workers, run in this process
+ * when no REDIS_URL is set. One job at a time per queue (as one BullMQ worker with concurrency
+ * 1 would), retries with backoff, cancellation, progress and logs kept in memory.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
+import type { JobName } from './names.js';
+import { validatePayload, type JobRegistry } from './registry.js';
+import type { EnqueueOptions, JobQueue, JobStatus } from './types.js';
+
+interface Entry {
+  status: JobStatus;
+  payload: unknown;
+  dedupKey: string | undefined;
+  controller: AbortController;
+  done: Promise<void>;
+  resolveDone: () => void;
+}
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+// Finished jobs kept for status queries; older ones are forgotten so memory stays bounded.
+const KEEP_FINISHED = 1000;
+
+export class InlineJobQueue implements JobQueue {
+  readonly mode = 'inline' as const;
+  private readonly jobs = new Map<string, Entry>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly logger?: Logger,
+  ) {}
+
+  async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}) {
+    if (this.closed) throw new AppError('queue_closed', 503, 'the job queue is shutting down');
+    const def = this.registry.get(name);
+    if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
+    validatePayload(def, payload);
+    const dedupKey = def.dedupKey?.(payload as never);
+    if (dedupKey !== undefined) {
+      for (const e of this.jobs.values()) {
+        if (e.dedupKey === dedupKey && e.status.name === name && !FINISHED.has(e.status.state)) {
+          return { id: e.status.id, deduplicated: true };
+        }
+      }
+    }
+    const id = `${def.queue}.${randomUUID()}`;
+    let resolveDone!: () => void;
+    const entry: Entry = {
+      status: {
+        id,
+        name,
+        queue: def.queue,
+        state: options.delayMs ? 'delayed' : 'waiting',
+        progress: 0,
+        result: null,
+        error: null,
+        attemptsMade: 0,
+        createdAt: new Date(),
+        finishedAt: null,
+        logs: [],
+      },
+      payload,
+      dedupKey,
+      controller: new AbortController(),
+      done: new Promise<void>((r) => (resolveDone = r)),
+      resolveDone: () => resolveDone(),
+    };
+    this.jobs.set(id, entry);
+    this.prune();
+    const previous = this.chains.get(def.queue) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      if (options.delayMs) await sleep(options.delayMs, entry.controller.signal);
+      await this.run(entry);
+    });
+    this.chains.set(
+      def.queue,
+      run.catch(() => {}),
+    );
+    return { id, deduplicated: false };
+  }
+
+  private async run(entry: Entry): Promise<void> {
+    const def = this.registry.get(entry.status.name as JobName)!;
+    const { status, controller } = entry;
+    try {
+      while (!controller.signal.aborted) {
+        status.state = 'active';
+        status.attemptsMade += 1;
+        try {
+          status.result = await def.handle(entry.payload as never, {
+            id: status.id,
+            attempt: status.attemptsMade,
+            signal: controller.signal,
+            progress: async (p) => {
+              status.progress = p;
+            },
+            log: async (m) => {
+              status.logs.push(m);
+            },
+          });
+          status.state = 'completed';
+          return;
+        } catch (err) {
+          status.error = err instanceof Error ? err.message : String(err);
+          if (controller.signal.aborted) break;
+          if (status.attemptsMade >= def.attempts) {
+            status.state = 'failed';
+            this.logger?.error({ err, job: status.id }, 'job failed');
+            return;
+          }
+          await sleep(def.backoffMs * 2 ** (status.attemptsMade - 1), controller.signal);
+        }
+      }
+      status.state = 'cancelled';
+    } finally {
+      status.finishedAt = new Date();
+      entry.resolveDone();
+    }
+  }
+
+  async get(id: string): Promise<JobStatus | undefined> {
+    const e = this.jobs.get(id);
+    return e ? { ...e.status, logs: [...e.status.logs] } : undefined;
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const e = this.jobs.get(id);
+    if (!e || FINISHED.has(e.status.state)) return false;
+    e.controller.abort(new Error('cancelled'));
+    if (e.status.state !== 'active') e.status.state = 'cancelled';
+    return true;
+  }
+
+  async waitFor(id: string, timeoutMs = 600_000): Promise<JobStatus> {
+    const e = this.jobs.get(id);
+    if (!e) throw new AppError('not_found', 404, `job ${id} does not exist`);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      e.done,
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`job ${id} did not finish within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return (await this.get(id))!;
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const e of this.jobs.values())
+      if (!FINISHED.has(e.status.state)) e.controller.abort(new Error('shutdown'));
+    await Promise.allSettled([...this.chains.values()]);
+  }
+
+  private prune() {
+    if (this.jobs.size <= KEEP_FINISHED) return;
+    for (const [id, e] of this.jobs) {
+      if (this.jobs.size <= KEEP_FINISHED) break;
+      if (FINISHED.has(e.status.state)) this.jobs.delete(id);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,15 @@
+/** Queue and job names are constants: a typo is a compile error, and start-up checks that every
+ * job name has exactly one handler (see registry.ts). */
+export const QUEUES = {
+  maintenance: 'maintenance',
+  ingest: 'ingest',
+  features: 'features',
+  training: 'training',
+  scoring: 'scoring',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const JOBS = {
+  ensurePartitions: 'ensure-partitions',
+} as const;
+export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -1,0 +1,60 @@
+import type { TSchema, Static } from '@sinclair/typebox';
+import type { JobName, QueueName } from './names.js';
+
+export interface JobContext {
+  readonly id: string;
+  readonly attempt: number;
+  /** Aborted when the job is cancelled or the worker shuts down. Check it between steps. */
+  readonly signal: AbortSignal;
+  /** 0-100, or an object with a `percent` field and anything else worth showing. */
+  progress(value: number | ({ percent: number } & Record<string, unknown>)): Promise<void>;
+  log(message: string): Promise<void>;
+}
+
+export interface JobDefinition<S extends TSchema = TSchema, R = unknown> {
+  readonly name: JobName;
+  readonly queue: QueueName;
+  readonly payload: S;
+  readonly attempts: number;
+  readonly backoffMs: number;
+  /** Jobs with the same key are not queued twice while one is waiting or running. */
+  dedupKey?(payload: Static<S>): string | undefined;
+  handle(payload: Static<S>, ctx: JobContext): Promise<R>;
+}
+
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'cancelled' | 'unknown';
+
+export interface JobStatus {
+  id: string;
+  name: string;
+  queue: string;
+  state: JobState;
+  progress: unknown;
+  result: unknown;
+  error: string | null;
+  attemptsMade: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+  logs: string[];
+}
+
+export interface EnqueueOptions {
+  /** Start no earlier than this many milliseconds from now. */
+  delayMs?: number;
+}
+
+/** What the API and CLI see: the same whether jobs go through Redis or run in-process. */
+export interface JobQueue {
+  readonly mode: 'bullmq' | 'inline';
+  enqueue(
+    name: JobName,
+    payload: unknown,
+    options?: EnqueueOptions,
+  ): Promise<{ id: string; deduplicated: boolean }>;
+  get(id: string): Promise<JobStatus | undefined>;
+  cancel(id: string): Promise<boolean>;
+  /** Resolves when the job finishes (completed, failed or cancelled). */
+  waitFor(id: string, timeoutMs?: number): Promise<JobStatus>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,85 @@
+/**
+ * From raw run-to-failure rows to per-unit feature matrices: regime assignment, per-regime
+ * normalisation and (for training) capped RUL targets. The same fitted `Preprocessing` is stored
+ * in the model manifest so inference applies exactly the training transform.
+ */
+import { discoverRegimes, regimeAssigner, type RegimeModel, type RegimeOptions } from './regimes.js';
+import {
+  fitRegimeNormaliser,
+  normaliseInto,
+  type NormaliserOptions,
+  type RegimeNormaliser,
+} from './normalisation.js';
+
+export interface RunRow {
+  unit: number;
+  cycle: number;
+  settings: readonly number[];
+  sensors: readonly number[];
+}
+
+export interface Preprocessing {
+  regimes: RegimeModel;
+  normaliser: RegimeNormaliser;
+  featureNames: string[];
+}
+
+export interface UnitSeries {
+  unit: number;
+  cycles: number[];
+  /** Row-major [cycles × features]. */
+  features: Float32Array;
+  /** Capped RUL per cycle; present for run-to-failure (training) series. */
+  targets?: Float32Array;
+}
+
+export function fitPreprocessing(
+  rows: readonly RunRow[],
+  options: { regimes?: RegimeOptions; normaliser?: NormaliserOptions } = {},
+): Preprocessing {
+  const regimes = discoverRegimes(
+    rows.map((r) => [...r.settings]),
+    options.regimes,
+  );
+  const assign = regimeAssigner(regimes);
+  const labels = rows.map((r) => assign(r.settings));
+  const normaliser = fitRegimeNormaliser(
+    rows.map((r) => r.sensors),
+    labels,
+    regimes.centroids.length,
+    options.normaliser,
+  );
+  return { regimes, normaliser, featureNames: normaliser.sensorIndices.map((j) => `sensor_${j + 1}`) };
+}
+
+/** Groups rows by unit (sorted by cycle) and applies the transform. */
+export function toUnitSeries(
+  rows: readonly RunRow[],
+  prep: Pick<Preprocessing, 'regimes' | 'normaliser'>,
+  targetCap?: number,
+): UnitSeries[] {
+  const byUnit = new Map<number, RunRow[]>();
+  for (const row of rows) {
+    const list = byUnit.get(row.unit);
+    if (list) list.push(row);
+    else byUnit.set(row.unit, [row]);
+  }
+  const assign = regimeAssigner(prep.regimes);
+  const width = prep.normaliser.sensorIndices.length;
+  const series: UnitSeries[] = [];
+  for (const [unit, list] of byUnit) {
+    list.sort((a, b) => a.cycle - b.cycle);
+    const features = new Float32Array(list.length * width);
+    list.forEach((row, i) =>
+      normaliseInto(prep.normaliser, assign(row.settings), row.sensors, features, i * width),
+    );
+    const cycles = list.map((r) => r.cycle);
+    const s: UnitSeries = { unit, cycles, features };
+    if (targetCap !== undefined) {
+      const last = cycles[cycles.length - 1] ?? 0;
+      s.targets = Float32Array.from(cycles, (c) => Math.min(targetCap, last - c));
+    }
+    series.push(s);
+  }
+  return series;
+}

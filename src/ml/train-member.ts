@@ -1,0 +1,186 @@
+/**
+ * Training loop of one ensemble member: deterministic shuffles, mini-batches built on demand,
+ * early stopping on validation RMSE (in cycles) with the best weights restored, cancellation
+ * between batches, and a time budget.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { UnitSeries } from './features.js';
+import { createRng, shuffleInPlace } from './random.js';
+import { fillWindows, windowTargets, type WindowRef } from './windows.js';
+
+export interface EpochLogs {
+  member: number;
+  members: number;
+  /** Training loss (MSE on RUL / cap) averaged over the epoch's batches. */
+  loss: number;
+  /** RMSE in cycles over every window of the member's validation units. */
+  valRmse: number;
+  bestValRmse: number;
+  bestEpoch: number;
+  learningRate: number;
+  elapsedSeconds: number;
+}
+
+export type EpochCallback = (epoch: number, logs: EpochLogs) => void;
+
+export interface MemberOptions {
+  member: number;
+  members: number;
+  seed: number;
+  window: number;
+  cap: number;
+  batchSize: number;
+  learningRate: number;
+  maxEpochs: number;
+  minEpochs: number;
+  patience: number;
+  /** 'plateau': halve the rate after `lrPatience` epochs without improvement; 'cosine': anneal to ~0. */
+  lrSchedule: 'plateau' | 'cosine';
+  lrPatience: number;
+  samplesPerEpoch: number;
+  deadline: number;
+  startedAt: number;
+  signal?: AbortSignal;
+  onEpoch?: EpochCallback;
+}
+
+export interface MemberResult {
+  bestEpoch: number;
+  epochsRun: number;
+  bestValRmse: number;
+  stoppedBy: 'patience' | 'max-epochs' | 'budget';
+}
+
+export class TrainingCancelledError extends Error {
+  override name = 'AbortError';
+  constructor() {
+    super('RUL training was cancelled');
+  }
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new TrainingCancelledError();
+}
+
+/** Predictions in cycles for `refs`, column `column` of a multi-output model (or the only one). */
+export function predictRefs(
+  model: tf.LayersModel,
+  series: readonly UnitSeries[],
+  refs: readonly WindowRef[],
+  window: number,
+  cap: number,
+  batch = 2048,
+): Float32Array[] {
+  const width = (series[0]?.features.length ?? 0) / Math.max(1, series[0]?.cycles.length ?? 1);
+  const outputs = (model.outputs[0]?.shape[1] as number | undefined) ?? 1;
+  const cols = Array.from({ length: outputs }, () => new Float32Array(refs.length));
+  for (let start = 0; start < refs.length; start += batch) {
+    const chunk = refs.slice(start, start + batch);
+    const values = tf.tidy(() => {
+      const x = tf.tensor3d(fillWindows(series, chunk, window, width), [chunk.length, window, width]);
+      return (model.predict(x) as tf.Tensor).dataSync();
+    });
+    for (let i = 0; i < chunk.length; i++) {
+      for (let c = 0; c < outputs; c++)
+        (cols[c] as Float32Array)[start + i] = (values[i * outputs + c] ?? 0) * cap;
+    }
+  }
+  return cols;
+}
+
+function rmseOf(pred: Float32Array, target: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < pred.length; i++) s += ((pred[i] ?? 0) - (target[i] ?? 0)) ** 2;
+  return Math.sqrt(s / Math.max(1, pred.length));
+}
+
+export async function trainMember(
+  model: tf.LayersModel,
+  series: readonly UnitSeries[],
+  trainRefs: readonly WindowRef[],
+  valRefs: readonly WindowRef[],
+  o: MemberOptions,
+): Promise<MemberResult> {
+  const width = (series[0]?.features.length ?? 0) / Math.max(1, series[0]?.cycles.length ?? 1);
+  const rng = createRng(o.seed);
+  let lr = o.learningRate;
+  const optimizer = tf.train.adam(lr);
+  // Adam keeps its rate in a protected field; changing it in place keeps the moment estimates.
+  const setRate = (rate: number): void => {
+    (optimizer as unknown as { learningRate: number }).learningRate = rate;
+  };
+  model.compile({ optimizer, loss: 'meanSquaredError' });
+  const valTargets = windowTargets(series, valRefs);
+  let best = { rmse: Infinity, epoch: -1, weights: [] as tf.Tensor[] };
+  let sinceBest = 0;
+  let sinceLr = 0;
+  let stoppedBy: MemberResult['stoppedBy'] = 'max-epochs';
+  let epoch = 0;
+  try {
+    for (; epoch < o.maxEpochs; epoch++) {
+      checkAbort(o.signal);
+      if (o.lrSchedule === 'cosine') {
+        lr = o.learningRate * (0.02 + 0.49 * (1 + Math.cos((Math.PI * epoch) / o.maxEpochs)));
+        setRate(lr);
+      }
+      if (epoch >= o.minEpochs && performance.now() > o.deadline) {
+        stoppedBy = 'budget';
+        break;
+      }
+      const order = shuffleInPlace([...trainRefs], rng).slice(0, o.samplesPerEpoch);
+      let lossSum = 0;
+      let batches = 0;
+      for (let start = 0; start < order.length; start += o.batchSize) {
+        checkAbort(o.signal);
+        const refs = order.slice(start, start + o.batchSize);
+        const x = tf.tensor3d(fillWindows(series, refs, o.window, width), [refs.length, o.window, width]);
+        const y = tf.tensor2d(
+          windowTargets(series, refs).map((v) => v / o.cap),
+          [refs.length, 1],
+        );
+        const loss = await model.trainOnBatch(x, y);
+        x.dispose();
+        y.dispose();
+        lossSum += Array.isArray(loss) ? (loss[0] ?? NaN) : loss;
+        batches++;
+      }
+      const valPred =
+        valRefs.length > 0 ? predictRefs(model, series, valRefs, o.window, o.cap)[0] : undefined;
+      const valRmse = valPred ? rmseOf(valPred, valTargets) : lossSum / Math.max(1, batches);
+      if (valRmse < best.rmse) {
+        best.weights.forEach((w) => w.dispose());
+        best = { rmse: valRmse, epoch, weights: model.getWeights().map((w) => w.clone()) };
+        sinceBest = 0;
+        sinceLr = 0;
+      } else {
+        sinceBest++;
+        sinceLr++;
+      }
+      if (o.lrSchedule === 'plateau' && sinceLr >= o.lrPatience) {
+        lr /= 2;
+        setRate(lr);
+        sinceLr = 0;
+      }
+      o.onEpoch?.(epoch, {
+        member: o.member,
+        members: o.members,
+        loss: lossSum / Math.max(1, batches),
+        valRmse,
+        bestValRmse: best.rmse,
+        bestEpoch: best.epoch,
+        learningRate: lr,
+        elapsedSeconds: (performance.now() - o.startedAt) / 1000,
+      });
+      if (epoch + 1 >= o.minEpochs && sinceBest >= o.patience) {
+        stoppedBy = 'patience';
+        epoch++;
+        break;
+      }
+    }
+    if (best.weights.length > 0) model.setWeights(best.weights);
+  } finally {
+    best.weights.forEach((w) => w.dispose());
+    optimizer.dispose();
+  }
+  return { bestEpoch: best.epoch, epochsRun: epoch, bestValRmse: best.rmse, stoppedBy };
+}

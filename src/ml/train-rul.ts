@@ -1,0 +1,196 @@
+/**
+ * Trains the RUL ensemble end to end from run-to-failure rows.
+ *
+ * Units are split into K folds (K = members): member i trains on the other folds and early-stops
+ * on fold i, so the ensemble as a whole has seen every unit, and every unit has out-of-fold
+ * predictions from exactly one member. Those out-of-fold residuals calibrate the interval, which
+ * makes it slightly conservative for the ensemble mean (a single member errs more than the mean).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendLogger } from './backend.js';
+import { fitPreprocessing, toUnitSeries, type RunRow } from './features.js';
+import { calibrateInterval, intervalToJson } from './interval.js';
+import { RUL_MANIFEST_KIND, type RulManifest } from './rul-manifest.js';
+import { buildEnsembleNetwork, DEFAULT_NETWORK, type NetworkConfig } from './rul-network.js';
+import { kFoldByUnit, splitByUnit } from './split-by-unit.js';
+import { predictRefs, trainMember, type EpochCallback, type MemberResult } from './train-member.js';
+import { allWindows, windowTargets } from './windows.js';
+
+export interface TrainRulOptions {
+  name?: string;
+  version?: string;
+  source?: string;
+  seed?: number;
+  window?: number;
+  cap?: number;
+  /** Ensemble size; also the number of unit folds. 1 = a single model with a validation split. */
+  members?: number;
+  /** Only when members = 1. */
+  validationFraction?: number;
+  maxEpochs?: number;
+  minEpochs?: number;
+  patience?: number;
+  lrSchedule?: 'plateau' | 'cosine';
+  lrPatience?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Windows drawn per epoch (without replacement), so an epoch costs the same on every subset. */
+  samplesPerEpoch?: number;
+  /** Wall-clock budget for all members; a member stops at its share (after minEpochs). */
+  maxTrainSeconds?: number;
+  intervalLevel?: number;
+  network?: Partial<Omit<NetworkConfig, 'window' | 'features'>>;
+  onEpoch?: EpochCallback;
+  onMemberEnd?: (member: number, result: MemberResult) => void;
+  signal?: AbortSignal;
+  logger?: BackendLogger;
+}
+
+export interface TrainRulResult {
+  model: tf.LayersModel;
+  manifest: RulManifest;
+}
+
+export const TRAIN_DEFAULTS = {
+  seed: 42,
+  window: 30,
+  cap: 125,
+  members: 5,
+  validationFraction: 0.2,
+  maxEpochs: 60,
+  minEpochs: 5,
+  patience: 10,
+  lrSchedule: 'plateau' as 'plateau' | 'cosine',
+  lrPatience: 5,
+  batchSize: 256,
+  learningRate: 0.002,
+  samplesPerEpoch: 20_000,
+  maxTrainSeconds: Infinity,
+  intervalLevel: 0.8,
+};
+
+export async function trainRul(
+  rows: readonly RunRow[],
+  options: TrainRulOptions = {},
+): Promise<TrainRulResult> {
+  const o = { ...TRAIN_DEFAULTS, ...options };
+  const backend = await initBackend(o.logger);
+  const startedAt = performance.now();
+  const prep = fitPreprocessing(rows);
+  const series = toUnitSeries(rows, prep, o.cap);
+  const width = prep.featureNames.length;
+  if (width === 0) throw new Error('no informative sensors: every sensor is constant within its regime');
+  const network: NetworkConfig = { ...DEFAULT_NETWORK, ...o.network, window: o.window, features: width };
+
+  const units = series.map((s) => s.unit);
+  const folds =
+    o.members === 1
+      ? [splitByUnit(units, o.validationFraction, o.seed).validation]
+      : kFoldByUnit(units, o.members, o.seed);
+  const members = folds.length;
+  const { ensemble, members: memberModels } = buildEnsembleNetwork(network, members, o.seed);
+  const windows = allWindows(series);
+  const foldOf = new Map<number, number>();
+  folds.forEach((fold, i) => fold.forEach((unit) => foldOf.set(unit, i)));
+  const budgetEnd = startedAt + o.maxTrainSeconds * 1000;
+
+  const results: MemberResult[] = [];
+  const oofPred: number[] = [];
+  const oofTarget: number[] = [];
+  for (let m = 0; m < members; m++) {
+    const isVal = (ref: { unit: number }): boolean => foldOf.get(series[ref.unit]?.unit ?? -1) === m;
+    const valRefs = windows.filter(isVal);
+    const trainRefs = windows.filter((r) => !isVal(r));
+    const memberStart = performance.now();
+    const deadline = memberStart + (budgetEnd - memberStart) / (members - m);
+    const model = memberModels[m] as tf.LayersModel;
+    const result = await trainMember(model, series, trainRefs, valRefs, {
+      member: m,
+      members,
+      seed: o.seed * 1000 + m,
+      window: o.window,
+      cap: o.cap,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      maxEpochs: o.maxEpochs,
+      minEpochs: o.minEpochs,
+      patience: o.patience,
+      lrSchedule: o.lrSchedule,
+      lrPatience: o.lrPatience,
+      samplesPerEpoch: o.samplesPerEpoch,
+      deadline,
+      startedAt,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
+    });
+    results.push(result);
+    o.onMemberEnd?.(m, result);
+    if (valRefs.length > 0) {
+      const pred = predictRefs(model, series, valRefs, o.window, o.cap)[0] as Float32Array;
+      oofPred.push(...pred);
+      oofTarget.push(...windowTargets(series, valRefs));
+    }
+  }
+  const trainSeconds = (performance.now() - startedAt) / 1000;
+  const interval = calibrateInterval(oofPred, oofTarget, o.intervalLevel);
+  const oofRmse = Math.sqrt(
+    oofPred.reduce((s, p, i) => s + (p - (oofTarget[i] ?? 0)) ** 2, 0) / Math.max(1, oofPred.length),
+  );
+  const range = (values: number[]): [number, number] => [
+    values.reduce((a, b) => Math.min(a, b), Infinity),
+    values.reduce((a, b) => Math.max(a, b), -Infinity),
+  ];
+
+  const manifest: RulManifest = {
+    kind: RUL_MANIFEST_KIND,
+    schemaVersion: 1,
+    name: o.name ?? 'rul',
+    version: o.version ?? '1',
+    createdAt: new Date().toISOString(),
+    architecture: 'toeplitz-dcnn-ensemble',
+    network,
+    members,
+    window: o.window,
+    cap: o.cap,
+    featureNames: prep.featureNames,
+    sensorIndices: prep.normaliser.sensorIndices,
+    settingsCount: rows[0]?.settings.length ?? 0,
+    sensorCount: rows[0]?.sensors.length ?? 0,
+    regimes: prep.regimes,
+    normalisation: { mean: prep.normaliser.mean, std: prep.normaliser.std },
+    interval: intervalToJson(interval),
+    training: {
+      seed: o.seed,
+      members,
+      folds,
+      bestEpochs: results.map((r) => r.bestEpoch + 1),
+      epochsRun: results.map((r) => r.epochsRun),
+      validationRmse: results.map((r) => r.bestValRmse),
+      outOfFoldRmse: oofRmse,
+      trainSeconds,
+      backend: backend.name,
+      tfjsVersion: backend.tfjsVersion,
+      hyperparameters: {
+        window: o.window,
+        cap: o.cap,
+        batchSize: o.batchSize,
+        learningRate: o.learningRate,
+        maxEpochs: o.maxEpochs,
+        minEpochs: o.minEpochs,
+        patience: o.patience,
+        lrPatience: o.lrPatience,
+        cosineSchedule: o.lrSchedule === 'cosine' ? 1 : 0,
+        samplesPerEpoch: o.samplesPerEpoch,
+        intervalLevel: o.intervalLevel,
+      },
+      data: {
+        ...(o.source ? { source: o.source } : {}),
+        rows: rows.length,
+        units: units.length,
+        unitRange: range(units),
+        cycleRange: range(rows.map((r) => r.cycle)),
+      },
+    },
+  };
+  return { model: ensemble, manifest };
+}

@@ -1,0 +1,35 @@
+/** The API process: builds the context and the app, listens, and shuts down gracefully. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { createContext, type AppContext } from './context.js';
+import { onShutdown } from './lifecycle.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+}
+
+export async function startServer(
+  config: Config,
+  opts: { handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const ctx = await createContext(config);
+  const app = await buildApp(ctx);
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close();
+    await ctx.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (opts.handleSignals !== false) {
+    // Order matters: stop taking requests (in-flight ones finish), then jobs, then the pool.
+    onShutdown(ctx.logger, config.shutdownTimeoutMs, [() => app.close(), () => ctx.close()]);
+  }
+  return { app, ctx, url };
+}

@@ -1,0 +1,37 @@
+/** The worker process: BullMQ processors for every queue. Needs REDIS_URL; in the embedded
+ * mode the API process runs the same processors in-process instead. */
+import type { Config } from './config.js';
+import { createContext, type AppContext } from './context.js';
+import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
+import { JOBS } from './jobs/names.js';
+import { onShutdown } from './lifecycle.js';
+
+export interface RunningWorker {
+  ctx: AppContext;
+  pool: WorkerPool;
+  close(): Promise<void>;
+}
+
+export async function startWorker(
+  config: Config,
+  opts: { handleSignals?: boolean } = {},
+): Promise<RunningWorker> {
+  if (!config.redisUrl) {
+    throw new Error('prognos worker needs REDIS_URL; without it `prognos serve` runs the jobs in-process');
+  }
+  const ctx = await createContext(config);
+  const pool = await startWorkers({
+    registry: ctx.registry,
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    logger: ctx.logger,
+  });
+  // Keep partitions ahead of the clock; deduplicated, so many workers starting is harmless.
+  await ctx.jobs.enqueue(JOBS.ensurePartitions, { monthsBack: 1, monthsAhead: 3 });
+  const close = async () => {
+    await pool.close();
+    await ctx.close();
+  };
+  if (opts.handleSignals !== false) onShutdown(ctx.logger, config.shutdownTimeoutMs, [close]);
+  return { ctx, pool, close };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('has defaults for the embedded mode', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads the server settings', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/prognos',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PROGNOS_DATA_DIR: 'memory://',
+    });
+    expect(c.port).toBe(8080);
+    expect(c.databaseUrl).toBe('postgres://u@127.0.0.1:5432/prognos');
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.dataDir).toBe('memory://');
+  });
+
+  it('names every bad variable at once', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'not a url', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT must be an integer/);
+    expect(problems).toMatch(/DATABASE_URL must use postgres: or postgresql:/);
+    expect(problems).toMatch(/REDIS_URL is not a valid URL/);
+    expect(problems).toMatch(/LOG_LEVEL must be one of/);
+    expect((err as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('rejects out-of-range ports', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be an integer from 0 to 65535/);
+    expect(() => loadConfig({ PORT: '-1' })).toThrow(/PORT/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ' }).databaseUrl).toBeUndefined();
+  });
+});

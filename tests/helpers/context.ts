@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createContext, type AppContext } from '../../src/context.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+/** A full application context on a fresh test database. `redis: true` uses BullMQ on REDIS_URL
+ * with a unique key prefix; otherwise jobs run in-process. */
+export async function createTestContext(
+  opts: { redis?: boolean; env?: Record<string, string> } = {},
+): Promise<AppContext & { testDb: TestDatabase; config: Config }> {
+  const testDb = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PROGNOS_DATA_DIR: 'memory://',
+    QUEUE_PREFIX: `prognos-test-${randomBytes(4).toString('hex')}`,
+    ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
+    ...(opts.redis && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...opts.env,
+  });
+  const ctx = await createContext(config, { database: testDb, migrate: false });
+  const closeCtx = ctx.close.bind(ctx);
+  return Object.assign(ctx, {
+    testDb,
+    async close() {
+      await closeCtx();
+      await testDb.close();
+    },
+  });
+}
