@@ -52,11 +52,16 @@ export function fitPreprocessing(
   return { regimes, normaliser, featureNames: normaliser.sensorIndices.map((j) => `sensor_${j + 1}`) };
 }
 
-/** Groups rows by unit (sorted by cycle) and applies the transform. */
+/**
+ * Groups rows by unit (sorted by cycle) and applies the transform. `smoothing` is the weight of
+ * the newest row in a causal exponential moving average of each feature (1 = no smoothing): it
+ * only looks back, so a unit cut short (a test unit, or live data) is transformed the same way.
+ */
 export function toUnitSeries(
   rows: readonly RunRow[],
   prep: Pick<Preprocessing, 'regimes' | 'normaliser'>,
   targetCap?: number,
+  smoothing = 1,
 ): UnitSeries[] {
   const byUnit = new Map<number, RunRow[]>();
   for (const row of rows) {

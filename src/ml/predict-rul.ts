@@ -27,7 +27,7 @@ export function predictRul(
   const series = toUnitSeries(rows, {
     regimes: manifest.regimes,
     normaliser: { sensorIndices: manifest.sensorIndices, ...manifest.normalisation },
-  });
+  }, undefined, manifest.smoothing);
   const refs = lastWindows(series);
   const cols = predictRefs(model, series, refs, manifest.window, manifest.cap);
   const cal = intervalFromJson(manifest.interval);

@@ -43,6 +43,8 @@ export interface RulManifest {
   window: number;
   /** Model outputs are RUL / cap; the target was capped at `cap` cycles. */
   cap: number;
+  /** Causal EMA weight applied to the normalised features (1 = none). */
+  smoothing: number;
   featureNames: string[];
   /** Indices (0-based) into the raw sensor vector, in feature order. */
   sensorIndices: number[];

@@ -67,6 +67,12 @@ export interface EnsembleNetwork {
   members: tf.LayersModel[];
 }
 
+/** Member `member` alone, with the same layer names, weight order and initial weights as in the ensemble. */
+export function buildMemberNetwork(cfg: NetworkConfig, member: number, seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [cfg.window, cfg.features], name: 'window' });
+  return tf.model({ inputs: input, outputs: branch(input, cfg, `m${member}_`, seed + member) });
+}
+
 export function buildEnsembleNetwork(cfg: NetworkConfig, members: number, seed: number): EnsembleNetwork {
   const input = tf.input({ shape: [cfg.window, cfg.features], name: 'window' });
   const outputs = Array.from({ length: members }, (_, i) => branch(input, cfg, `m${i}_`, seed + i));

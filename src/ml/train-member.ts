@@ -40,7 +40,7 @@ export interface MemberOptions {
   samplesPerEpoch: number;
   deadline: number;
   startedAt: number;
-  signal?: AbortSignal;
+  isCancelled?: () => boolean;
   onEpoch?: EpochCallback;
 }
 
@@ -58,8 +58,8 @@ export class TrainingCancelledError extends Error {
   }
 }
 
-function checkAbort(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new TrainingCancelledError();
+function checkAbort(isCancelled?: () => boolean): void {
+  if (isCancelled?.()) throw new TrainingCancelledError();
 }
 
 /** Predictions in cycles for `refs`, column `column` of a multi-output model (or the only one). */
@@ -118,7 +118,7 @@ export async function trainMember(
   let epoch = 0;
   try {
     for (; epoch < o.maxEpochs; epoch++) {
-      checkAbort(o.signal);
+      checkAbort(o.isCancelled);
       if (o.lrSchedule === 'cosine') {
         lr = o.learningRate * (0.02 + 0.49 * (1 + Math.cos((Math.PI * epoch) / o.maxEpochs)));
         setRate(lr);
@@ -131,7 +131,7 @@ export async function trainMember(
       let lossSum = 0;
       let batches = 0;
       for (let start = 0; start < order.length; start += o.batchSize) {
-        checkAbort(o.signal);
+        checkAbort(o.isCancelled);
         const refs = order.slice(start, start + o.batchSize);
         const x = tf.tensor3d(fillWindows(series, refs, o.window, width), [refs.length, o.window, width]);
         const y = tf.tensor2d(

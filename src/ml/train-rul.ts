@@ -13,8 +13,9 @@ import { calibrateInterval, intervalToJson } from './interval.js';
 import { RUL_MANIFEST_KIND, type RulManifest } from './rul-manifest.js';
 import { buildEnsembleNetwork, DEFAULT_NETWORK, type NetworkConfig } from './rul-network.js';
 import { kFoldByUnit, splitByUnit } from './split-by-unit.js';
-import { predictRefs, trainMember, type EpochCallback, type MemberResult } from './train-member.js';
-import { allWindows, windowTargets } from './windows.js';
+import { runMemberInProcess, runMemberInWorker, type MemberJob, type MemberOutcome } from './member-runner.js';
+import type { EpochCallback, MemberResult } from './train-member.js';
+import { allWindows } from './windows.js';
 
 export interface TrainRulOptions {
   name?: string;
@@ -36,6 +37,10 @@ export interface TrainRulOptions {
   learningRate?: number;
   /** Windows drawn per epoch (without replacement), so an epoch costs the same on every subset. */
   samplesPerEpoch?: number;
+  /** Causal EMA weight of the newest cycle (1 = none); see toUnitSeries. */
+  smoothing?: number;
+  /** Members trained at once, each in its own worker thread (1 = in this thread). */
+  parallel?: number;
   /** Wall-clock budget for all members; a member stops at its share (after minEpochs). */
   maxTrainSeconds?: number;
   intervalLevel?: number;
@@ -65,6 +70,8 @@ export const TRAIN_DEFAULTS = {
   batchSize: 256,
   learningRate: 0.002,
   samplesPerEpoch: 20_000,
+  smoothing: 1,
+  parallel: 1,
   maxTrainSeconds: Infinity,
   intervalLevel: 0.8,
 };
@@ -77,7 +84,7 @@ export async function trainRul(
   const backend = await initBackend(o.logger);
   const startedAt = performance.now();
   const prep = fitPreprocessing(rows);
-  const series = toUnitSeries(rows, prep, o.cap);
+  const series = toUnitSeries(rows, prep, o.cap, o.smoothing);
   const width = prep.featureNames.length;
   if (width === 0) throw new Error('no informative sensors: every sensor is constant within its regime');
   const network: NetworkConfig = { ...DEFAULT_NETWORK, ...o.network, window: o.window, features: width };
@@ -94,43 +101,67 @@ export async function trainRul(
   folds.forEach((fold, i) => fold.forEach((unit) => foldOf.set(unit, i)));
   const budgetEnd = startedAt + o.maxTrainSeconds * 1000;
 
-  const results: MemberResult[] = [];
-  const oofPred: number[] = [];
-  const oofTarget: number[] = [];
-  for (let m = 0; m < members; m++) {
-    const isVal = (ref: { unit: number }): boolean => foldOf.get(series[ref.unit]?.unit ?? -1) === m;
-    const valRefs = windows.filter(isVal);
-    const trainRefs = windows.filter((r) => !isVal(r));
-    const memberStart = performance.now();
-    const deadline = memberStart + (budgetEnd - memberStart) / (members - m);
-    const model = memberModels[m] as tf.LayersModel;
-    const result = await trainMember(model, series, trainRefs, valRefs, {
-      member: m,
-      members,
-      seed: o.seed * 1000 + m,
-      window: o.window,
-      cap: o.cap,
-      batchSize: o.batchSize,
-      learningRate: o.learningRate,
-      maxEpochs: o.maxEpochs,
-      minEpochs: o.minEpochs,
-      patience: o.patience,
-      lrSchedule: o.lrSchedule,
-      lrPatience: o.lrPatience,
-      samplesPerEpoch: o.samplesPerEpoch,
-      deadline,
-      startedAt,
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
-    });
-    results.push(result);
-    o.onMemberEnd?.(m, result);
-    if (valRefs.length > 0) {
-      const pred = predictRefs(model, series, valRefs, o.window, o.cap)[0] as Float32Array;
-      oofPred.push(...pred);
-      oofTarget.push(...windowTargets(series, valRefs));
+  const cancelFlag = new SharedArrayBuffer(4);
+  const cancel = (): void => {
+    Atomics.store(new Int32Array(cancelFlag), 0, 1);
+  };
+  if (o.signal?.aborted) cancel();
+  o.signal?.addEventListener('abort', cancel, { once: true });
+  const parallel = Math.max(1, Math.min(o.parallel, members));
+  const outcomes: MemberOutcome[] = new Array<MemberOutcome>(members);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < members) {
+      const m = next++;
+      const isVal = (ref: { unit: number }): boolean => foldOf.get(series[ref.unit]?.unit ?? -1) === m;
+      const now = performance.now();
+      // Members still to start share what is left of the budget, `parallel` at a time.
+      const budgetMs = ((budgetEnd - now) * parallel) / Math.max(parallel, members - m);
+      const job: MemberJob = {
+        member: m,
+        ensembleSeed: o.seed,
+        network,
+        series,
+        trainRefs: windows.filter((r) => !isVal(r)),
+        valRefs: windows.filter(isVal),
+        options: {
+          member: m,
+          members,
+          seed: o.seed * 1000 + m,
+          window: o.window,
+          cap: o.cap,
+          batchSize: o.batchSize,
+          learningRate: o.learningRate,
+          maxEpochs: o.maxEpochs,
+          minEpochs: o.minEpochs,
+          patience: o.patience,
+          lrSchedule: o.lrSchedule,
+          lrPatience: o.lrPatience,
+          samplesPerEpoch: o.samplesPerEpoch,
+        },
+        budgetMs: Number.isFinite(budgetMs) ? budgetMs : Number.MAX_SAFE_INTEGER,
+        elapsedMs: now - startedAt,
+        cancelFlag,
+      };
+      const model = memberModels[m] as tf.LayersModel;
+      const run = parallel > 1 ? runMemberInWorker : runMemberInProcess;
+      const outcome = await run(model, job, o.onEpoch);
+      outcomes[m] = outcome;
+      o.onMemberEnd?.(m, outcome.result);
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: parallel }, () => worker()));
+  } catch (error) {
+    cancel();
+    ensemble.dispose();
+    throw error;
+  } finally {
+    o.signal?.removeEventListener('abort', cancel);
   }
+  const results = outcomes.map((x) => x.result);
+  const oofPred = outcomes.flatMap((x) => [...x.oofPred]);
+  const oofTarget = outcomes.flatMap((x) => [...x.oofTarget]);
   const trainSeconds = (performance.now() - startedAt) / 1000;
   const interval = calibrateInterval(oofPred, oofTarget, o.intervalLevel);
   const oofRmse = Math.sqrt(
@@ -152,6 +183,7 @@ export async function trainRul(
     members,
     window: o.window,
     cap: o.cap,
+    smoothing: o.smoothing,
     featureNames: prep.featureNames,
     sensorIndices: prep.normaliser.sensorIndices,
     settingsCount: rows[0]?.settings.length ?? 0,
@@ -182,6 +214,8 @@ export async function trainRul(
         cosineSchedule: o.lrSchedule === 'cosine' ? 1 : 0,
         samplesPerEpoch: o.samplesPerEpoch,
         intervalLevel: o.intervalLevel,
+        smoothing: o.smoothing,
+        parallel: o.parallel,
       },
       data: {
         ...(o.source ? { source: o.source } : {}),

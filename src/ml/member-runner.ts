@@ -1,0 +1,111 @@
+/**
+ * Runs the training of one ensemble member, in this thread or in a worker thread. Workers get a
+ * copy of the unit series and return the trained weights plus the out-of-fold predictions.
+ */
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { UnitSeries } from './features.js';
+import type { NetworkConfig } from './rul-network.js';
+import {
+  predictRefs,
+  trainMember,
+  TrainingCancelledError,
+  type EpochCallback,
+  type EpochLogs,
+  type MemberOptions,
+  type MemberResult,
+} from './train-member.js';
+import { windowTargets, type WindowRef } from './windows.js';
+
+export type MemberJobOptions = Omit<MemberOptions, 'deadline' | 'startedAt' | 'isCancelled' | 'onEpoch'>;
+
+export interface MemberJob {
+  member: number;
+  ensembleSeed: number;
+  network: NetworkConfig;
+  series: UnitSeries[];
+  trainRefs: WindowRef[];
+  valRefs: WindowRef[];
+  options: MemberJobOptions;
+  budgetMs: number;
+  elapsedMs: number;
+  /** Int32 flag set to 1 to cancel; shared so a busy worker sees it between batches. */
+  cancelFlag: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { type: 'epoch'; epoch: number; logs: EpochLogs }
+  | { type: 'done'; result: MemberResult; weights: Float32Array[]; oofPred: Float32Array; oofTarget: Float32Array }
+  | { type: 'error'; name: string; message: string };
+
+export interface MemberOutcome {
+  result: MemberResult;
+  oofPred: Float32Array;
+  oofTarget: Float32Array;
+}
+
+export async function runMemberInProcess(
+  model: tf.LayersModel,
+  job: MemberJob,
+  onEpoch?: EpochCallback,
+): Promise<MemberOutcome> {
+  const flag = new Int32Array(job.cancelFlag);
+  const now = performance.now();
+  const result = await trainMember(model, job.series, job.trainRefs, job.valRefs, {
+    ...job.options,
+    deadline: now + job.budgetMs,
+    startedAt: now - job.elapsedMs,
+    isCancelled: () => Atomics.load(flag, 0) === 1,
+    ...(onEpoch ? { onEpoch } : {}),
+  });
+  const oofPred =
+    job.valRefs.length > 0
+      ? (predictRefs(model, job.series, job.valRefs, job.options.window, job.options.cap)[0] as Float32Array)
+      : new Float32Array(0);
+  return { result, oofPred, oofTarget: windowTargets(job.series, job.valRefs) };
+}
+
+function workerUrl(): { url: URL; execArgv: string[] } {
+  const url = new URL(`./member-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  // Running from TypeScript sources: the worker needs the tsx loader too.
+  const execArgv = url.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+  return { url, execArgv };
+}
+
+/** Trains in a worker, then copies the weights into `model` (same architecture and weight order). */
+export function runMemberInWorker(
+  model: tf.LayersModel,
+  job: MemberJob,
+  onEpoch?: EpochCallback,
+): Promise<MemberOutcome> {
+  const { url, execArgv } = workerUrl();
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, { workerData: job, execArgv });
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'epoch') {
+        onEpoch?.(message.epoch, message.logs);
+      } else if (message.type === 'done') {
+        finish(() => {
+          const shapes = model.getWeights().map((w) => w.shape);
+          const tensors = message.weights.map((data, i) => tf.tensor(data, shapes[i]));
+          model.setWeights(tensors);
+          tensors.forEach((t) => t.dispose());
+          resolve({ result: message.result, oofPred: message.oofPred, oofTarget: message.oofTarget });
+        });
+      } else {
+        finish(() =>
+          reject(message.name === 'AbortError' ? new TrainingCancelledError() : new Error(message.message)),
+        );
+      }
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`member worker exited with code ${code}`))));
+  });
+}
