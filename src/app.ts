@@ -9,6 +9,7 @@ import type { AppContext } from './context.js';
 import { healthRoutes } from './health/health.routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
+import { modelRoutes } from './ml/registry/models.routes.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -22,6 +23,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.addSchema(ErrorBody);
   installErrorHandler(app);
+  // A POST with no body is an empty object: action routes (promote, ack…) take an optional
+  // body, and required fields are then reported by name rather than as "body must be object".
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -31,11 +37,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         description:
           'Predictive maintenance: acquisition, features, health, failure forecasts, RUL and work-order suggestions.',
       },
-      tags: [{ name: 'health', description: 'Liveness and readiness' }],
+      tags: [
+        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'models', description: 'Model registry: versions, promotion, rollback' },
+      ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { ctx });
+  await app.register(modelRoutes, { ctx });
   return app;
 }

@@ -13,6 +13,7 @@ import { InlineJobQueue } from './jobs/inline-queue.js';
 import { buildJobRegistry, type JobRegistry } from './jobs/registry.js';
 import type { JobQueue } from './jobs/types.js';
 import { createLogger } from './logger.js';
+import { ModelRegistry } from './ml/registry/registry.service.js';
 
 export interface AppContext {
   readonly config: Config;
@@ -20,6 +21,7 @@ export interface AppContext {
   readonly database: Database;
   readonly registry: JobRegistry;
   readonly jobs: JobQueue;
+  readonly models: ModelRegistry;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,11 @@ export async function createContext(config: Config, options: ContextOptions = {}
       const { applied } = await migrate(database.db);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
+    const models = new ModelRegistry(database.db, config.modelsDir, logger);
+    // A fresh install finds the committed baseline models on disk and can score at once.
+    const synced = await models.syncFromDisk();
+    if (synced.length > 0)
+      logger.info({ models: synced.map((m) => `${m.name}@${m.version}`) }, 'models registered from disk');
     const registry = buildJobRegistry(createJobDefinitions({ db: database.db }));
     const jobs: JobQueue = config.redisUrl
       ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix)
@@ -56,6 +63,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       database,
       registry,
       jobs,
+      models,
       async close() {
         if (closed) return;
         closed = true;

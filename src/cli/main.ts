@@ -4,10 +4,18 @@ import { UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { featuresCommand } from './features.js';
 import { migrateCommand } from './migrate.js';
+import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
 
-const commands: Command[] = [demoCommand, serveCommand, workerCommand, migrateCommand, featuresCommand];
+const commands: Command[] = [
+  demoCommand,
+  serveCommand,
+  workerCommand,
+  migrateCommand,
+  featuresCommand,
+  modelsCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

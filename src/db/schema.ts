@@ -91,6 +91,39 @@ export interface MaintenanceEventsTable {
   created_at: CreatedAt;
 }
 
+/** Per sensor and UTC day of the samples: rows accepted and duplicates dropped at ingestion. */
+export interface SensorIngestStatsTable {
+  sensor_id: number;
+  day: ColumnType<Date, Date | string, Date | string>;
+  readings_inserted: ColumnType<number, number | undefined, number>;
+  readings_duplicates: ColumnType<number, number | undefined, number>;
+  captures_inserted: ColumnType<number, number | undefined, number>;
+  captures_duplicates: ColumnType<number, number | undefined, number>;
+  updated_at: UpdatedAt;
+}
+
+export interface FeatureSetsTable {
+  id: Generated<number>;
+  name: string;
+  version: number;
+  hash: string;
+  definition: ColumnType<Record<string, unknown>, string, never>;
+  created_at: CreatedAt;
+}
+
+export interface FeatureRowsTable {
+  asset_id: number;
+  sensor_id: number;
+  feature_set_id: number;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  source: 'capture' | 'readings';
+  source_id: number | null;
+  /** In the feature set's name order; NaN = not computable for this window. */
+  values: ColumnType<number[], string, string>;
+  created_at: CreatedAt;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
@@ -103,7 +136,13 @@ export interface DB {
   captures: CapturesTable;
   readings: ReadingsTable;
   maintenance_events: MaintenanceEventsTable;
+  feature_sets: FeatureSetsTable;
+  feature_rows: FeatureRowsTable;
   schema_migrations: SchemaMigrationsTable;
+  sensor_ingest_stats: SensorIngestStatsTable;
+  model_versions: ModelVersionsTable;
+  model_events: ModelEventsTable;
+  training_runs: TrainingRunsTable;
 }
 
 export type Asset = Selectable<AssetsTable>;
@@ -112,3 +151,58 @@ export type AssetUpdate = Updateable<AssetsTable>;
 export type Sensor = Selectable<SensorsTable>;
 export type NewSensor = Insertable<SensorsTable>;
 export type MaintenanceEvent = Selectable<MaintenanceEventsTable>;
+
+export type ModelKind = 'rul' | 'health' | 'failure' | 'diagnosis';
+export type ModelStatus = 'candidate' | 'active' | 'archived';
+
+export interface ModelVersionsTable {
+  id: Generated<number>;
+  name: string;
+  version: number;
+  kind: ModelKind;
+  status: ColumnType<ModelStatus, ModelStatus | undefined, ModelStatus>;
+  feature_set_name: string;
+  feature_set_version: string;
+  feature_set_hash: string;
+  artifact_dir: string;
+  artifact_sha256: string;
+  manifest: ColumnType<Record<string, unknown>, string, string>;
+  metrics: ColumnType<Record<string, unknown>, string | undefined, string>;
+  training_run_id: number | null;
+  created_at: CreatedAt;
+  promoted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ModelEventsTable {
+  id: Generated<number>;
+  name: string;
+  model_version_id: number;
+  action: 'register' | 'promote' | 'rollback' | 'archive' | 'auto-promote';
+  previous_active_id: number | null;
+  reason: string | null;
+  at: CreatedAt;
+}
+
+export type TrainingStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface TrainingRunsTable {
+  id: Generated<number>;
+  model_name: string;
+  kind: ModelKind;
+  status: ColumnType<TrainingStatus, TrainingStatus | undefined, TrainingStatus>;
+  params: ColumnType<Record<string, unknown>, string | undefined, string>;
+  data_range: ColumnType<Record<string, unknown>, string | undefined, string>;
+  job_id: string | null;
+  progress: ColumnType<Record<string, unknown>, string | undefined, string>;
+  epochs: ColumnType<Array<Record<string, unknown>>, string | undefined, string>;
+  metrics: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+  model_version_id: number | null;
+  created_at: CreatedAt;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type ModelVersion = Selectable<ModelVersionsTable>;
+export type TrainingRun = Selectable<TrainingRunsTable>;

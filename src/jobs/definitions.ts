@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { ensurePartitionsJob } from '../db/jobs/ensure-partitions.job.js';
 import type { DB } from '../db/schema.js';
+import { extractFeaturesJob } from '../features/extract-features.job.js';
 import type { JobDefinition } from './types.js';
 
 export interface JobDeps {
@@ -10,5 +11,5 @@ export interface JobDeps {
 }
 
 export function createJobDefinitions(deps: JobDeps): JobDefinition[] {
-  return [ensurePartitionsJob(deps)] as JobDefinition[];
+  return [ensurePartitionsJob(deps), extractFeaturesJob(deps)] as JobDefinition[];
 }

@@ -65,11 +65,17 @@ export async function runMemberInProcess(
   return { result, oofPred, oofTarget: windowTargets(job.series, job.valRefs) };
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const url = new URL(`./member-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  // Running from TypeScript sources: the worker needs the tsx loader too.
-  const execArgv = url.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
-  return { url, execArgv };
+/**
+ * The worker's entry. From compiled JavaScript it is member-worker.js; from TypeScript sources
+ * (tsx) the worker must register tsx itself, because Node 20 does not pass module hooks on to
+ * worker threads.
+ */
+function startWorker(job: MemberJob): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./member-worker.js', import.meta.url), { workerData: job });
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./member-worker.ts', import.meta.url).href);
+  const code = `import(${api}).then(async (tsx) => { tsx.register(); await import(${entry}); });`;
+  return new Worker(code, { eval: true, workerData: job });
 }
 
 /** Trains in a worker, then copies the weights into `model` (same architecture and weight order). */
@@ -78,9 +84,8 @@ export function runMemberInWorker(
   job: MemberJob,
   onEpoch?: EpochCallback,
 ): Promise<MemberOutcome> {
-  const { url, execArgv } = workerUrl();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData: job, execArgv });
+    const worker = startWorker(job);
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;

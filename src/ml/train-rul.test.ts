@@ -81,6 +81,18 @@ describe('trainRul end to end on the committed FD001 sample', () => {
     b.model.dispose();
   });
 
+  it('trains members in worker threads to the same weights as in this thread', async () => {
+    const options = { ...tiny, maxEpochs: 1, minEpochs: 1 };
+    const inline = await trainRul(train, { ...options, parallel: 1 });
+    const workers = await trainRul(train, { ...options, parallel: 2 });
+    const a = predictRul(inline.model, inline.manifest, test);
+    const b = predictRul(workers.model, workers.manifest, test);
+    b.forEach((p, i) => expect(p.members).toEqual(a[i]!.members));
+    expect(workers.manifest.interval).toEqual(inline.manifest.interval);
+    inline.model.dispose();
+    workers.model.dispose();
+  });
+
   it('stops when the AbortSignal fires and leaks no tensors', async () => {
     const controller = new AbortController();
     const before = tf.memory().numTensors;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -14,6 +17,8 @@ export async function createTestContext(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PROGNOS_DATA_DIR: 'memory://',
     QUEUE_PREFIX: `prognos-test-${randomBytes(4).toString('hex')}`,
+    // An empty registry per test unless the test points at a models directory of its own.
+    PROGNOS_MODELS_DIR: mkdtempSync(path.join(os.tmpdir(), 'prognos-models-')),
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...(opts.redis && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,

@@ -1,0 +1,196 @@
+/**
+ * Every query of the bulk importers: assets and sensors found or created by their natural keys
+ * (`assets.external_ref`, `sensors (asset_id, name)`), maintenance events deduplicated by
+ * `dedup_key`, time series through `SeriesWriter`. All inserts are `ON CONFLICT DO NOTHING`, so
+ * importing the same files again stores nothing twice; `counts` says what was stored.
+ */
+import { SeriesWriter, type ReadingsMethod } from './series-writer.js';
+import { inTransaction, type SqlSession } from './sql-session.js';
+import type { ImportCounts } from './types.js';
+import type { MaintenanceKind, SensorAxis, SensorKind } from '../../db/schema.js';
+
+export interface AssetSpec {
+  externalRef: string;
+  name: string;
+  type: string;
+  site: string | null;
+  nominalSpeedRpm?: number | null;
+  bearing?: { nBalls: number; ballDiameterMm: number; pitchDiameterMm: number; contactAngleDeg: number };
+  metadata: Record<string, unknown>;
+}
+
+export interface AssetRow {
+  id: number;
+  created: boolean;
+  metadata: Record<string, unknown>;
+}
+
+export interface SensorSpec {
+  name: string;
+  kind: SensorKind;
+  unit: string;
+  axis?: SensorAxis | null;
+  location?: string | null;
+  sampleRateHz?: number | null;
+  externalRef?: string | null;
+}
+
+export interface EventSpec {
+  assetId: number;
+  kind: MaintenanceKind;
+  component: string | null;
+  failureMode: string | null;
+  description: string | null;
+  occurredAt: Date;
+  dedupKey: string;
+}
+
+export interface BulkWriterOptions {
+  batchSize: number;
+  method?: ReadingsMethod;
+  onRows?: (count: number) => void;
+}
+
+const EVENT_BATCH = 1_000;
+
+export class BulkWriter {
+  readonly counts: ImportCounts = { assets: 0, sensors: 0, readings: 0, captures: 0, events: 0, duplicates: 0 };
+  readonly series: SeriesWriter;
+  private readonly onRows: (count: number) => void;
+
+  constructor(
+    private readonly session: SqlSession,
+    opts: BulkWriterOptions,
+  ) {
+    this.onRows = opts.onRows ?? (() => {});
+    this.series = new SeriesWriter(session, this.counts, {
+      batchSize: opts.batchSize,
+      method: opts.method ?? 'unnest',
+      onRows: this.onRows,
+    });
+  }
+
+  get kind(): SqlSession['kind'] {
+    return this.session.kind;
+  }
+
+  /**
+   * Runs `fn` as one transaction: everything it writes is stored, or nothing. The counts of a
+   * rolled-back transaction are restored.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const before = { ...this.counts };
+    try {
+      return await inTransaction(this.session, async () => {
+        const out = await fn();
+        await this.series.settle();
+        return out;
+      });
+    } catch (err) {
+      this.series.reset();
+      Object.assign(this.counts, before);
+      throw err;
+    }
+  }
+
+  /** Session-level settings for a long import. Safe because imports are idempotent: a crash
+   * loses at most the last commits, and running the import again restores them. */
+  async tuneSession(): Promise<void> {
+    if (this.session.kind === 'postgres') await this.session.query('set synchronous_commit = off');
+  }
+
+  /** The asset with this external_ref, created from `spec` when missing. */
+  async ensureAsset(spec: AssetSpec): Promise<AssetRow> {
+    await this.series.settle();
+    const b = spec.bearing;
+    const inserted = await this.session.query<{ id: number; metadata: Record<string, unknown> }>(
+      `insert into assets (external_ref, name, type, site, nominal_speed_rpm, bearing_n_balls,
+         bearing_ball_diameter_mm, bearing_pitch_diameter_mm, bearing_contact_angle_deg, metadata)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
+       on conflict (external_ref) do nothing
+       returning id, metadata`,
+      [
+        spec.externalRef,
+        spec.name,
+        spec.type,
+        spec.site,
+        spec.nominalSpeedRpm ?? null,
+        b?.nBalls ?? null,
+        b?.ballDiameterMm ?? null,
+        b?.pitchDiameterMm ?? null,
+        b?.contactAngleDeg ?? null,
+        JSON.stringify(spec.metadata),
+      ],
+    );
+    const row = inserted.rows[0];
+    if (row) {
+      this.counts.assets++;
+      return { id: Number(row.id), metadata: row.metadata, created: true };
+    }
+    const found = await this.session.query<{ id: number; metadata: Record<string, unknown> }>(
+      'select id, metadata from assets where external_ref = $1',
+      [spec.externalRef],
+    );
+    const existing = found.rows[0]!;
+    return { id: Number(existing.id), metadata: existing.metadata, created: false };
+  }
+
+  /** Adds keys to an asset's metadata (a no-op when it already holds them). */
+  async mergeAssetMetadata(assetId: number, patch: Record<string, unknown>): Promise<void> {
+    await this.series.settle();
+    await this.session.query(
+      `update assets set metadata = metadata || $2::jsonb, updated_at = now()
+       where id = $1 and not metadata @> $2::jsonb`,
+      [assetId, JSON.stringify(patch)],
+    );
+  }
+
+  /** Sensor ids by name for `specs` on one asset, creating the missing sensors. */
+  async ensureSensors(assetId: number, specs: readonly SensorSpec[]): Promise<Map<string, number>> {
+    await this.series.settle();
+    const params: unknown[] = [assetId];
+    const tuples = specs.map((s) => {
+      params.push(s.name, s.kind, s.unit, s.axis ?? null, s.location ?? null, s.sampleRateHz ?? null);
+      params.push(s.externalRef ?? null);
+      const p = params.length - 7;
+      const at = (k: number) => `$${p + k}`;
+      return `($1, ${at(1)}, ${at(2)}, ${at(3)}, ${at(4)}, ${at(5)}, ${at(6)}::float8, ${at(7)})`;
+    });
+    const inserted = await this.session.query(
+      `insert into sensors (asset_id, name, kind, unit, axis, location, sample_rate_hz, external_ref)
+       values ${tuples.join(',')} on conflict (asset_id, name) do nothing`,
+      params,
+    );
+    this.counts.sensors += inserted.rowCount;
+    const rows = await this.session.query<{ id: number; name: string }>(
+      'select id, name from sensors where asset_id = $1 and name = any($2::text[])',
+      [assetId, specs.map((s) => s.name)],
+    );
+    return new Map(rows.rows.map((r) => [r.name, Number(r.id)]));
+  }
+
+  /** Stores maintenance events (source 'import'); those whose dedup_key exists are skipped. */
+  async addEvents(events: readonly EventSpec[]): Promise<void> {
+    await this.series.settle();
+    for (let start = 0; start < events.length; start += EVENT_BATCH) {
+      const batch = events.slice(start, start + EVENT_BATCH);
+      const params: unknown[] = [];
+      const tuples = batch.map((e) => {
+        params.push(e.assetId, e.kind, e.component, e.failureMode, e.description);
+        params.push(e.occurredAt.toISOString(), e.dedupKey);
+        const p = params.length - 7;
+        const at = (k: number) => `$${p + k}`;
+        return `(${at(1)}::bigint, ${at(2)}, ${at(3)}, ${at(4)}, ${at(5)}, ${at(6)}::timestamptz, 'import', ${at(7)})`;
+      });
+      const r = await this.session.query(
+        `insert into maintenance_events (asset_id, kind, component, failure_mode, description, occurred_at,
+           source, dedup_key)
+         values ${tuples.join(',')} on conflict (dedup_key) do nothing`,
+        params,
+      );
+      this.counts.events += r.rowCount;
+      this.counts.duplicates += batch.length - r.rowCount;
+      this.onRows(batch.length);
+    }
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Batched writes of the time series tables (`readings`, `captures`), the fast path of the bulk
+ * importers. Readings go as one `INSERT ... SELECT FROM unnest(bigint[], float8[], float8[])
+ * ON CONFLICT DO NOTHING` per batch (text array literals: one parameter per column, parsed
+ * server side, the same SQL on PostgreSQL and PGlite). Timestamps travel as epoch seconds and
+ * become timestamptz through `to_timestamp` (exact to the microsecond, cheaper to parse than
+ * ISO text). While the server inserts one batch the next is encoded: at most one statement is
+ * in flight, and its error surfaces at the next flush or at `settle()`.
+ *
+ * `method: 'copy-stage'` (PostgreSQL only) sends readings by COPY into a temporary staging
+ * table then `INSERT ... SELECT ... ON CONFLICT DO NOTHING`; bench/ingest.bench.ts measures
+ * both, and unnest was the faster (see the bench header), so it is the default everywhere.
+ */
+import type { SqlSession } from './sql-session.js';
+import type { ImportCounts } from './types.js';
+
+export type ReadingsMethod = 'unnest' | 'copy-stage';
+
+const CAPTURE_BATCH_ROWS = 500;
+const CAPTURE_BATCH_BYTES = 8 * 1024 * 1024;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const INSERT_READINGS = `insert into readings (sensor_id, ts, value)
+  select s, to_timestamp(t), v from unnest($1::bigint[], $2::float8[], $3::float8[]) as u(s, t, v)
+  on conflict do nothing`;
+const STAGE = 'prognos_import_readings_stage';
+
+interface PendingCapture {
+  sensorId: number;
+  epochSec: number;
+  sampleRateHz: number;
+  samples: Float32Array;
+}
+
+export interface SeriesWriterOptions {
+  batchSize: number;
+  method: ReadingsMethod;
+  onRows: (count: number) => void;
+}
+
+export class SeriesWriter {
+  private readonly ids: Float64Array;
+  private readonly secs: Float64Array;
+  private readonly values: Float64Array;
+  private n = 0;
+  private captures: PendingCapture[] = [];
+  private captureBytes = 0;
+  private inflight: Promise<void> = Promise.resolve();
+  private readonly months = new Set<string>();
+
+  constructor(
+    private readonly session: SqlSession,
+    private readonly counts: ImportCounts,
+    private readonly opts: SeriesWriterOptions,
+  ) {
+    if (opts.method === 'copy-stage' && !session.copyIn) {
+      throw new Error('the copy-stage method needs PostgreSQL (COPY is not available on PGlite)');
+    }
+    this.ids = new Float64Array(opts.batchSize);
+    this.secs = new Float64Array(opts.batchSize);
+    this.values = new Float64Array(opts.batchSize);
+  }
+
+  /** Queues one sensor's readings (epoch seconds, values), sending full batches as it goes. */
+  async addReadings(sensorId: number, epochSec: ArrayLike<number>, values: ArrayLike<number>): Promise<void> {
+    if (epochSec.length !== values.length) throw new Error('timestamps and values differ in length');
+    for (let i = 0; i < values.length; i++) {
+      this.ids[this.n] = sensorId;
+      this.secs[this.n] = epochSec[i] as number;
+      this.values[this.n] = values[i] as number;
+      if (++this.n === this.opts.batchSize) await this.flushReadings();
+    }
+  }
+
+  /** Queues one waveform capture (stored as little-endian float32). */
+  async addCapture(sensorId: number, epochSec: number, sampleRateHz: number, samples: Float32Array) {
+    this.captures.push({ sensorId, epochSec, sampleRateHz, samples });
+    this.captureBytes += samples.byteLength;
+    if (this.captures.length >= CAPTURE_BATCH_ROWS || this.captureBytes >= CAPTURE_BATCH_BYTES) {
+      await this.flushCaptures();
+    }
+  }
+
+  /** Sends everything queued and waits for it: call before commit. */
+  async settle(): Promise<void> {
+    await this.flushReadings();
+    await this.flushCaptures();
+    await this.inflight;
+  }
+
+  /** Forgets queued rows and created partitions after a rollback. */
+  reset(): void {
+    this.n = 0;
+    this.captures = [];
+    this.captureBytes = 0;
+    this.inflight = Promise.resolve();
+    this.months.clear();
+  }
+
+  private async flushReadings(): Promise<void> {
+    const n = this.n;
+    if (n === 0) return;
+    this.n = 0;
+    const secs = this.secs.subarray(0, n);
+    const [from, to] = range(secs);
+    const ids = arrayLiteral(this.ids.subarray(0, n));
+    const ts = arrayLiteral(secs);
+    const values = arrayLiteral(this.values.subarray(0, n));
+    await this.inflight;
+    await this.ensurePartitions('readings', from, to);
+    const stage = this.opts.method === 'copy-stage' ? copyText(ids, ts, values) : null;
+    this.send(async () => {
+      const inserted = stage === null ? await this.insertUnnest(ids, ts, values) : await this.insertStaged(stage);
+      this.counted('readings', n, inserted);
+    });
+  }
+
+  private async insertUnnest(ids: string, ts: string, values: string): Promise<number> {
+    return (await this.session.query(INSERT_READINGS, [ids, ts, values])).rowCount;
+  }
+
+  private async insertStaged(text: string): Promise<number> {
+    await this.session.query(
+      `create temp table if not exists ${STAGE} (sensor_id bigint, ts float8, value float8) on commit drop`,
+    );
+    await this.session.copyIn!(`copy ${STAGE} from stdin`, text);
+    const r = await this.session.query(
+      `insert into readings (sensor_id, ts, value) select sensor_id, to_timestamp(ts), value from ${STAGE}
+       on conflict do nothing`,
+    );
+    await this.session.query(`truncate ${STAGE}`);
+    return r.rowCount;
+  }
+
+  private async flushCaptures(): Promise<void> {
+    const rows = this.captures;
+    if (rows.length === 0) return;
+    this.captures = [];
+    this.captureBytes = 0;
+    const params: unknown[] = [];
+    const tuples = rows.map((c, i) => {
+      params.push(c.sensorId, c.epochSec, c.sampleRateHz, c.samples.length, float32Le(c.samples));
+      const p = i * 5;
+      return `($${p + 1}::bigint, to_timestamp($${p + 2}::float8), $${p + 3}::float8, $${p + 4}::int, $${p + 5}::bytea)`;
+    });
+    const [from, to] = range(rows.map((r) => r.epochSec));
+    await this.inflight;
+    await this.ensurePartitions('captures', from, to);
+    this.send(async () => {
+      const r = await this.session.query(
+        `insert into captures (sensor_id, ts, sample_rate_hz, n_samples, samples) values ${tuples.join(',')}
+         on conflict do nothing`,
+        params,
+      );
+      this.counted('captures', rows.length, r.rowCount);
+    });
+  }
+
+  private send(work: () => Promise<void>): void {
+    const p = work();
+    p.catch(() => {}); // handled where `inflight` is awaited
+    this.inflight = p;
+  }
+
+  private counted(table: 'readings' | 'captures', sent: number, inserted: number): void {
+    this.counts[table] += inserted;
+    this.counts.duplicates += sent - inserted;
+    this.opts.onRows(sent);
+  }
+
+  /** Creates the monthly partitions covering [from, to] once per import (epoch seconds). */
+  private async ensurePartitions(table: 'readings' | 'captures', from: number, to: number): Promise<void> {
+    const missing = monthsBetween(from, to).some((m) => !this.months.has(`${table}:${m}`));
+    if (!missing) return;
+    await this.session.query('select prognos_ensure_partitions($1, to_timestamp($2), to_timestamp($3))', [
+      table,
+      from,
+      to,
+    ]);
+    for (const m of monthsBetween(from, to)) this.months.add(`${table}:${m}`);
+  }
+}
+
+function range(values: ArrayLike<number>): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
+}
+
+function monthsBetween(fromSec: number, toSec: number): string[] {
+  const a = new Date(fromSec * 1000);
+  const b = new Date(toSec * 1000);
+  const out: string[] = [];
+  for (let y = a.getUTCFullYear(), m = a.getUTCMonth(); y * 12 + m <= b.getUTCFullYear() * 12 + b.getUTCMonth(); ) {
+    out.push(`${y}-${m + 1}`);
+    if (++m === 12) [y, m] = [y + 1, 0];
+  }
+  return out;
+}
+
+/** `{1,2,3}`: numbers print as the shortest text that parses back to the same double. */
+function arrayLiteral(values: Float64Array): string {
+  return `{${values.join(',')}}`;
+}
+
+/** COPY text rows from three array literals of equal length. */
+function copyText(ids: string, ts: string, values: string): string {
+  const a = ids.slice(1, -1).split(',');
+  const b = ts.slice(1, -1).split(',');
+  const c = values.slice(1, -1).split(',');
+  let out = '';
+  for (let i = 0; i < a.length; i++) out += `${a[i]}\t${b[i]}\t${c[i]}\n`;
+  return out;
+}
+
+/** The bytes of `samples` as little-endian float32, without a copy on little-endian hosts. */
+export function float32Le(samples: Float32Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  const out = Buffer.alloc(samples.length * 4);
+  samples.forEach((v, i) => out.writeFloatLE(v, i * 4));
+  return out;
+}
