@@ -5,11 +5,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ACQUISITION_TAGS, acquisitionRoutes } from './acquisition/acquisition.routes.js';
 import type { AppContext } from './context.js';
+import { featureRoutes } from './features/features.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
+import { jobRoutes } from './jobs/jobs.routes.js';
 import { modelRoutes } from './ml/registry/models.routes.js';
+import { trainingRoutes } from './ml/training/training.routes.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -39,13 +43,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       },
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
+        ...ACQUISITION_TAGS,
+        { name: 'jobs', description: 'Background job status and cancellation' },
+        { name: 'features', description: 'Feature extraction, feature rows and feature sets' },
         { name: 'models', description: 'Model registry: versions, promotion, rollback' },
+        { name: 'training', description: 'Training runs: start, progress, cancel' },
       ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { ctx });
+  await app.register(acquisitionRoutes, { ctx });
+  await app.register(jobRoutes, { ctx });
+  await app.register(featureRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
+  await app.register(trainingRoutes, { ctx });
   return app;
 }

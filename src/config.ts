@@ -26,6 +26,9 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Prefix for BullMQ keys, so several deployments (or test runs) can share one Redis. */
   readonly queuePrefix: string;
+  /** Relative improvement a retrained model needs over the active one for automatic
+   * promotion (when the run asks for it). */
+  readonly autoPromoteMargin: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +74,17 @@ export function loadConfig(env: Env = process.env): Config {
     return raw;
   };
 
+  const fraction = (name: string, def: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || n >= 1) {
+      problems.push(`${name} must be a number from 0 to 1 (exclusive), got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
@@ -93,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
+    autoPromoteMargin: fraction('PROGNOS_AUTO_PROMOTE_MARGIN', 0.02),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

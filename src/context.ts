@@ -14,6 +14,8 @@ import { buildJobRegistry, type JobRegistry } from './jobs/registry.js';
 import type { JobQueue } from './jobs/types.js';
 import { createLogger } from './logger.js';
 import { ModelRegistry } from './ml/registry/registry.service.js';
+import { createTrainers } from './ml/training/trainers.js';
+import { TrainingService, type TrainingDeps } from './ml/training/training.service.js';
 
 export interface AppContext {
   readonly config: Config;
@@ -22,6 +24,7 @@ export interface AppContext {
   readonly registry: JobRegistry;
   readonly jobs: JobQueue;
   readonly models: ModelRegistry;
+  readonly training: TrainingService;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,14 @@ export async function createContext(config: Config, options: ContextOptions = {}
     const synced = await models.syncFromDisk();
     if (synced.length > 0)
       logger.info({ models: synced.map((m) => `${m.name}@${m.version}`) }, 'models registered from disk');
-    const registry = buildJobRegistry(createJobDefinitions({ db: database.db }));
+    const trainingDeps: TrainingDeps = {
+      db: database.db,
+      models,
+      trainers: createTrainers(),
+      autoPromoteMargin: config.autoPromoteMargin,
+      logger,
+    };
+    const registry = buildJobRegistry(createJobDefinitions({ db: database.db, training: trainingDeps }));
     const jobs: JobQueue = config.redisUrl
       ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix)
       : new InlineJobQueue(registry, logger);
@@ -64,6 +74,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       registry,
       jobs,
       models,
+      training: new TrainingService(trainingDeps, () => jobs),
       async close() {
         if (closed) return;
         closed = true;

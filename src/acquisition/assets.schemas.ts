@@ -1,8 +1,19 @@
 /** API shapes of assets and sensors (camelCase), and the mapping from database rows. */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import type { Asset, Sensor } from '../db/schema.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * A nullable field as ajv's `nullable: true`, not `anyOf [T, null]`: with the app's type coercion
+ * the null branch of an anyOf would silently turn 0 or "" into null.
+ */
+function Nullable<T extends TSchema>(t: T): TUnsafe<Static<T> | null> {
+  const literals = (t.anyOf as Array<{ const?: unknown; type?: string }> | undefined)?.map((b) => b.const);
+  if (literals) {
+    const type = typeof literals[0] === 'number' ? 'integer' : 'string';
+    return Type.Unsafe<Static<T> | null>({ type, enum: [...literals, null], nullable: true });
+  }
+  return Type.Unsafe<Static<T> | null>({ ...t, nullable: true });
+}
 const DateTime = Type.String({ format: 'date-time' });
 
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -17,7 +28,7 @@ export const BearingGeometry = Type.Object(
     nBalls: Type.Integer({ minimum: 1, maximum: 1000 }),
     ballDiameterMm: Type.Number({ exclusiveMinimum: 0 }),
     pitchDiameterMm: Type.Number({ exclusiveMinimum: 0 }),
-    contactAngleDeg: Type.Number({ minimum: 0, exclusiveMaximum: 90, default: 0 }),
+    contactAngleDeg: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 90, description: 'default 0' })),
   },
   { additionalProperties: false, description: 'Rolling-element bearing of the monitored position' },
 );

@@ -26,7 +26,15 @@ export interface ValidReading {
   value: number;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)$/i;
+
+/** Date.parse rolls 2024-02-30 over to March 1st: check the calendar fields ourselves. */
+function calendarValid(m: RegExpExecArray): boolean {
+  const [y, mo, d, h, mi, s, oh, om] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
+  const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h! <= 23 && mi! <= 59 && s! <= 59 && oh! <= 23 && om! <= 59;
+}
 
 const invalidTs = (field: string, message: string) =>
   new AppError('invalid_timestamp', 400, `${field} ${message}`);
@@ -46,7 +54,9 @@ export function parseTimestamp(raw: unknown, field: string, nowMs: number): numb
     ms = Math.floor(raw);
   } else if (typeof raw === 'string' && ISO_8601.test(raw.trim())) {
     ms = Date.parse(raw.trim());
-    if (Number.isNaN(ms)) throw invalidTs(field, `${describe(raw)} is not a valid date and time`);
+    if (Number.isNaN(ms) || !calendarValid(ISO_8601.exec(raw.trim())!)) {
+      throw invalidTs(field, `${describe(raw)} is not a valid date and time`);
+    }
   } else {
     throw invalidTs(
       field,

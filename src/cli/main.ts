@@ -3,9 +3,11 @@ import { ConfigError } from '../config.js';
 import { UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { featuresCommand } from './features.js';
+import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
+import { trainCommand } from './train.js';
 import { workerCommand } from './worker.js';
 
 const commands: Command[] = [
@@ -15,6 +17,8 @@ const commands: Command[] = [
   migrateCommand,
   featuresCommand,
   modelsCommand,
+  trainCommand,
+  importCommand,
 ];
 
 function help(): string {

@@ -22,8 +22,7 @@ export async function requestExtraction(
   const set = resolveFeatureSet(body.featureSet, 'body/featureSet');
   const from = body.from === undefined ? undefined : new Date(body.from);
   const to = body.to === undefined ? undefined : new Date(body.to);
-  if (from && to && to <= from) throw badRequest('invalid_range', 'body/to must be after body/from');
-  resolveRange(from, to);
+  resolveRange(from, to, 'body/');
   if (!(await repo.getAsset(deps.db, assetId))) throw notFound('asset', assetId);
   const payload = {
     assetId,
@@ -69,11 +68,12 @@ export async function listAssetFeatures(db: Kysely<DB>, assetId: number, q: Feat
     name,
     version: stored?.version ?? current!.version,
     hash: stored?.hash ?? current!.hash,
-    featureNames: current?.featureNames ?? (stored!.definition.featureNames as string[]),
+    featureNames: current ? [...current.featureNames] : (stored!.definition.featureNames as string[]),
   };
   const range = resolveRange(
     q.from === undefined ? undefined : new Date(q.from),
     q.to === undefined ? undefined : new Date(q.to),
+    'querystring/',
   );
   if (!stored) return { featureSet: set, items: [], nextCursor: null };
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);

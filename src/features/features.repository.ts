@@ -34,7 +34,11 @@ export async function ensureFeatureSet(db: Db, set: StoredFeatureSet): Promise<n
     })
     .onConflict((oc) => oc.doNothing())
     .execute();
-  const row = await db.selectFrom('feature_sets').select('id').where('hash', '=', set.hash).executeTakeFirst();
+  const row = await db
+    .selectFrom('feature_sets')
+    .select('id')
+    .where('hash', '=', set.hash)
+    .executeTakeFirst();
   if (!row) {
     throw new AppError(
       'feature_set_conflict',

@@ -72,11 +72,18 @@ export function resolveFeatureSet(name: string | undefined, field = 'featureSet'
   return set;
 }
 
-export function resolveRange(from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
+/** The run's range; `prefix` names the fields in errors ('body/', 'querystring/'). */
+export function resolveRange(
+  from: Date | undefined,
+  to: Date | undefined,
+  prefix = '',
+): { from: Date; to: Date } {
   const range = { from: from ?? RANGE_MIN, to: to ?? RANGE_MAX };
-  if (Number.isNaN(range.from.getTime())) throw badRequest('invalid_range', 'from is not a valid timestamp');
-  if (Number.isNaN(range.to.getTime())) throw badRequest('invalid_range', 'to is not a valid timestamp');
-  if (range.to <= range.from) throw badRequest('invalid_range', 'to must be after from');
+  for (const k of ['from', 'to'] as const) {
+    if (Number.isNaN(range[k].getTime()))
+      throw badRequest('invalid_range', `${prefix}${k} is not a valid timestamp`);
+  }
+  if (range.to <= range.from) throw badRequest('invalid_range', `${prefix}to must be after ${prefix}from`);
   return range;
 }
 
@@ -121,7 +128,9 @@ export async function extractForAsset(db: Kysely<DB>, opts: ExtractOptions): Pro
     result.skipped.short += st.short;
     result.skipped.sampleRate += st.sample_rate;
     if (st.sample_rate > 0) {
-      await log(`sensor ${s.id}: ${st.sample_rate} capture(s) not at ${sampleRate} Hz skipped (set ${set.name})`);
+      await log(
+        `sensor ${s.id}: ${st.sample_rate} capture(s) not at ${sampleRate} Hz skipped (set ${set.name})`,
+      );
     }
   }
   if (vibration.length === 0) await log(`asset ${asset.id} has no vibration sensor: nothing to extract`);
@@ -158,15 +167,20 @@ export async function extractForAsset(db: Kysely<DB>, opts: ExtractOptions): Pro
           result.skipped.invalid += 1;
           continue;
         }
-        result.captures += 1;
         const windows = [...captureWindows(c.ts, c.sample_rate_hz, samples, windowLength)].filter(
           (w) => w.start >= from && w.start < to,
         );
         if (windows.length === 0) continue;
+        result.captures += 1;
         const captureEnd = windows.at(-1)!.end;
         let shaftHz = nominalHz;
         if (speed) {
-          const v = await repo.lastReading(db, speed.id, new Date(+captureEnd - SPEED_MAX_AGE_MS), captureEnd);
+          const v = await repo.lastReading(
+            db,
+            speed.id,
+            new Date(+captureEnd - SPEED_MAX_AGE_MS),
+            captureEnd,
+          );
           if (v !== undefined && v > 0) shaftHz = toShaftHz(speed.unit)!(v);
         }
         const lookbackMs = (set.temperature?.lookbackSeconds ?? 0) * 1000;
@@ -193,6 +207,11 @@ export async function extractForAsset(db: Kysely<DB>, opts: ExtractOptions): Pro
       await report();
       if (last) break;
     }
+  }
+  if (result.windows !== windowsTotal) {
+    // The estimate counts whole captures; windows past `to` (or before `from`) are not extracted.
+    windowsTotal = result.windows;
+    await report();
   }
   await log(
     `${result.windows} window(s) from ${result.captures} capture(s) of ${result.sensors} sensor(s); ` +

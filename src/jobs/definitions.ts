@@ -4,12 +4,19 @@ import type { Kysely } from 'kysely';
 import { ensurePartitionsJob } from '../db/jobs/ensure-partitions.job.js';
 import type { DB } from '../db/schema.js';
 import { extractFeaturesJob } from '../features/extract-features.job.js';
+import { trainModelJob } from '../ml/training/train-model.job.js';
+import type { TrainingDeps } from '../ml/training/training.service.js';
 import type { JobDefinition } from './types.js';
 
 export interface JobDeps {
   db: Kysely<DB>;
+  training: TrainingDeps;
 }
 
 export function createJobDefinitions(deps: JobDeps): JobDefinition[] {
-  return [ensurePartitionsJob(deps), extractFeaturesJob(deps)] as JobDefinition[];
+  return [
+    ensurePartitionsJob(deps),
+    extractFeaturesJob(deps),
+    trainModelJob(deps.training),
+  ] as JobDefinition[];
 }

@@ -12,5 +12,6 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOBS = {
   ensurePartitions: 'ensure-partitions',
   extractFeatures: 'extract-features',
+  trainModel: 'train-model',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -52,17 +52,26 @@ export function fitPreprocessing(
   return { regimes, normaliser, featureNames: normaliser.sensorIndices.map((j) => `sensor_${j + 1}`) };
 }
 
-/**
- * Groups rows by unit (sorted by cycle) and applies the transform. `smoothing` is the weight of
- * the newest row in a causal exponential moving average of each feature (1 = no smoothing): it
- * only looks back, so a unit cut short (a test unit, or live data) is transformed the same way.
- */
+export interface SeriesOptions {
+  /** Capped RUL targets are attached when set (run-to-failure rows). */
+  targetCap?: number;
+  /**
+   * Weight of the newest row in a causal exponential moving average of each sensor feature
+   * (1 = no smoothing). It only looks back, so a unit cut short (a test unit, live data) is
+   * transformed exactly as the same cycles were in training.
+   */
+  smoothing?: number;
+  /** When > 0, an extra last feature: cycle / cycleScale (the unit's age). */
+  cycleScale?: number;
+}
+
+/** Groups rows by unit (sorted by cycle) and applies the transform. */
 export function toUnitSeries(
   rows: readonly RunRow[],
   prep: Pick<Preprocessing, 'regimes' | 'normaliser'>,
-  targetCap?: number,
-  smoothing = 1,
+  options: SeriesOptions = {},
 ): UnitSeries[] {
+  const { targetCap, smoothing = 1, cycleScale = 0 } = options;
   const byUnit = new Map<number, RunRow[]>();
   for (const row of rows) {
     const list = byUnit.get(row.unit);
@@ -70,14 +79,24 @@ export function toUnitSeries(
     else byUnit.set(row.unit, [row]);
   }
   const assign = regimeAssigner(prep.regimes);
-  const width = prep.normaliser.sensorIndices.length;
+  const sensors = prep.normaliser.sensorIndices.length;
+  const width = sensors + (cycleScale > 0 ? 1 : 0);
   const series: UnitSeries[] = [];
   for (const [unit, list] of byUnit) {
     list.sort((a, b) => a.cycle - b.cycle);
     const features = new Float32Array(list.length * width);
-    list.forEach((row, i) =>
-      normaliseInto(prep.normaliser, assign(row.settings), row.sensors, features, i * width),
-    );
+    list.forEach((row, i) => {
+      normaliseInto(prep.normaliser, assign(row.settings), row.sensors, features, i * width);
+      if (cycleScale > 0) features[i * width + sensors] = row.cycle / cycleScale;
+    });
+    if (smoothing < 1) {
+      for (let i = 1; i < list.length; i++) {
+        for (let f = 0; f < sensors; f++) {
+          const k = i * width + f;
+          features[k] = smoothing * (features[k] ?? 0) + (1 - smoothing) * (features[k - width] ?? 0);
+        }
+      }
+    }
     const cycles = list.map((r) => r.cycle);
     const s: UnitSeries = { unit, cycles, features };
     if (targetCap !== undefined) {

@@ -35,7 +35,13 @@ export interface MemberJob {
 
 export type WorkerMessage =
   | { type: 'epoch'; epoch: number; logs: EpochLogs }
-  | { type: 'done'; result: MemberResult; weights: Float32Array[]; oofPred: Float32Array; oofTarget: Float32Array }
+  | {
+      type: 'done';
+      result: MemberResult;
+      weights: Float32Array[];
+      oofPred: Float32Array;
+      oofTarget: Float32Array;
+    }
   | { type: 'error'; name: string; message: string };
 
 export interface MemberOutcome {
@@ -71,7 +77,8 @@ export async function runMemberInProcess(
  * worker threads.
  */
 function startWorker(job: MemberJob): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./member-worker.js', import.meta.url), { workerData: job });
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./member-worker.js', import.meta.url), { workerData: job });
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./member-worker.ts', import.meta.url).href);
   const code = `import(${api}).then(async (tsx) => { tsx.register(); await import(${entry}); });`;

@@ -24,10 +24,14 @@ export function predictRul(
   manifest: RulManifest,
   rows: readonly RunRow[],
 ): RulPrediction[] {
-  const series = toUnitSeries(rows, {
-    regimes: manifest.regimes,
-    normaliser: { sensorIndices: manifest.sensorIndices, ...manifest.normalisation },
-  }, undefined, manifest.smoothing);
+  const series = toUnitSeries(
+    rows,
+    {
+      regimes: manifest.regimes,
+      normaliser: { sensorIndices: manifest.sensorIndices, ...manifest.normalisation },
+    },
+    { smoothing: manifest.smoothing, cycleScale: manifest.cycleScale },
+  );
   const refs = lastWindows(series);
   const cols = predictRefs(model, series, refs, manifest.window, manifest.cap);
   const cal = intervalFromJson(manifest.interval);

@@ -45,6 +45,8 @@ export interface RulManifest {
   cap: number;
   /** Causal EMA weight applied to the normalised features (1 = none). */
   smoothing: number;
+  /** When > 0 the last feature is cycle / cycleScale. */
+  cycleScale: number;
   featureNames: string[];
   /** Indices (0-based) into the raw sensor vector, in feature order. */
   sensorIndices: number[];

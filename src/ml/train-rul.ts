@@ -13,7 +13,12 @@ import { calibrateInterval, intervalToJson } from './interval.js';
 import { RUL_MANIFEST_KIND, type RulManifest } from './rul-manifest.js';
 import { buildEnsembleNetwork, DEFAULT_NETWORK, type NetworkConfig } from './rul-network.js';
 import { kFoldByUnit, splitByUnit } from './split-by-unit.js';
-import { runMemberInProcess, runMemberInWorker, type MemberJob, type MemberOutcome } from './member-runner.js';
+import {
+  runMemberInProcess,
+  runMemberInWorker,
+  type MemberJob,
+  type MemberOutcome,
+} from './member-runner.js';
 import type { EpochCallback, MemberResult } from './train-member.js';
 import { allWindows } from './windows.js';
 
@@ -39,6 +44,8 @@ export interface TrainRulOptions {
   samplesPerEpoch?: number;
   /** Causal EMA weight of the newest cycle (1 = none); see toUnitSeries. */
   smoothing?: number;
+  /** Adds the unit's age (cycle / median training life) as a feature. */
+  cycleFeature?: boolean;
   /** Members trained at once, each in its own worker thread (1 = in this thread). */
   parallel?: number;
   /** Wall-clock budget for all members; a member stops at its share (after minEpochs). */
@@ -71,10 +78,18 @@ export const TRAIN_DEFAULTS = {
   learningRate: 0.002,
   samplesPerEpoch: 20_000,
   smoothing: 1,
+  cycleFeature: false,
   parallel: 1,
   maxTrainSeconds: Infinity,
   intervalLevel: 0.8,
 };
+
+function medianLife(rows: readonly RunRow[]): number {
+  const last = new Map<number, number>();
+  for (const r of rows) last.set(r.unit, Math.max(last.get(r.unit) ?? 0, r.cycle));
+  const lives = [...last.values()].sort((a, b) => a - b);
+  return lives[Math.floor(lives.length / 2)] ?? 1;
+}
 
 export async function trainRul(
   rows: readonly RunRow[],
@@ -84,9 +99,13 @@ export async function trainRul(
   const backend = await initBackend(o.logger);
   const startedAt = performance.now();
   const prep = fitPreprocessing(rows);
-  const series = toUnitSeries(rows, prep, o.cap, o.smoothing);
-  const width = prep.featureNames.length;
-  if (width === 0) throw new Error('no informative sensors: every sensor is constant within its regime');
+  // Typical life length of the training units sets the scale of the optional cycle feature.
+  const cycleScale = o.cycleFeature ? medianLife(rows) : 0;
+  const series = toUnitSeries(rows, prep, { targetCap: o.cap, smoothing: o.smoothing, cycleScale });
+  const featureNames = cycleScale > 0 ? [...prep.featureNames, 'cycle'] : prep.featureNames;
+  const width = featureNames.length;
+  if (prep.featureNames.length === 0)
+    throw new Error('no informative sensors: every sensor is constant within its regime');
   const network: NetworkConfig = { ...DEFAULT_NETWORK, ...o.network, window: o.window, features: width };
 
   const units = series.map((s) => s.unit);
@@ -184,7 +203,8 @@ export async function trainRul(
     window: o.window,
     cap: o.cap,
     smoothing: o.smoothing,
-    featureNames: prep.featureNames,
+    cycleScale,
+    featureNames,
     sensorIndices: prep.normaliser.sensorIndices,
     settingsCount: rows[0]?.settings.length ?? 0,
     sensorCount: rows[0]?.sensors.length ?? 0,
@@ -215,6 +235,7 @@ export async function trainRul(
         samplesPerEpoch: o.samplesPerEpoch,
         intervalLevel: o.intervalLevel,
         smoothing: o.smoothing,
+        cycleScale,
         parallel: o.parallel,
       },
       data: {

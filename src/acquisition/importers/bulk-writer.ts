@@ -99,7 +99,8 @@ export class BulkWriter {
     if (this.session.kind === 'postgres') await this.session.query('set synchronous_commit = off');
   }
 
-  /** The asset with this external_ref, created from `spec` when missing. */
+  /** The asset with this external_ref, created from `spec` when missing. `metadata` is the
+   * stored metadata as it was before this call. */
   async ensureAsset(spec: AssetSpec): Promise<AssetRow> {
     await this.series.settle();
     const b = spec.bearing;
@@ -132,6 +133,10 @@ export class BulkWriter {
       [spec.externalRef],
     );
     const existing = found.rows[0]!;
+    // An asset created by another file (e.g. a RUL file before its test data) gets the keys it
+    // lacks; the keys it has are kept, so a re-import changes nothing.
+    const missing = Object.entries(spec.metadata).filter(([k]) => !(k in existing.metadata));
+    if (missing.length > 0) await this.mergeAssetMetadata(Number(existing.id), Object.fromEntries(missing));
     return { id: Number(existing.id), metadata: existing.metadata, created: false };
   }
 
@@ -156,12 +161,13 @@ export class BulkWriter {
       const at = (k: number) => `$${p + k}`;
       return `($1, ${at(1)}, ${at(2)}, ${at(3)}, ${at(4)}, ${at(5)}, ${at(6)}::float8, ${at(7)})`;
     });
-    const inserted = await this.session.query(
+    const inserted = await this.session.query<{ id: number }>(
       `insert into sensors (asset_id, name, kind, unit, axis, location, sample_rate_hz, external_ref)
-       values ${tuples.join(',')} on conflict (asset_id, name) do nothing`,
+       values ${tuples.join(',')} on conflict (asset_id, name) do nothing returning id`,
       params,
     );
-    this.counts.sensors += inserted.rowCount;
+    this.counts.sensors += inserted.rows.length;
+    this.series.stats.markFresh(inserted.rows.map((r) => Number(r.id)));
     const rows = await this.session.query<{ id: number; name: string }>(
       'select id, name from sensors where asset_id = $1 and name = any($2::text[])',
       [assetId, specs.map((s) => s.name)],

@@ -11,6 +11,7 @@
  * table then `INSERT ... SELECT ... ON CONFLICT DO NOTHING`; bench/ingest.bench.ts measures
  * both, and unnest was the faster (see the bench header), so it is the default everywhere.
  */
+import { addToGroups, dayOf, groupKey, IngestStats, type BatchGroups } from './ingest-stats.js';
 import type { SqlSession } from './sql-session.js';
 import type { ImportCounts } from './types.js';
 
@@ -20,10 +21,19 @@ const CAPTURE_BATCH_ROWS = 500;
 const CAPTURE_BATCH_BYTES = 8 * 1024 * 1024;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-const INSERT_READINGS = `insert into readings (sensor_id, ts, value)
-  select s, to_timestamp(t), v from unnest($1::bigint[], $2::float8[], $3::float8[]) as u(s, t, v)
-  on conflict do nothing`;
 const STAGE = 'prognos_import_readings_stage';
+const FROM_UNNEST = 'unnest($1::bigint[], $2::float8[], $3::float8[]) as u(s, t, v)';
+const FROM_STAGE = `${STAGE} as u(s, t, v)`;
+
+/** The insert; `grouped` also returns the rows inserted per sensor and UTC day. */
+function insertReadingsSql(from: string, grouped: boolean): string {
+  const insert = `insert into readings (sensor_id, ts, value) select s, to_timestamp(t), v from ${from}
+    on conflict do nothing`;
+  if (!grouped) return insert;
+  return `with ins as (${insert} returning sensor_id, ts)
+    select sensor_id, floor(extract(epoch from ts) / 86400)::int4 as day, count(*)::int4 as n
+    from ins group by 1, 2`;
+}
 
 interface PendingCapture {
   sensorId: number;
@@ -47,6 +57,7 @@ export class SeriesWriter {
   private captureBytes = 0;
   private inflight: Promise<void> = Promise.resolve();
   private readonly months = new Set<string>();
+  readonly stats = new IngestStats();
 
   constructor(
     private readonly session: SqlSession,
@@ -86,6 +97,7 @@ export class SeriesWriter {
     await this.flushReadings();
     await this.flushCaptures();
     await this.inflight;
+    await this.stats.write(this.session);
   }
 
   /** Forgets queued rows and created partitions after a rollback. */
@@ -95,41 +107,58 @@ export class SeriesWriter {
     this.captureBytes = 0;
     this.inflight = Promise.resolve();
     this.months.clear();
+    this.stats.reset();
   }
 
   private async flushReadings(): Promise<void> {
     const n = this.n;
     if (n === 0) return;
     this.n = 0;
+    const idArray = this.ids.subarray(0, n);
     const secs = this.secs.subarray(0, n);
     const [from, to] = range(secs);
-    const ids = arrayLiteral(this.ids.subarray(0, n));
-    const ts = arrayLiteral(secs);
-    const values = arrayLiteral(this.values.subarray(0, n));
+    const groups: BatchGroups = new Map();
+    for (let i = 0; i < n; i++) addToGroups(groups, idArray[i]!, dayOf(secs[i]!));
+    const grouped = !this.stats.claimCollisionFree(idArray, secs);
+    const params = [arrayLiteral(idArray), arrayLiteral(secs), arrayLiteral(this.values.subarray(0, n))];
     await this.inflight;
     await this.ensurePartitions('readings', from, to);
-    const stage = this.opts.method === 'copy-stage' ? copyText(ids, ts, values) : null;
     this.send(async () => {
-      const inserted = stage === null ? await this.insertUnnest(ids, ts, values) : await this.insertStaged(stage);
+      let rows: { sensor_id: number; day: number; n: number }[];
+      let inserted: number;
+      if (this.opts.method === 'copy-stage') {
+        ({ rows, inserted } = await this.insertStaged(params, grouped));
+      } else {
+        const r = await this.session.query<{ sensor_id: number; day: number; n: number }>(
+          insertReadingsSql(FROM_UNNEST, grouped),
+          params,
+        );
+        rows = r.rows;
+        inserted = grouped ? rows.reduce((a, g) => a + g.n, 0) : r.rowCount;
+      }
+      const perGroup = grouped
+        ? new Map(rows.map((g) => [groupKey(Number(g.sensor_id), g.day), g.n]))
+        : inserted === n
+          ? 'all'
+          : approximate(groups, inserted);
+      this.stats.record('readings', groups, perGroup);
       this.counted('readings', n, inserted);
     });
   }
 
-  private async insertUnnest(ids: string, ts: string, values: string): Promise<number> {
-    return (await this.session.query(INSERT_READINGS, [ids, ts, values])).rowCount;
-  }
-
-  private async insertStaged(text: string): Promise<number> {
+  private async insertStaged(params: string[], grouped: boolean) {
     await this.session.query(
-      `create temp table if not exists ${STAGE} (sensor_id bigint, ts float8, value float8) on commit drop`,
+      `create temp table if not exists ${STAGE} (s bigint, t float8, v float8) on commit drop`,
     );
+    const [ids, ts, values] = params.map((p) => p.slice(1, -1).split(','));
+    let text = '';
+    for (let i = 0; i < ids!.length; i++) text += `${ids![i]}\t${ts![i]}\t${values![i]}\n`;
     await this.session.copyIn!(`copy ${STAGE} from stdin`, text);
-    const r = await this.session.query(
-      `insert into readings (sensor_id, ts, value) select sensor_id, to_timestamp(ts), value from ${STAGE}
-       on conflict do nothing`,
+    const r = await this.session.query<{ sensor_id: number; day: number; n: number }>(
+      insertReadingsSql(FROM_STAGE, grouped),
     );
     await this.session.query(`truncate ${STAGE}`);
-    return r.rowCount;
+    return { rows: r.rows, inserted: grouped ? r.rows.reduce((a, g) => a + g.n, 0) : r.rowCount };
   }
 
   private async flushCaptures(): Promise<void> {
@@ -144,15 +173,24 @@ export class SeriesWriter {
       return `($${p + 1}::bigint, to_timestamp($${p + 2}::float8), $${p + 3}::float8, $${p + 4}::int, $${p + 5}::bytea)`;
     });
     const [from, to] = range(rows.map((r) => r.epochSec));
+    const groups: BatchGroups = new Map();
+    for (const c of rows) addToGroups(groups, c.sensorId, dayOf(c.epochSec));
     await this.inflight;
     await this.ensurePartitions('captures', from, to);
     this.send(async () => {
-      const r = await this.session.query(
+      // Few rows a batch: returning them is cheap, and gives exact per-day counts.
+      const r = await this.session.query<{ sensor_id: number; ts: number }>(
         `insert into captures (sensor_id, ts, sample_rate_hz, n_samples, samples) values ${tuples.join(',')}
-         on conflict do nothing`,
+         on conflict do nothing returning sensor_id, extract(epoch from ts)::float8 as ts`,
         params,
       );
-      this.counted('captures', rows.length, r.rowCount);
+      const perGroup = new Map<string, number>();
+      for (const row of r.rows) {
+        const key = groupKey(Number(row.sensor_id), dayOf(Number(row.ts)));
+        perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
+      }
+      this.stats.record('captures', groups, perGroup);
+      this.counted('captures', rows.length, r.rows.length);
     });
   }
 
@@ -208,13 +246,18 @@ function arrayLiteral(values: Float64Array): string {
   return `{${values.join(',')}}`;
 }
 
-/** COPY text rows from three array literals of equal length. */
-function copyText(ids: string, ts: string, values: string): string {
-  const a = ids.slice(1, -1).split(',');
-  const b = ts.slice(1, -1).split(',');
-  const c = values.slice(1, -1).split(',');
-  let out = '';
-  for (let i = 0; i < a.length; i++) out += `${a[i]}\t${b[i]}\t${c[i]}\n`;
+/**
+ * Inserted rows of a batch that could not collide but lost some anyway (only a concurrent
+ * import of the same new sensor could do that): spread over its groups in order.
+ */
+function approximate(groups: BatchGroups, inserted: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let left = inserted;
+  for (const [key, g] of groups) {
+    const take = Math.min(left, g.rows);
+    out.set(key, take);
+    left -= take;
+  }
   return out;
 }
 

@@ -1,0 +1,164 @@
+/**
+ * Vibration waveform captures: validated, idempotent ingestion (JSON samples or raw
+ * little-endian float32), listing and reading back.
+ */
+import type { Kysely } from 'kysely';
+import type { DB, Sensor } from '../db/schema.js';
+import { AppError, badRequest, notFound } from '../errors.js';
+import { sensorsRepository } from './assets.repository.js';
+import { capturesRepository, type CaptureMeta, type CaptureRow } from './captures.repository.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
+import {
+  parseSampleRate,
+  parseTimestamp,
+  samplesFromBytes,
+  samplesFromJson,
+  samplesToBytes,
+} from './ingest-validation.js';
+import { captureFlags } from './quality.js';
+import { ensurePartitionsFor } from './readings.repository.js';
+import { parseTimeBound, parseWindow } from './readings.service.js';
+
+export interface CaptureMetaDto {
+  id: number;
+  sensorId: number;
+  ts: string;
+  sampleRateHz: number;
+  nSamples: number;
+  qualityFlags: number;
+}
+
+export interface CaptureIngestResult extends CaptureMetaDto {
+  inserted: number;
+  duplicates: number;
+}
+
+const RATE_TOLERANCE = 1e-6;
+
+export const toCaptureMeta = (r: CaptureMeta): CaptureMetaDto => ({
+  id: r.id,
+  sensorId: r.sensor_id,
+  ts: new Date(Math.floor(Number(r.us) / 1000)).toISOString(),
+  sampleRateHz: r.sample_rate_hz,
+  nSamples: r.n_samples,
+  qualityFlags: r.quality_flags,
+});
+
+/** Stored bytes → samples. pg gives a Buffer, PGlite a Uint8Array; either may be unaligned. */
+export function decodeSamples(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+export class CapturesService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async vibrationSensor(id: number): Promise<Sensor> {
+    const s = await sensorsRepository.get(this.db, id);
+    if (!s) throw notFound('sensor', id);
+    if (s.kind !== 'vibration') {
+      throw new AppError(
+        'sensor_kind_mismatch',
+        409,
+        `sensor ${id} is a ${s.kind} sensor; waveform captures go to vibration sensors (send readings instead)`,
+      );
+    }
+    return s;
+  }
+
+  private rate(sensor: Sensor, raw: unknown): number {
+    if (raw === undefined || raw === null || raw === '') {
+      if (sensor.sample_rate_hz === null) {
+        throw badRequest('invalid_sample_rate', `sampleRateHz is required: sensor ${sensor.id} has no configured rate`);
+      }
+      return sensor.sample_rate_hz;
+    }
+    const rate = parseSampleRate(raw, 'sampleRateHz');
+    const expected = sensor.sample_rate_hz;
+    if (expected !== null && Math.abs(rate - expected) > RATE_TOLERANCE * expected) {
+      throw new AppError(
+        'sample_rate_mismatch',
+        409,
+        `sampleRateHz ${rate} does not match the ${expected} Hz configured on sensor ${sensor.id}`,
+      );
+    }
+    return rate;
+  }
+
+  /** JSON body: `{ ts, sampleRateHz?, samples: number[] }`. */
+  async ingestJson(sensorId: number, body: { ts: unknown; sampleRateHz?: unknown; samples: unknown }) {
+    const sensor = await this.vibrationSensor(sensorId);
+    const tsMs = parseTimestamp(body.ts, 'ts', this.now());
+    const rate = this.rate(sensor, body.sampleRateHz);
+    return this.store(sensor, tsMs, rate, samplesFromJson(body.samples, 'samples'));
+  }
+
+  /** Binary body: little-endian float32 samples; ts and rate from the query or headers. */
+  async ingestBinary(sensorId: number, bytes: Uint8Array, ts: unknown, sampleRateHz: unknown) {
+    const sensor = await this.vibrationSensor(sensorId);
+    if (ts === undefined) throw badRequest('invalid_timestamp', 'ts is required (query ?ts= or header x-capture-ts)');
+    const tsMs = parseTimestamp(typeof ts === 'string' && /^\d+$/.test(ts) ? Number(ts) : ts, 'ts', this.now());
+    const rate = this.rate(sensor, sampleRateHz);
+    return this.store(sensor, tsMs, rate, samplesFromBytes(bytes, 'body'));
+  }
+
+  private async store(sensor: Sensor, tsMs: number, rate: number, samples: Float32Array) {
+    const flags = captureFlags(samples, { rangeMin: sensor.range_min, rangeMax: sensor.range_max });
+    const ts = new Date(tsMs);
+    const result = await this.db.transaction().execute(async (trx) => {
+      await ensurePartitionsFor(trx, 'captures', [tsMs]);
+      const id = await capturesRepository.insert(trx, {
+        sensorId: sensor.id,
+        ts,
+        sampleRateHz: rate,
+        samples: samplesToBytes(samples),
+        nSamples: samples.length,
+        flags,
+      });
+      await ingestStatsRepository.add(trx, sensor.id, 'captures', countByDay([tsMs], id ? [tsMs] : []));
+      return { id: id ?? (await capturesRepository.idAt(trx, sensor.id, ts))!, inserted: id ? 1 : 0 };
+    });
+    return {
+      id: result.id,
+      sensorId: sensor.id,
+      ts: ts.toISOString(),
+      sampleRateHz: rate,
+      nSamples: samples.length,
+      qualityFlags: flags,
+      inserted: result.inserted,
+      duplicates: 1 - result.inserted,
+    } satisfies CaptureIngestResult;
+  }
+
+  async list(sensorId: number, q: { from?: string; to?: string; limit?: number; cursor?: string }) {
+    if (!(await sensorsRepository.get(this.db, sensorId))) throw notFound('sensor', sensorId);
+    const limit = q.limit ?? 100;
+    const after = decodeCursor(q.cursor, ['t'] as const);
+    const rows = await capturesRepository.page(this.db, sensorId, { ...parseWindow(q), afterUs: after?.t, limit: limit + 1 });
+    const more = rows.length > limit;
+    const kept = more ? rows.slice(0, limit) : rows;
+    return {
+      items: kept.map(toCaptureMeta),
+      nextCursor: more ? encodeCursor({ t: Number(kept.at(-1)!.us) }) : null,
+    };
+  }
+
+  async byId(id: number): Promise<CaptureRow> {
+    const row = await capturesRepository.byId(this.db, id);
+    if (!row) throw notFound('capture', id);
+    return row;
+  }
+
+  async byTs(sensorId: number, tsRaw: string): Promise<CaptureRow> {
+    const us = parseTimeBound(tsRaw, 'ts')!;
+    const row = await capturesRepository.byTs(this.db, sensorId, us);
+    if (!row) throw notFound(`capture of sensor ${sensorId} at`, tsRaw);
+    return row;
+  }
+}

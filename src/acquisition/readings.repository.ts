@@ -1,0 +1,97 @@
+/**
+ * Every query on `readings`. Timestamps cross the boundary as epoch microseconds (int8): exact
+ * whatever precision a row was stored with, so keyset cursors and flag updates never miss a row.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+type Db = Kysely<DB>;
+
+export const fromMicros = (us: number): RawBuilder<Date> =>
+  sql<Date>`(timestamptz 'epoch' + ${us}::int8 * interval '1 microsecond')`;
+
+const MONTH_MS = (ms: number) => {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+
+/** Creates the monthly partitions holding these timestamps (one call per distinct month). */
+export async function ensurePartitionsFor(db: Db, table: 'readings' | 'captures', tsMs: readonly number[]) {
+  const months = [...new Set(tsMs.map(MONTH_MS))].sort((a, b) => a - b).map((m) => new Date(m).toISOString());
+  await sql`select prognos_ensure_partitions(${table}, m, m) from unnest(${months}::timestamptz[]) as m`.execute(db);
+}
+
+export interface ReadingRow {
+  us: number;
+  value: number;
+  quality_flags: number;
+}
+
+export interface Window {
+  fromUs?: number | undefined;
+  toUs?: number | undefined;
+}
+
+export const readingsRepository = {
+  /** Bulk insert; existing (sensor, ts) rows are kept. Returns the epoch ms of the rows inserted. */
+  async insertBatch(
+    db: Db,
+    sensorId: number,
+    rows: { ts: string[]; values: number[]; flags: number[] },
+  ): Promise<number[]> {
+    const { rows: inserted } = await sql<{ ms: number }>`
+      insert into readings (sensor_id, ts, value, quality_flags)
+      select ${sensorId}::int8, u.ts, u.value, u.flags
+      from unnest(${rows.ts}::timestamptz[], ${rows.values}::float8[], ${rows.flags}::int4[]) as u(ts, value, flags)
+      on conflict (sensor_id, ts) do nothing
+      returning (extract(epoch from ts) * 1000)::float8 as ms`.execute(db);
+    return inserted.map((r) => Number(r.ms));
+  },
+
+  /** Time-ordered rows in [from, to), after the cursor's timestamp. */
+  async page(db: Db, sensorId: number, w: Window & { afterUs?: number | undefined; limit: number }) {
+    let q = db
+      .selectFrom('readings')
+      .select([sql<number>`(extract(epoch from ts) * 1000000)::int8`.as('us'), 'value', 'quality_flags'])
+      .where('sensor_id', '=', sensorId);
+    if (w.fromUs !== undefined) q = q.where('ts', '>=', fromMicros(w.fromUs));
+    if (w.toUs !== undefined) q = q.where('ts', '<', fromMicros(w.toUs));
+    if (w.afterUs !== undefined) q = q.where('ts', '>', fromMicros(w.afterUs));
+    return (await q.orderBy('ts').limit(w.limit).execute()) as ReadingRow[];
+  },
+
+  count(db: Db, sensorId: number, w: Window): Promise<number> {
+    let q = db
+      .selectFrom('readings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sensor_id', '=', sensorId);
+    if (w.fromUs !== undefined) q = q.where('ts', '>=', fromMicros(w.fromUs));
+    if (w.toUs !== undefined) q = q.where('ts', '<', fromMicros(w.toUs));
+    return q.executeTakeFirstOrThrow().then((r) => Number(r.n));
+  },
+
+  /** Up to `n` rows just before `us` (returned ascending), for window context. */
+  async before(db: Db, sensorId: number, us: number, n: number): Promise<ReadingRow[]> {
+    const rows = await db
+      .selectFrom('readings')
+      .select([sql<number>`(extract(epoch from ts) * 1000000)::int8`.as('us'), 'value', 'quality_flags'])
+      .where('sensor_id', '=', sensorId)
+      .where('ts', '<', fromMicros(us))
+      .orderBy('ts', 'desc')
+      .limit(n)
+      .execute();
+    return (rows as ReadingRow[]).reverse();
+  },
+
+  /** Sets quality flags of the given rows (timestamps in epoch µs). */
+  async setFlags(db: Db, sensorId: number, us: number[], flags: number[]): Promise<number> {
+    if (us.length === 0) return 0;
+    const res = await sql`
+      update readings r set quality_flags = u.flags
+      from unnest(${us}::int8[], ${flags}::int4[]) as u(us, flags)
+      where r.sensor_id = ${sensorId}::int8
+        and r.ts = timestamptz 'epoch' + u.us * interval '1 microsecond'
+        and r.quality_flags <> u.flags`.execute(db);
+    return Number(res.numAffectedRows ?? 0);
+  },
+};

@@ -1,0 +1,79 @@
+/** HTTP for scalar readings: batch ingestion and time-ordered reading back. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../context.js';
+import { Paged, errorResponses } from '../http/schemas.js';
+import { IdParams, PageQuery } from './assets.schemas.js';
+import { INGEST_LIMITS } from './ingest-validation.js';
+import { ReadingsService } from './readings.service.js';
+
+// ts and value are checked by the service, not by ajv: ajv's type coercion would quietly turn
+// null into 0 and "12" into 12, and MQTT messages must be judged by exactly the same rules.
+export const ReadingIn = Type.Object(
+  {
+    ts: Type.Unknown({
+      description: 'ISO-8601 with a zone ("2024-05-01T12:00:00.250Z") or epoch milliseconds; ms resolution',
+    }),
+    value: Type.Unknown({ description: 'A finite number' }),
+  },
+  { additionalProperties: false },
+);
+export const ReadingsBody = Type.Object(
+  {
+    readings: Type.Array(ReadingIn, {
+      description: `At most ${INGEST_LIMITS.maxReadingsPerBatch} readings, any order; stored atomically`,
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const IngestResult = Type.Object({
+  sensorId: Type.Integer(),
+  received: Type.Integer(),
+  inserted: Type.Integer(),
+  duplicates: Type.Integer({ description: 'Already stored, or repeated in the batch: kept once' }),
+});
+
+const ReadingOut = Type.Object({ ts: Type.String({ format: 'date-time' }), value: Type.Number(), qualityFlags: Type.Integer() });
+export const WindowQuery = {
+  from: Type.Optional(Type.String({ description: 'Inclusive; ISO-8601 or epoch ms' })),
+  to: Type.Optional(Type.String({ description: 'Exclusive; ISO-8601 or epoch ms' })),
+};
+
+export const readingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const service = new ReadingsService(ctx.database.db);
+  const tags = ['readings'];
+
+  app.post(
+    '/v1/sensors/:id/readings',
+    {
+      schema: {
+        tags,
+        summary: 'Ingest a batch of readings (idempotent on sensor and timestamp)',
+        description:
+          '201 when at least one reading was stored, 200 when all were duplicates. Timestamps from 1970 to 24 h ahead of the server clock.',
+        params: IdParams,
+        body: ReadingsBody,
+        response: { 200: IngestResult, 201: IngestResult, 413: errorResponses[400], ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const result = await service.ingest(req.params.id, req.body.readings);
+      return reply.status(result.inserted > 0 ? 201 : 200).send(result);
+    },
+  );
+
+  app.get(
+    '/v1/sensors/:id/readings',
+    {
+      schema: {
+        tags,
+        summary: 'Readings in [from, to), time ordered, keyset paginated',
+        params: IdParams,
+        querystring: Type.Object({ ...WindowQuery, ...PageQuery }),
+        response: { 200: Paged(ReadingOut), ...errorResponses },
+      },
+    },
+    async (req) => service.list(req.params.id, req.query),
+  );
+};

@@ -1,0 +1,118 @@
+/**
+ * Scalar readings: validated, idempotent, atomic batch ingestion (HTTP and MQTT both come here)
+ * and time-ordered reading back.
+ */
+import type { Kysely } from 'kysely';
+import type { DB, Sensor } from '../db/schema.js';
+import { badRequest, notFound } from '../errors.js';
+import { sensorsRepository } from './assets.repository.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
+import { validateReadings } from './ingest-validation.js';
+import { rangeFlags } from './quality.js';
+import { ensurePartitionsFor, readingsRepository, type Window } from './readings.repository.js';
+
+export interface IngestResult {
+  sensorId: number;
+  received: number;
+  inserted: number;
+  /** Already stored (a retried batch) or repeated within the batch: kept once, first wins. */
+  duplicates: number;
+}
+
+export interface ReadingDto {
+  ts: string;
+  value: number;
+  qualityFlags: number;
+}
+
+/** A time bound of a read query: ISO-8601 or epoch milliseconds. Returns epoch µs. */
+export function parseTimeBound(raw: string | undefined, field: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const ms = /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) {
+    throw badRequest('invalid_timestamp', `${field} must be an ISO-8601 timestamp or epoch milliseconds`);
+  }
+  return ms * 1000;
+}
+
+export function parseWindow(q: { from?: string | undefined; to?: string | undefined }): Window {
+  const w = { fromUs: parseTimeBound(q.from, 'from'), toUs: parseTimeBound(q.to, 'to') };
+  if (w.fromUs !== undefined && w.toUs !== undefined && w.fromUs >= w.toUs) {
+    throw badRequest('invalid_window', 'from must be before to');
+  }
+  return w;
+}
+
+export class ReadingsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async sensor(id: number): Promise<Sensor> {
+    const s = await sensorsRepository.get(this.db, id);
+    if (!s) throw notFound('sensor', id);
+    return s;
+  }
+
+  /** Validates the whole batch, then writes it in one transaction, or writes nothing. */
+  async ingest(sensorId: number, raw: unknown, field = 'readings'): Promise<IngestResult> {
+    const sensor = await this.sensor(sensorId);
+    const readings = validateReadings(raw, this.now(), field);
+    // Repeats inside one batch: keep the first, as the database keeps the first ever stored.
+    const seen = new Set<number>();
+    const ts: string[] = [];
+    const tsMs: number[] = [];
+    const values: number[] = [];
+    const flags: number[] = [];
+    for (const r of readings) {
+      if (seen.has(r.tsMs)) continue;
+      seen.add(r.tsMs);
+      tsMs.push(r.tsMs);
+      ts.push(new Date(r.tsMs).toISOString());
+      values.push(r.value);
+      flags.push(rangeFlags(r.value, { rangeMin: sensor.range_min, rangeMax: sensor.range_max }));
+    }
+    const insertedMs = await this.db.transaction().execute(async (trx) => {
+      await ensurePartitionsFor(trx, 'readings', tsMs);
+      const inserted = await readingsRepository.insertBatch(trx, sensorId, { ts, values, flags });
+      const days = countByDay(
+        readings.map((r) => r.tsMs),
+        inserted,
+      );
+      await ingestStatsRepository.add(trx, sensorId, 'readings', days);
+      return inserted;
+    });
+    return {
+      sensorId,
+      received: readings.length,
+      inserted: insertedMs.length,
+      duplicates: readings.length - insertedMs.length,
+    };
+  }
+
+  async list(
+    sensorId: number,
+    q: { from?: string; to?: string; limit?: number; cursor?: string },
+  ): Promise<{ items: ReadingDto[]; nextCursor: string | null }> {
+    await this.sensor(sensorId);
+    const limit = q.limit ?? 1000;
+    const after = decodeCursor(q.cursor, ['t'] as const);
+    const rows = await readingsRepository.page(this.db, sensorId, {
+      ...parseWindow(q),
+      afterUs: after?.t,
+      limit: limit + 1,
+    });
+    const more = rows.length > limit;
+    const kept = more ? rows.slice(0, limit) : rows;
+    return {
+      items: kept.map((r) => ({
+        ts: new Date(Math.floor(Number(r.us) / 1000)).toISOString(),
+        value: r.value,
+        qualityFlags: r.quality_flags,
+      })),
+      nextCursor: more ? encodeCursor({ t: Number(kept.at(-1)!.us) }) : null,
+    };
+  }
+}
