@@ -6,6 +6,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ACQUISITION_TAGS, acquisitionRoutes } from './acquisition/acquisition.routes.js';
+import { installAuth, type DeclaredRoute } from './auth/auth.js';
+import { apiKeyRoutes } from './auth/api-keys.routes.js';
 import type { AppContext } from './context.js';
 import { featureRoutes } from './features/features.routes.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -14,6 +16,12 @@ import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { modelRoutes } from './ml/registry/models.routes.js';
 import { trainingRoutes } from './ml/training/training.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    declaredRoutes: DeclaredRoute[];
+  }
+}
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -27,6 +35,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.addSchema(ErrorBody);
   installErrorHandler(app);
+  const routes = installAuth(app, {
+    db: ctx.database.db,
+    enabled: ctx.config.auth,
+    requireDeclaredScopes: false,
+  });
+  app.decorate('declaredRoutes', routes);
   // A POST with no body is an empty object: action routes (promote, ack…) take an optional
   // body, and required fields are then reported by name rather than as "body must be object".
   app.addHook('preValidation', async (req) => {
@@ -54,6 +68,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { ctx });
+  await app.register(apiKeyRoutes, { ctx });
   await app.register(acquisitionRoutes, { ctx });
   await app.register(jobRoutes, { ctx });
   await app.register(featureRoutes, { ctx });

@@ -29,6 +29,8 @@ export interface Config {
   /** Relative improvement a retrained model needs over the active one for automatic
    * promotion (when the run asks for it). */
   readonly autoPromoteMargin: number;
+  /** API keys required on /v1 routes (PROGNOS_AUTH=off disables it: tests, closed lab networks). */
+  readonly auth: boolean;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,15 @@ export function loadConfig(env: Env = process.env): Config {
     return n;
   };
 
+  const onOff = (name: string, def: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return def;
+    if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+    if (['off', 'false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be on or off, got "${raw}"`);
+    return def;
+  };
+
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
@@ -108,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
     autoPromoteMargin: fraction('PROGNOS_AUTO_PROMOTE_MARGIN', 0.02),
+    auth: onOff('PROGNOS_AUTH', true),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

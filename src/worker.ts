@@ -1,5 +1,6 @@
 /** The worker process: BullMQ processors for every queue. Needs REDIS_URL; in the embedded
  * mode the API process runs the same processors in-process instead. */
+import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-subscriber.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
@@ -9,6 +10,8 @@ import { onShutdown } from './lifecycle.js';
 export interface RunningWorker {
   ctx: AppContext;
   pool: WorkerPool;
+  /** Live readings over MQTT, when MQTT_URL is set. */
+  mqtt: MqttSubscriber | undefined;
   close(): Promise<void>;
 }
 
@@ -28,10 +31,15 @@ export async function startWorker(
   });
   // Keep partitions ahead of the clock; deduplicated, so many workers starting is harmless.
   await ctx.jobs.enqueue(JOBS.ensurePartitions, { monthsBack: 1, monthsAhead: 3 });
+  // Not awaited: with the broker down the subscriber keeps reconnecting; jobs still run.
+  const mqtt = config.mqttUrl
+    ? startMqttSubscriber({ url: config.mqttUrl, db: ctx.database.db, logger: ctx.logger })
+    : undefined;
   const close = async () => {
+    await mqtt?.close(); // first: stop taking messages (unacknowledged ones are redelivered)
     await pool.close();
     await ctx.close();
   };
   if (opts.handleSignals !== false) onShutdown(ctx.logger, config.shutdownTimeoutMs, [close]);
-  return { ctx, pool, close };
+  return { ctx, pool, mqtt, close };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAsset, startApp, type TestCtx } from './acquisition-helpers.js';
+import { createAsset, startApp, type Page, type TestCtx } from './acquisition-helpers.js';
 import type { FastifyInstance } from 'fastify';
 
 describe('assets and sensors API', () => {
@@ -90,7 +90,7 @@ describe('assets and sensors API', () => {
         query: { site: 'Oslo', type: 'gearbox', limit: '2', ...(cursor ? { cursor } : {}) },
       });
       expect(res.statusCode).toBe(200);
-      const body = res.json();
+      const body = res.json() as Page<{ id: number }>;
       for (const a of body.items) {
         expect(a).toMatchObject({ site: 'Oslo', type: 'gearbox' });
         seen.push(a.id);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_BODY_LIMIT_BYTES } from '../src/acquisition/ingest-validation.js';
 import { QUALITY_FLAGS } from '../src/acquisition/quality.js';
-import { countRows, createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
+import { countRows, createAsset, createSensor, startApp, type Page, type TestCtx } from './acquisition-helpers.js';
 import { gaussianNoise } from './helpers/signals.js';
 
 const RATE = 25_600;
@@ -139,7 +139,7 @@ describe('vibration captures', () => {
     let cursor: string | null = null;
     do {
       const res = await app.inject({ url: `/v1/sensors/${id}/captures`, query: { limit: '5', ...(cursor ? { cursor } : {}) } });
-      const body = res.json();
+      const body = res.json() as Page<{ ts: string }>;
       for (const c of body.items) {
         expect(c).not.toHaveProperty('samples');
         seen.push(c.ts);

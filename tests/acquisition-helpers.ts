@@ -38,3 +38,9 @@ export async function countRows(ctx: TestCtx, table: 'readings' | 'captures', se
   );
   return Number(rows[0]!.n);
 }
+
+/** One page of a keyset-paginated list. */
+export interface Page<T = Record<string, unknown>> {
+  items: T[];
+  nextCursor: string | null;
+}

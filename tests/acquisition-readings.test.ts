@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
+import { countRows, createAsset, createSensor, startApp, type Page, type TestCtx } from './acquisition-helpers.js';
 
 const T0 = Date.parse('2024-03-31T23:59:58Z'); // batches straddle a month (two partitions)
 
@@ -118,7 +118,7 @@ describe('readings ingestion and reading back', () => {
       do {
         const res = await app.inject({ url: `/v1/sensors/${id}/readings`, query: { ...query, ...(cursor ? { cursor } : {}) } });
         expect(res.statusCode).toBe(200);
-        const body = res.json();
+        const body = res.json() as Page<{ ts: string }>;
         for (const r of body.items) out.push(Date.parse(r.ts));
         cursor = body.nextCursor;
       } while (cursor);

@@ -60,3 +60,8 @@ export function stored(s: ImportSummary) {
 export function isoOf(epochSec: number): string {
   return new Date(epochSec * 1000).toISOString();
 }
+
+/** Deletes every asset and what hangs off it (sensors, series, events, stats). */
+export async function emptyTables(db: Database): Promise<void> {
+  await sql`truncate assets, sensor_ingest_stats restart identity cascade`.execute(db.db);
+}

@@ -3,18 +3,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseFemtoAccCsv } from '../src/acquisition/formats/femto.js';
-import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { createTestDatabase, DATABASE_URL, type TestDatabase } from './helpers/database.js';
 import { sampleDir } from './helpers/datasets.js';
-import { BASE, importInto, ingestTotals, isoOf, stored, tableCounts } from './import-helpers.js';
+import { BASE, emptyTables, importInto, ingestTotals, isoOf, stored, tableCounts } from './import-helpers.js';
 
 let db: TestDatabase;
-beforeEach(async () => {
+// One database per file (a fresh one costs seconds); every test starts from empty tables.
+beforeAll(async () => {
   db = await createTestDatabase();
 });
-afterEach(async () => {
-  await db.close();
+afterAll(async () => {
+  await db?.close();
+});
+beforeEach(async () => {
+  await emptyTables(db);
 });
 
 async function asset(ref: string) {
@@ -33,7 +37,7 @@ async function readingsOf(ref: string, sensor: string) {
     .execute();
 }
 
-describe(`import on the committed samples (${db?.kind ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite')})`, () => {
+describe(`import on the committed samples (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   it('cmapss: one turbofan per engine, 24 sensors, a reading per cycle; RUL in metadata; idempotent', async () => {
     const dir = sampleDir('cmapss-sample');
     const files = ['train_FD001_units1-3.txt', 'test_FD001_units1-3.txt', 'RUL_FD001_units1-3.txt'];

@@ -5,6 +5,7 @@
  * object with the scores.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseCmapss, parseCmapssRul } from '../acquisition/formats/cmapss.js';
 import { carvePseudoTest, evaluateCmapss } from '../ml/evaluate-cmapss.js';
@@ -14,7 +15,7 @@ import { UsageError, type Command } from './command.js';
 
 const USAGE =
   'prognos eval cmapss --train TRAIN_FILE (--test TEST_FILE --rul RUL_FILE | --holdout FRACTION) ' +
-  '[--seed N] [--epochs N] [--members N] [--window N] [--cap N] [--max-train-seconds N] [--out DIR] [--name NAME]';
+  '[--seed N] [--epochs N] [--members N] [--parallel N] [--window N] [--cap N] [--max-train-seconds N] [--out DIR] [--name NAME]';
 
 function intFlag(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -52,6 +53,7 @@ export const evalCmapssCommand: Command = {
           seed: { type: 'string' },
           epochs: { type: 'string' },
           members: { type: 'string' },
+          parallel: { type: 'string' },
           window: { type: 'string' },
           cap: { type: 'string' },
           'max-train-seconds': { type: 'string' },
@@ -92,8 +94,11 @@ export const evalCmapssCommand: Command = {
       members: intFlag(values.members, 'members', 1) ?? TRAIN_DEFAULTS.members,
       window: intFlag(values.window, 'window', 1) ?? TRAIN_DEFAULTS.window,
       cap: intFlag(values.cap, 'cap', 1) ?? TRAIN_DEFAULTS.cap,
-      // 15 minutes in all for the largest subsets: leave room for parsing and scoring.
-      maxTrainSeconds: intFlag(values['max-train-seconds'], 'max-train-seconds', 1) ?? 780,
+      // One worker thread per core: the wasm backend is single-threaded in Node.
+      parallel: intFlag(values.parallel, 'parallel', 1) ?? availableParallelism(),
+      // Under 10 minutes of training on any subset, whatever else the machine is doing: members
+      // still running at their share of the budget stop early (keeping their best weights).
+      maxTrainSeconds: intFlag(values['max-train-seconds'], 'max-train-seconds', 1) ?? 570,
       logger: { info: (message) => process.stderr.write(`${message}\n`) },
       onEpoch: (epoch, logs) => {
         epochStarts.push(logs.elapsedSeconds);

@@ -4,7 +4,9 @@ import { UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { featuresCommand } from './features.js';
 import { importCommand } from './import.js';
+import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
+import { mqttCommand } from './mqtt.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
@@ -18,7 +20,9 @@ const commands: Command[] = [
   featuresCommand,
   modelsCommand,
   trainCommand,
+  keysCommand,
   importCommand,
+  mqttCommand,
 ];
 
 function help(): string {

@@ -143,6 +143,7 @@ export interface DB {
   model_versions: ModelVersionsTable;
   model_events: ModelEventsTable;
   training_runs: TrainingRunsTable;
+  api_keys: ApiKeysTable;
 }
 
 export type Asset = Selectable<AssetsTable>;
@@ -206,3 +207,16 @@ export interface TrainingRunsTable {
 
 export type ModelVersion = Selectable<ModelVersionsTable>;
 export type TrainingRun = Selectable<TrainingRunsTable>;
+
+export type Scope = 'read' | 'ingest' | 'cmms' | 'admin';
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: Scope[];
+  created_at: CreatedAt;
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}

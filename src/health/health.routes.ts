@@ -13,8 +13,7 @@ const Readiness = Type.Object({
 export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     '/healthz',
-    {
-      schema: {
+    { config: { public: true }, schema: {
         tags: ['health'],
         summary: 'Liveness',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
@@ -25,8 +24,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
 
   app.get(
     '/readyz',
-    {
-      schema: {
+    { config: { public: true }, schema: {
         tags: ['health'],
         summary: 'Readiness: database and queue reachable',
         response: { 200: Readiness, 503: Readiness },

@@ -37,6 +37,8 @@ describe('prognos eval cmapss', () => {
         join(sampleDir, 'RUL_FD001_units1-3.txt'),
         '--members',
         '2',
+        '--parallel',
+        '1',
         '--epochs',
         '1',
         '--seed',

@@ -48,6 +48,8 @@ export interface TrainRulOptions {
   cycleFeature?: boolean;
   /** Members trained at once, each in its own worker thread (1 = in this thread). */
   parallel?: number;
+  /** Per-batch decay of the weight moving average that is validated and kept (0 = off). */
+  weightAveraging?: number;
   /** Wall-clock budget for all members; a member stops at its share (after minEpochs). */
   maxTrainSeconds?: number;
   intervalLevel?: number;
@@ -77,6 +79,7 @@ export const TRAIN_DEFAULTS = {
   batchSize: 256,
   learningRate: 0.002,
   samplesPerEpoch: 20_000,
+  weightAveraging: 0,
   smoothing: 1,
   cycleFeature: false,
   parallel: 1,
@@ -157,6 +160,7 @@ export async function trainRul(
           lrSchedule: o.lrSchedule,
           lrPatience: o.lrPatience,
           samplesPerEpoch: o.samplesPerEpoch,
+          weightAveraging: o.weightAveraging,
         },
         budgetMs: Number.isFinite(budgetMs) ? budgetMs : Number.MAX_SAFE_INTEGER,
         elapsedMs: now - startedAt,
@@ -235,6 +239,7 @@ export async function trainRul(
         samplesPerEpoch: o.samplesPerEpoch,
         intervalLevel: o.intervalLevel,
         smoothing: o.smoothing,
+        weightAveraging: o.weightAveraging,
         cycleScale,
         parallel: o.parallel,
       },

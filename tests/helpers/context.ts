@@ -18,6 +18,8 @@ export async function createTestContext(
     PROGNOS_DATA_DIR: 'memory://',
     QUEUE_PREFIX: `prognos-test-${randomBytes(4).toString('hex')}`,
     // An empty registry per test unless the test points at a models directory of its own.
+    // Suites of other concerns call routes without keys; the auth suite turns this on.
+    PROGNOS_AUTH: 'off',
     PROGNOS_MODELS_DIR: mkdtempSync(path.join(os.tmpdir(), 'prognos-models-')),
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...(opts.redis && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),

@@ -32,6 +32,14 @@ const LOG_FEATURES = new Set([
 /** Dropped: the mean is the sensor's DC offset, not the bearing's condition. */
 const DROPPED_FEATURES = new Set(['mean']);
 
+/**
+ * Highest frequency analysed, as a fraction of Nyquist. A decimated record (CWRU's 48 kHz normal
+ * baseline) keeps nothing above the anti-alias cut-off (0.8 × the new Nyquist, resample.ts), while
+ * natively sampled records do: bands above it would tell records apart by how they were
+ * resampled, not by their condition.
+ */
+export const ANALYSED_NYQUIST_FRACTION = 0.8;
+
 const ORDER_KEYS = ['bpfo', 'bpfi', 'bsf', 'ftf'] as const;
 const ORDER_NAMES = [...ORDER_KEYS, 'bpfi_sidebands', 'shaft'] as const;
 const ORDER_HARMONICS = 3;
@@ -63,14 +71,15 @@ function median(values: Float64Array, lo: number, hi: number): number {
 }
 
 /**
- * Demodulation bands fs/12 wide every fs/24, from fs/24 up to 0.95 × Nyquist (at 12 kHz: 0.5–1.5,
- * 1–2, …, 4.5–5.5 kHz). Which resonance a defect excites differs between records, so the order
+ * Demodulation bands fs/12 wide every fs/24, from fs/24 up to the analysed limit (at 12 kHz: 0.5–1.5,
+ * 1–2, …, 3.5–4.5 kHz). Which resonance a defect excites differs between records, so the order
  * features take the best band (max) as well as the average over bands.
  */
 export function diagnosisEnvelopeBands(sampleRate: number): Band[] {
   const bands: Band[] = [];
   const step = sampleRate / 24;
-  for (let lo = step; lo + 2 * step <= 0.95 * (sampleRate / 2); lo += step) bands.push([lo, lo + 2 * step]);
+  const top = ANALYSED_NYQUIST_FRACTION * (sampleRate / 2);
+  for (let lo = step; lo + 2 * step <= top + 1e-9; lo += step) bands.push([lo, lo + 2 * step]);
   return bands;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Explainable two-stage diagnosis, the way an analyst reads a bearing:
- * - stage A, "is anything wrong": logistic regression normal vs fault on vibration level and
- *   impulsiveness (log RMS, log peak, kurtosis, crest factor);
+ * - stage A, "is anything wrong": logistic regression normal vs fault on the vibration level
+ *   (log RMS, log peak). Kurtosis and crest factor were tried and left out: a linear model
+ *   extrapolates them badly (IR014's kurtosis of ~20 lies far outside IR007/IR021's 5–10);
  * - stage B, "which part": logistic regression inner race / ball / outer race on the
  *   order-normalised envelope features only (peak-to-floor ratios at BPFI, BPFO, BSF, FTF, the
  *   BPFI sidebands and 1× shaft, best band and band average). These are dimensionless, so a model
@@ -13,7 +14,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { fitStandardiser, predictProba, standardise, trainClassifier, type ClassifierOptions, type Standardiser } from './classifier.js';
 
-export const LEVEL_FEATURES = ['log_rms', 'log_peak', 'kurtosis', 'crest_factor'] as const;
+export const LEVEL_FEATURES = ['log_rms', 'log_peak'] as const;
 export const isOrderFeature = (name: string): boolean => name.startsWith('env_order_');
 
 interface Stage {

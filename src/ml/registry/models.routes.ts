@@ -50,8 +50,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   const tags = ['models'];
   app.get(
     '/v1/models',
-    {
-      schema: {
+    { config: { scope: 'read' }, schema: {
         tags,
         summary: 'List model versions',
         querystring: Type.Object({
@@ -68,8 +67,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/v1/models/:name/versions/:version',
-    {
-      schema: {
+    { config: { scope: 'read' }, schema: {
         tags,
         summary: 'One model version with its manifest',
         params: VersionParams,
@@ -81,8 +79,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/v1/models/:name/compare',
-    {
-      schema: {
+    { config: { scope: 'read' }, schema: {
         tags,
         summary: 'Compare the metrics of two versions',
         params: NameParam,
@@ -95,8 +92,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.post(
     '/v1/models/:name/versions/:version/promote',
-    {
-      schema: {
+    { config: { scope: 'admin' }, schema: {
         tags,
         summary: 'Make this version the active one',
         params: VersionParams,
@@ -112,8 +108,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.post(
     '/v1/models/:name/rollback',
-    {
-      schema: {
+    { config: { scope: 'admin' }, schema: {
         tags,
         summary: 'Re-activate the previously active version',
         params: NameParam,
@@ -126,8 +121,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.post(
     '/v1/models/:name/versions/:version/archive',
-    {
-      schema: {
+    { config: { scope: 'admin' }, schema: {
         tags,
         summary: 'Archive a version that is not active',
         params: VersionParams,
@@ -139,8 +133,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/v1/models/:name/events',
-    {
-      schema: {
+    { config: { scope: 'read' }, schema: {
         tags,
         summary: 'Registry history of a model (register, promote, rollback, archive)',
         params: NameParam,

@@ -71,8 +71,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.post(
     '/v1/training-runs',
-    {
-      schema: {
+    { config: { scope: 'admin' }, schema: {
         tags,
         summary: 'Start a training run on the training queue',
         body: StartBody,
@@ -84,8 +83,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.get(
     '/v1/training-runs',
-    {
-      schema: {
+    { config: { scope: 'read' }, schema: {
         tags,
         summary: 'Training runs, newest first',
         querystring: Type.Object({
@@ -101,8 +99,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.get(
     '/v1/training-runs/:id',
-    {
-      schema: {
+    { config: { scope: 'read' }, schema: {
         tags,
         summary: 'A run: status, progress with ETA, per-epoch metrics, logs',
         params: IdParam,
@@ -114,8 +111,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.post(
     '/v1/training-runs/:id/cancel',
-    {
-      schema: {
+    { config: { scope: 'admin' }, schema: {
         tags,
         summary: 'Cancel a queued or running run (no version is registered)',
         params: IdParam,
@@ -127,8 +123,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.get(
     '/v1/training-runs/:id/events',
-    {
-      schema: {
+    { config: { scope: 'read' }, schema: {
         tags,
         summary: 'Server-sent events: the run as it changes, until it finishes',
         params: IdParam,
