@@ -3,6 +3,7 @@
  * start-up; all problems are reported together so an operator fixes them in one pass.
  */
 import path from 'node:path';
+import { RULE_NAMES, type RuleName, type RuleOverrides } from './maintenance/rule-settings.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -31,6 +32,20 @@ export interface Config {
   readonly autoPromoteMargin: number;
   /** API keys required on /v1 routes (PROGNOS_AUTH=off disables it: tests, closed lab networks). */
   readonly auth: boolean;
+  /** Work-order suggestion webhook (PROGNOS_WEBHOOK_URL + PROGNOS_WEBHOOK_SECRET); unset = none. */
+  readonly webhook: WebhookConfig | undefined;
+  /** Overrides of the work-order rules' defaults (src/maintenance/rule-settings.ts). */
+  readonly suggestionRules: RuleOverrides;
+}
+
+export interface WebhookConfig {
+  readonly url: string;
+  /** HMAC-SHA256 key for X-Prognos-Signature. */
+  readonly secret: string;
+  readonly maxAttempts: number;
+  /** First retry delay; doubles on each attempt. */
+  readonly backoffMs: number;
+  readonly timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +111,50 @@ export function loadConfig(env: Env = process.env): Config {
     return def;
   };
 
+  const num = (name: string, min: number, max: number): number | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      problems.push(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+      return undefined;
+    }
+    return n;
+  };
+  const optInt = (name: string, min: number, max: number): number | undefined =>
+    str(name) === undefined ? undefined : int(name, min, min, max);
+
+  const webhookUrl = url('PROGNOS_WEBHOOK_URL', ['http:', 'https:']);
+  const webhookSecret = str('PROGNOS_WEBHOOK_SECRET');
+  if (str('PROGNOS_WEBHOOK_URL') !== undefined && webhookSecret === undefined)
+    problems.push('PROGNOS_WEBHOOK_SECRET is required when PROGNOS_WEBHOOK_URL is set');
+  if (webhookSecret !== undefined && webhookSecret.length < 16)
+    problems.push('PROGNOS_WEBHOOK_SECRET must be at least 16 characters');
+  if (webhookSecret !== undefined && str('PROGNOS_WEBHOOK_URL') === undefined)
+    problems.push('PROGNOS_WEBHOOK_URL is required when PROGNOS_WEBHOOK_SECRET is set');
+  const webhookTuning = {
+    maxAttempts: int('PROGNOS_WEBHOOK_MAX_ATTEMPTS', 10, 1, 50),
+    backoffMs: int('PROGNOS_WEBHOOK_BACKOFF_MS', 5_000, 1, 3_600_000),
+    timeoutMs: int('PROGNOS_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+  };
+  const disabledRaw = str('PROGNOS_RULES_DISABLED');
+  const disabled = disabledRaw?.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const unknownRules = (disabled ?? []).filter((r) => !(RULE_NAMES as readonly string[]).includes(r));
+  if (unknownRules.length > 0)
+    problems.push(`PROGNOS_RULES_DISABLED has unknown rule(s) ${unknownRules.join(', ')} (known: ${RULE_NAMES.join(', ')})`);
+  const suggestionRules: RuleOverrides = {
+    disabled: disabled as RuleName[] | undefined,
+    leadTimeHours: num('PROGNOS_RULE_LEAD_TIME_HOURS', 1, 87_600),
+    zoneCDueDays: num('PROGNOS_RULE_ZONE_C_DUE_DAYS', 0, 3650),
+    zoneDDueDays: num('PROGNOS_RULE_ZONE_D_DUE_DAYS', 0, 3650),
+    anomalyThreshold: num('PROGNOS_RULE_ANOMALY_THRESHOLD', 0, 1),
+    anomalyConsecutive: optInt('PROGNOS_RULE_ANOMALY_CONSECUTIVE', 1, 100),
+    anomalyDueDays: num('PROGNOS_RULE_ANOMALY_DUE_DAYS', 0, 3650),
+    bearingFactor: num('PROGNOS_RULE_BEARING_FACTOR', 1.01, 1000),
+    bearingLookback: optInt('PROGNOS_RULE_BEARING_LOOKBACK', 6, 500),
+    bearingDueDays: num('PROGNOS_RULE_BEARING_DUE_DAYS', 0, 3650),
+  };
+
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
@@ -120,6 +179,11 @@ export function loadConfig(env: Env = process.env): Config {
     queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
     autoPromoteMargin: fraction('PROGNOS_AUTO_PROMOTE_MARGIN', 0.02),
     auth: onOff('PROGNOS_AUTH', true),
+    webhook:
+      webhookUrl && webhookSecret && webhookSecret.length >= 16
+        ? Object.freeze({ url: webhookUrl, secret: webhookSecret, ...webhookTuning })
+        : undefined,
+    suggestionRules: Object.freeze(suggestionRules),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

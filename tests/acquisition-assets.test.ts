@@ -72,16 +72,23 @@ describe('assets and sensors API', () => {
       expect(res.json().error.message).toMatch(message);
     }
     await createAsset(app, { externalRef: 'DUP-1' });
-    const dup = await app.inject({ method: 'POST', url: '/v1/assets', payload: { name: 'y', type: 'pump', externalRef: 'DUP-1' } });
+    const dup = await app.inject({
+      method: 'POST',
+      url: '/v1/assets',
+      payload: { name: 'y', type: 'pump', externalRef: 'DUP-1' },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.message).toMatch(/externalRef/);
     expect((await app.inject('/v1/assets/999999')).statusCode).toBe(404);
-    expect((await app.inject({ method: 'PATCH', url: '/v1/assets/999999', payload: { name: 'z' } })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'PATCH', url: '/v1/assets/999999', payload: { name: 'z' } })).statusCode,
+    ).toBe(404);
   });
 
   it('lists assets filtered by site and type, paged without repeats', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 7; i++) ids.push(await createAsset(app, { name: `M${i}`, type: i % 2 ? 'motor' : 'gearbox', site: 'Oslo' }));
+    for (let i = 0; i < 7; i++)
+      ids.push(await createAsset(app, { name: `M${i}`, type: i % 2 ? 'motor' : 'gearbox', site: 'Oslo' }));
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
@@ -98,7 +105,9 @@ describe('assets and sensors API', () => {
       cursor = body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(ids.filter((_, i) => i % 2 === 0));
-    expect((await app.inject({ url: '/v1/assets', query: { cursor: 'garbage' } })).json().error.code).toBe('invalid_cursor');
+    expect((await app.inject({ url: '/v1/assets', query: { cursor: 'garbage' } })).json().error.code).toBe(
+      'invalid_cursor',
+    );
   });
 
   it('creates, lists, gets and updates sensors', async () => {
@@ -119,12 +128,23 @@ describe('assets and sensors API', () => {
     });
     expect(res.statusCode).toBe(201);
     const s = res.json();
-    expect(s).toMatchObject({ assetId, kind: 'vibration', axis: 'horizontal', sampleRateHz: 25600, rangeMin: -50, rangeMax: 50 });
+    expect(s).toMatchObject({
+      assetId,
+      kind: 'vibration',
+      axis: 'horizontal',
+      sampleRateHz: 25600,
+      rangeMin: -50,
+      rangeMax: 50,
+    });
     expect((await app.inject(`/v1/sensors/${s.id}`)).json()).toEqual(s);
     const list = await app.inject(`/v1/assets/${assetId}/sensors?kind=vibration`);
     expect(list.json().items.map((x: { id: number }) => x.id)).toEqual([s.id]);
 
-    const patched = await app.inject({ method: 'PATCH', url: `/v1/sensors/${s.id}`, payload: { rangeMax: 80 } });
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/v1/sensors/${s.id}`,
+      payload: { rangeMax: 80 },
+    });
     expect(patched.json()).toMatchObject({ rangeMin: -50, rangeMax: 80 });
     const bad = await app.inject({ method: 'PATCH', url: `/v1/sensors/${s.id}`, payload: { rangeMin: 100 } });
     expect(bad.statusCode).toBe(400);
@@ -137,10 +157,22 @@ describe('assets and sensors API', () => {
       payload: { name: 'DE accel H', kind: 'vibration', unit: 'g' },
     });
     expect(dup.statusCode).toBe(409);
-    const kind = await app.inject({ method: 'POST', url: `/v1/assets/${assetId}/sensors`, payload: { name: 'k', kind: 'smell', unit: 'x' } });
+    const kind = await app.inject({
+      method: 'POST',
+      url: `/v1/assets/${assetId}/sensors`,
+      payload: { name: 'k', kind: 'smell', unit: 'x' },
+    });
     expect(kind.statusCode).toBe(400);
     expect(kind.json().error.message).toMatch(/kind/);
-    expect((await app.inject({ method: 'POST', url: '/v1/assets/999999/sensors', payload: { name: 'k', kind: 'other', unit: 'x' } })).statusCode).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/assets/999999/sensors',
+          payload: { name: 'k', kind: 'other', unit: 'x' },
+        })
+      ).statusCode,
+    ).toBe(404);
     expect((await app.inject('/v1/sensors/999999')).statusCode).toBe(404);
   });
 
@@ -157,6 +189,8 @@ describe('assets and sensors API', () => {
       '/v1/sensors/{id}/quality',
     ])
       expect(doc.paths[p], p).toBeDefined();
-    expect(Object.keys(doc.paths['/v1/sensors/{id}/captures'].post.requestBody.content)).toContain('application/octet-stream');
+    expect(Object.keys(doc.paths['/v1/sensors/{id}/captures'].post.requestBody.content)).toContain(
+      'application/octet-stream',
+    );
   });
 });

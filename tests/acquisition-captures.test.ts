@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_BODY_LIMIT_BYTES } from '../src/acquisition/ingest-validation.js';
 import { QUALITY_FLAGS } from '../src/acquisition/quality.js';
-import { countRows, createAsset, createSensor, startApp, type Page, type TestCtx } from './acquisition-helpers.js';
+import {
+  countRows,
+  createAsset,
+  createSensor,
+  startApp,
+  type Page,
+  type TestCtx,
+} from './acquisition-helpers.js';
 import { gaussianNoise } from './helpers/signals.js';
 
 const RATE = 25_600;
@@ -22,7 +29,13 @@ describe('vibration captures', () => {
   beforeAll(async () => {
     ({ ctx, app } = await startApp());
     assetId = await createAsset(app);
-    vib = await createSensor(app, assetId, { kind: 'vibration', unit: 'g', sampleRateHz: RATE, rangeMin: -50, rangeMax: 50 });
+    vib = await createSensor(app, assetId, {
+      kind: 'vibration',
+      unit: 'g',
+      sampleRateHz: RATE,
+      rangeMin: -50,
+      rangeMax: 50,
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -48,14 +61,24 @@ describe('vibration captures', () => {
     const res = await postBinary(vib, body, { ts: new Date(T0).toISOString(), sampleRateHz: String(RATE) });
     expect(res.statusCode).toBe(201);
     const created = res.json();
-    expect(created).toMatchObject({ sensorId: vib, nSamples: 4096, sampleRateHz: RATE, inserted: 1, duplicates: 0, qualityFlags: 0 });
+    expect(created).toMatchObject({
+      sensorId: vib,
+      nSamples: 4096,
+      sampleRateHz: RATE,
+      inserted: 1,
+      duplicates: 0,
+      qualityFlags: 0,
+    });
 
     const again = await postBinary(vib, body, { ts: String(T0) });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ id: created.id, inserted: 0, duplicates: 1 });
     expect(await countRows(ctx, 'captures', vib)).toBe(1);
 
-    const bin = await app.inject({ url: `/v1/captures/${created.id}`, headers: { accept: 'application/octet-stream' } });
+    const bin = await app.inject({
+      url: `/v1/captures/${created.id}`,
+      headers: { accept: 'application/octet-stream' },
+    });
     expect(bin.statusCode).toBe(200);
     expect(bin.headers['content-type']).toBe('application/octet-stream');
     expect(bin.headers['x-capture-ts']).toBe(new Date(T0).toISOString());
@@ -77,7 +100,12 @@ describe('vibration captures', () => {
     expect(json.statusCode).toBe(201);
     const clipped = Float32Array.from(gaussianNoise(1000, 3, 1));
     clipped.fill(8, 500, 506); // flat-topped at the capture's maximum
-    const res = await postBinary(vib, f32le(clipped), {}, { 'x-capture-ts': String(T0 + 20_000), 'x-sample-rate-hz': String(RATE) });
+    const res = await postBinary(
+      vib,
+      f32le(clipped),
+      {},
+      { 'x-capture-ts': String(T0 + 20_000), 'x-sample-rate-hz': String(RATE) },
+    );
     expect(res.statusCode).toBe(201);
     expect(res.json().qualityFlags & QUALITY_FLAGS.SATURATED).toBe(QUALITY_FLAGS.SATURATED);
     const over = await postBinary(vib, f32le([1, 2, 60, 1]), { ts: String(T0 + 30_000) });
@@ -99,8 +127,22 @@ describe('vibration captures', () => {
       [sensor, Buffer.alloc(0), ok, 400, 'invalid_samples', /at least one sample/],
       [sensor, f32le([1]), { sampleRateHz: String(RATE) }, 400, 'invalid_timestamp', /^ts is required/],
       [sensor, f32le([1]), { ts: 'noon', sampleRateHz: String(RATE) }, 400, 'invalid_timestamp', /^ts /],
-      [sensor, f32le([1]), { ts: String(T0), sampleRateHz: '12000' }, 409, 'sample_rate_mismatch', /sampleRateHz 12000 does not match the 25600 Hz/],
-      [sensor, f32le([1]), { ts: String(T0), sampleRateHz: 'fast' }, 400, 'invalid_sample_rate', /^sampleRateHz/],
+      [
+        sensor,
+        f32le([1]),
+        { ts: String(T0), sampleRateHz: '12000' },
+        409,
+        'sample_rate_mismatch',
+        /sampleRateHz 12000 does not match the 25600 Hz/,
+      ],
+      [
+        sensor,
+        f32le([1]),
+        { ts: String(T0), sampleRateHz: 'fast' },
+        400,
+        'invalid_sample_rate',
+        /^sampleRateHz/,
+      ],
       [temp, f32le([1]), ok, 409, 'sensor_kind_mismatch', /temperature sensor/],
       [999_999, f32le([1]), ok, 404, 'not_found', /sensor 999999/],
     ];
@@ -112,14 +154,28 @@ describe('vibration captures', () => {
     }
     const jsonCases: Array<[unknown, number, string, RegExp]> = [
       [{ ts: T0, samples: [1, 2, 'NaN', 4] }, 400, 'invalid_value', /^samples\[2\] must be a finite number/],
-      [{ ts: T0, samples: [1, null] }, 400, 'invalid_value', /^samples\[1\] must be a finite number, got null/],
-      [{ ts: T0, samples: [1, 1e39] }, 400, 'invalid_value', /^samples\[1\] 1e\+39 is outside the float32 range/],
+      [
+        { ts: T0, samples: [1, null] },
+        400,
+        'invalid_value',
+        /^samples\[1\] must be a finite number, got null/,
+      ],
+      [
+        { ts: T0, samples: [1, 1e39] },
+        400,
+        'invalid_value',
+        /^samples\[1\] 1e\+39 is outside the float32 range/,
+      ],
       [{ ts: '2024-13-01T00:00:00Z', samples: [1] }, 400, 'invalid_timestamp', /^ts /],
       [{ ts: T0, sampleRateHz: 51200, samples: [1] }, 409, 'sample_rate_mismatch', /sampleRateHz/],
       [{ ts: T0, samples: [] }, 400, 'invalid_samples', /at least one sample/],
     ];
     for (const [payload, status, code, message] of jsonCases) {
-      const res = await app.inject({ method: 'POST', url: `/v1/sensors/${sensor}/captures`, payload: payload as object });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/v1/sensors/${sensor}/captures`,
+        payload: payload as object,
+      });
       expect(res.statusCode, message.source).toBe(status);
       expect(res.json().error.code, message.source).toBe(code);
       expect(res.json().error.message).toMatch(message);
@@ -134,11 +190,15 @@ describe('vibration captures', () => {
   it('lists capture metadata page by page, each once, in time order', async () => {
     const id = await createSensor(app, assetId, { kind: 'vibration', unit: 'g', sampleRateHz: RATE });
     const times = Array.from({ length: 23 }, (_, i) => T0 + i * 600_000).sort(() => Math.random() - 0.5);
-    for (const t of times) expect((await postBinary(id, f32le([t % 7, 1, 2]), { ts: String(t) })).statusCode).toBe(201);
+    for (const t of times)
+      expect((await postBinary(id, f32le([t % 7, 1, 2]), { ts: String(t) })).statusCode).toBe(201);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await app.inject({ url: `/v1/sensors/${id}/captures`, query: { limit: '5', ...(cursor ? { cursor } : {}) } });
+      const res = await app.inject({
+        url: `/v1/sensors/${id}/captures`,
+        query: { limit: '5', ...(cursor ? { cursor } : {}) },
+      });
       const body = res.json() as Page<{ ts: string }>;
       for (const c of body.items) {
         expect(c).not.toHaveProperty('samples');

@@ -6,14 +6,20 @@ import { createTestContext } from './helpers/context.js';
 
 export type TestCtx = Awaited<ReturnType<typeof createTestContext>>;
 
-export async function startApp(env?: Record<string, string>): Promise<{ ctx: TestCtx; app: FastifyInstance }> {
+export async function startApp(
+  env?: Record<string, string>,
+): Promise<{ ctx: TestCtx; app: FastifyInstance }> {
   const ctx = await createTestContext(env ? { env } : {});
   const app = await buildApp(ctx);
   return { ctx, app };
 }
 
 export async function createAsset(app: FastifyInstance, body: Record<string, unknown> = {}): Promise<number> {
-  const res = await app.inject({ method: 'POST', url: '/v1/assets', payload: { name: 'P-101', type: 'pump', ...body } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/assets',
+    payload: { name: 'P-101', type: 'pump', ...body },
+  });
   if (res.statusCode !== 201) throw new Error(`create asset: ${res.statusCode} ${res.body}`);
   return res.json().id as number;
 }
@@ -26,14 +32,25 @@ export async function createSensor(
   const res = await app.inject({
     method: 'POST',
     url: `/v1/assets/${assetId}/sensors`,
-    payload: { name: `s-${Math.random().toString(36).slice(2, 8)}`, kind: 'temperature', unit: '°C', ...body },
+    payload: {
+      name: `s-${Math.random().toString(36).slice(2, 8)}`,
+      kind: 'temperature',
+      unit: '°C',
+      ...body,
+    },
   });
   if (res.statusCode !== 201) throw new Error(`create sensor: ${res.statusCode} ${res.body}`);
   return res.json().id as number;
 }
 
-export async function countRows(ctx: TestCtx, table: 'readings' | 'captures', sensorId: number): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where sensor_id = ${sensorId}`.execute(
+export async function countRows(
+  ctx: TestCtx,
+  table: 'readings' | 'captures',
+  sensorId: number,
+): Promise<number> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from ${sql.table(table)} where sensor_id = ${sensorId}`.execute(
     ctx.database.db,
   );
   return Number(rows[0]!.n);

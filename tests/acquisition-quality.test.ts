@@ -24,7 +24,11 @@ describe('data quality report and flags', () => {
 
   const ingest = async (id: number, readings: Array<{ ts: number; value: number }>) => {
     for (let i = 0; i < readings.length; i += 5_000) {
-      const res = await app.inject({ method: 'POST', url: `/v1/sensors/${id}/readings`, payload: { readings: readings.slice(i, i + 5_000) } });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/v1/sensors/${id}/readings`,
+        payload: { readings: readings.slice(i, i + 5_000) },
+      });
       expect(res.statusCode, res.body).toBeLessThan(300);
     }
   };
@@ -78,7 +82,8 @@ describe('data quality report and flags', () => {
     expect(re.statusCode).toBe(200);
     expect(re.json().readings).toMatchObject({ analysed: 1890, updated: 35 });
     const stored = await allReadings(id);
-    const flagged = (bit: number) => stored.filter((r) => r.qualityFlags & bit).map((r) => (Date.parse(r.ts) - T0) / 1000);
+    const flagged = (bit: number) =>
+      stored.filter((r) => r.qualityFlags & bit).map((r) => (Date.parse(r.ts) - T0) / 1000);
     expect(flagged(F.STUCK)).toEqual(Array.from({ length: 30 }, (_, i) => 800 + i));
     expect(flagged(F.SPIKE)).toEqual([300, 1500, 1700]);
     expect(flagged(F.GAP_BEFORE)).toEqual([510, 1300]);
@@ -86,9 +91,17 @@ describe('data quality report and flags', () => {
     expect((await app.inject(`/v1/sensors/${id}/quality`)).json().readings.storedFlagsStale).toBe(0);
 
     // A window: counts only its rows, and recompute of a sub-window leaves others alone.
-    const sub = (await app.inject({ url: `/v1/sensors/${id}/quality`, query: { from: String(T0 + 790_000), to: String(T0 + 840_000) } })).json();
+    const sub = (
+      await app.inject({
+        url: `/v1/sensors/${id}/quality`,
+        query: { from: String(T0 + 790_000), to: String(T0 + 840_000) },
+      })
+    ).json();
     expect(sub.readings).toMatchObject({ samples: 50, stuck: { runs: 1, samples: 30 }, gaps: { count: 0 } });
-    const bad = await app.inject({ url: `/v1/sensors/${id}/quality`, query: { from: String(T0 + 1), to: String(T0) } });
+    const bad = await app.inject({
+      url: `/v1/sensors/${id}/quality`,
+      query: { from: String(T0 + 1), to: String(T0) },
+    });
     expect(bad.json().error.code).toBe('invalid_window');
     expect((await app.inject('/v1/sensors/999999/quality')).statusCode).toBe(404);
   });
@@ -104,8 +117,13 @@ describe('data quality report and flags', () => {
     const base = Date.parse('2012-01-01T00:00:00Z');
     const readings: Array<{ ts: number; value: number }> = [];
     for (const file of ['temp_00001.csv', 'temp_00038.csv']) {
-      const s = parseFemtoTempCsv(readFileSync(`${sampleDir('femto-sample')}/Bearing2_7/${file}`, 'utf8'), file);
-      s.timeSec.forEach((t, i) => readings.push({ ts: base + Math.round(t * 1000), value: Math.round(s.celsius[i]! * 1000) / 1000 }));
+      const s = parseFemtoTempCsv(
+        readFileSync(`${sampleDir('femto-sample')}/Bearing2_7/${file}`, 'utf8'),
+        file,
+      );
+      s.timeSec.forEach((t, i) =>
+        readings.push({ ts: base + Math.round(t * 1000), value: Math.round(s.celsius[i]! * 1000) / 1000 }),
+      );
     }
     await ingest(id, readings);
     const pinned = readings.filter((r) => r.value >= FEMTO_TEMP_SATURATION_C).length;
@@ -123,7 +141,11 @@ describe('data quality report and flags', () => {
     await app.inject({ method: 'POST', url: `/v1/sensors/${id}/quality/recompute` });
     const stored = await allReadings(id);
     const pinnedRows = stored.filter((r) => r.value >= FEMTO_TEMP_SATURATION_C);
-    expect(pinnedRows.every((r) => (r.qualityFlags & (F.SATURATED | F.OUT_OF_RANGE)) === (F.SATURATED | F.OUT_OF_RANGE))).toBe(true);
+    expect(
+      pinnedRows.every(
+        (r) => (r.qualityFlags & (F.SATURATED | F.OUT_OF_RANGE)) === (F.SATURATED | F.OUT_OF_RANGE),
+      ),
+    ).toBe(true);
     // What feature extraction will see: nothing above the physical range survives.
     const usable = stored.filter((r) => (r.qualityFlags & UNUSABLE_FLAGS) === 0);
     expect(usable.every((r) => r.value <= 150)).toBe(true);

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, createAsset, createSensor, startApp, type Page, type TestCtx } from './acquisition-helpers.js';
+import {
+  countRows,
+  createAsset,
+  createSensor,
+  startApp,
+  type Page,
+  type TestCtx,
+} from './acquisition-helpers.js';
 
 const T0 = Date.parse('2024-03-31T23:59:58Z'); // batches straddle a month (two partitions)
 
@@ -34,7 +41,9 @@ describe('readings ingestion and reading back', () => {
     const retry = await post(id, { readings });
     expect(retry.statusCode).toBe(200);
     expect(retry.json()).toEqual({ sensorId: id, received: 4, inserted: 0, duplicates: 4 });
-    const partial = await post(id, { readings: [readings[0], { ts: T0 + 5000, value: 1 }, { ts: T0 + 5000, value: 2 }] });
+    const partial = await post(id, {
+      readings: [readings[0], { ts: T0 + 5000, value: 1 }, { ts: T0 + 5000, value: 2 }],
+    });
     expect(partial.json()).toMatchObject({ received: 3, inserted: 1, duplicates: 2 });
     expect(await countRows(ctx, 'readings', id)).toBe(5);
 
@@ -53,23 +62,55 @@ describe('readings ingestion and reading back', () => {
   it('rejects a bad batch with the offending index and writes none of it', async () => {
     const id = await createSensor(app, assetId);
     const good = (i: number) => ({ ts: T0 + i * 1000, value: i });
-    const withBad = (bad: Record<string, unknown>) => ({ readings: [good(0), good(1), good(2), bad, good(4)] });
+    const withBad = (bad: Record<string, unknown>) => ({
+      readings: [good(0), good(1), good(2), bad, good(4)],
+    });
     const future = Date.now() + 2 * 86_400_000;
     const cases: Array<[unknown, number, string, RegExp]> = [
-      [withBad({ ts: T0, value: 'NaN' }), 400, 'invalid_value', /^readings\[3\]\.value must be a finite number/],
-      [withBad({ ts: T0, value: null }), 400, 'invalid_value', /^readings\[3\]\.value must be a finite number, got null/],
+      [
+        withBad({ ts: T0, value: 'NaN' }),
+        400,
+        'invalid_value',
+        /^readings\[3\]\.value must be a finite number/,
+      ],
+      [
+        withBad({ ts: T0, value: null }),
+        400,
+        'invalid_value',
+        /^readings\[3\]\.value must be a finite number, got null/,
+      ],
       [withBad({ ts: T0, value: '12.5' }), 400, 'invalid_value', /^readings\[3\]\.value/],
       [withBad({ ts: T0, value: 'Infinity' }), 400, 'invalid_value', /^readings\[3\]\.value/],
       [withBad({ ts: T0 }), 400, 'validation_failed', /readings\/3\/value is required/],
-      [withBad({ ts: 'yesterday', value: 1 }), 400, 'invalid_timestamp', /^readings\[3\]\.ts must be an ISO-8601/],
-      [withBad({ ts: '2024-01-01T00:00:00', value: 1 }), 400, 'invalid_timestamp', /^readings\[3\]\.ts .*time zone/],
+      [
+        withBad({ ts: 'yesterday', value: 1 }),
+        400,
+        'invalid_timestamp',
+        /^readings\[3\]\.ts must be an ISO-8601/,
+      ],
+      [
+        withBad({ ts: '2024-01-01T00:00:00', value: 1 }),
+        400,
+        'invalid_timestamp',
+        /^readings\[3\]\.ts .*time zone/,
+      ],
       [withBad({ ts: '2024-02-30T00:00:00Z', value: 1 }), 400, 'invalid_timestamp', /^readings\[3\]\.ts/],
       [withBad({ ts: null, value: 1 }), 400, 'invalid_timestamp', /^readings\[3\]\.ts/],
       [withBad({ ts: -1, value: 1 }), 400, 'invalid_timestamp', /^readings\[3\]\.ts -1 is before 1970/],
       [withBad({ ts: '1969-12-31T23:59:59Z', value: 1 }), 400, 'invalid_timestamp', /before 1970/],
-      [withBad({ ts: future, value: 1 }), 400, 'invalid_timestamp', /^readings\[3\]\.ts \d+ is more than 24 h in the future/],
+      [
+        withBad({ ts: future, value: 1 }),
+        400,
+        'invalid_timestamp',
+        /^readings\[3\]\.ts \d+ is more than 24 h in the future/,
+      ],
       [{ readings: [] }, 400, 'empty_batch', /readings/],
-      [{ readings: Array.from({ length: 10_001 }, (_, i) => good(i)) }, 413, 'batch_too_large', /10001 readings; at most 10000/],
+      [
+        { readings: Array.from({ length: 10_001 }, (_, i) => good(i)) },
+        413,
+        'batch_too_large',
+        /10001 readings; at most 10000/,
+      ],
       [{ data: [] }, 400, 'validation_failed', /readings is required/],
     ];
     for (const [payload, status, code, message] of cases) {
@@ -100,7 +141,10 @@ describe('readings ingestion and reading back', () => {
 
     const missing = await post(999_999, { readings: [good(0)] });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json().error).toMatchObject({ code: 'not_found', message: 'sensor 999999 does not exist' });
+    expect(missing.json().error).toMatchObject({
+      code: 'not_found',
+      message: 'sensor 999999 does not exist',
+    });
   });
 
   it('pages through every reading exactly once, in time order, within [from, to)', async () => {
@@ -109,14 +153,19 @@ describe('readings ingestion and reading back', () => {
     const ts = Array.from({ length: n }, (_, i) => T0 + i * 250);
     const shuffled = [...ts].sort(() => Math.random() - 0.5);
     for (let i = 0; i < n; i += 1_000) {
-      const res = await post(id, { readings: shuffled.slice(i, i + 1_000).map((t) => ({ ts: t, value: (t - T0) / 250 })) });
+      const res = await post(id, {
+        readings: shuffled.slice(i, i + 1_000).map((t) => ({ ts: t, value: (t - T0) / 250 })),
+      });
       expect(res.statusCode).toBe(201);
     }
     const collect = async (query: Record<string, string>) => {
       const out: number[] = [];
       let cursor: string | null = null;
       do {
-        const res = await app.inject({ url: `/v1/sensors/${id}/readings`, query: { ...query, ...(cursor ? { cursor } : {}) } });
+        const res = await app.inject({
+          url: `/v1/sensors/${id}/readings`,
+          query: { ...query, ...(cursor ? { cursor } : {}) },
+        });
         expect(res.statusCode).toBe(200);
         const body = res.json() as Page<{ ts: string }>;
         for (const r of body.items) out.push(Date.parse(r.ts));

@@ -39,6 +39,14 @@ function probeJob(state: { calls: number }): JobDefinition {
   return def as unknown as JobDefinition;
 }
 
+/** The probe under its own name plus a stand-in for every other job, as start-up requires. */
+function registryWith(probe: JobDefinition) {
+  const others = Object.values(JOBS)
+    .filter((n) => n !== probe.name)
+    .map((name) => ({ ...probe, name }));
+  return buildJobRegistry([probe, ...others]);
+}
+
 describe('job registry', () => {
   it('refuses to start when a job has no handler', () => {
     expect(() => buildJobRegistry([])).toThrow(/no handler registered for job\(s\): ensure-partitions/);
@@ -46,6 +54,9 @@ describe('job registry', () => {
   it('refuses two handlers for one job', () => {
     const d = probeJob({ calls: 0 });
     expect(() => buildJobRegistry([d, d])).toThrow(/two handlers/);
+    expect(() => buildJobRegistry([d])).toThrow(
+      /no handler registered for job\(s\): extract-features, train-model/,
+    );
   });
 });
 
@@ -69,7 +80,7 @@ describe('in-process jobs (no Redis)', () => {
 
   it('retry with backoff, deduplicate and cancel', async () => {
     const state = { calls: 0 };
-    const q = new InlineJobQueue(buildJobRegistry([probeJob(state)]), logger);
+    const q = new InlineJobQueue(registryWith(probeJob(state)), logger);
     const ok = await q.enqueue(JOBS.ensurePartitions, { failTimes: 2, block: false, key: 'a' });
     const s = await q.waitFor(ok.id, 5_000);
     expect(s.state).toBe('completed');
@@ -86,7 +97,7 @@ describe('in-process jobs (no Redis)', () => {
   });
 
   it('reject a payload that does not match the job schema, naming the field', async () => {
-    const q = new InlineJobQueue(buildJobRegistry([probeJob({ calls: 0 })]), logger);
+    const q = new InlineJobQueue(registryWith(probeJob({ calls: 0 })), logger);
     await expect(
       q.enqueue(JOBS.ensurePartitions, { failTimes: 'x', block: false, key: 'a' }),
     ).rejects.toThrow(/payload\/failTimes/);
@@ -122,7 +133,7 @@ describe.runIf(REDIS_URL)('BullMQ jobs on Redis', () => {
 
   it('retries, deduplicates and cancels a running job across processes', async () => {
     const state = { calls: 0 };
-    const registry = buildJobRegistry([probeJob(state)]);
+    const registry = registryWith(probeJob(state));
     const prefix = `${ctx.config.queuePrefix}-probe`;
     const q = new BullJobQueue(registry, REDIS_URL!, prefix);
     const workers = await startWorkers({

@@ -28,7 +28,12 @@ describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
   beforeAll(async () => {
     ({ ctx, app } = await startApp());
     const assetId = await createAsset(app, { name: 'Pump 7', externalRef: 'PUMP-7' });
-    sensorId = await createSensor(app, assetId, { name: 'de-temp', unit: '°C', rangeMin: -40, rangeMax: 150 });
+    sensorId = await createSensor(app, assetId, {
+      name: 'de-temp',
+      unit: '°C',
+      rangeMin: -40,
+      rangeMax: 150,
+    });
     subscriber = startMqttSubscriber({
       url: MQTT_URL!,
       db: ctx.database.db,
@@ -50,7 +55,9 @@ describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
   });
 
   const publish = (topic: string, body: unknown) =>
-    publisher.publishAsync(`${prefix}/${topic}`, typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
+    publisher.publishAsync(`${prefix}/${topic}`, typeof body === 'string' ? body : JSON.stringify(body), {
+      qos: 1,
+    });
   const rowsAtLeast = (n: number) =>
     until(`${n} rows`, async () => ((await countRows(ctx, 'readings', sensorId)) >= n ? true : undefined));
 
@@ -58,7 +65,9 @@ describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
     const t0 = Date.parse('2024-06-01T00:00:00Z');
     await publish('PUMP-7/de-temp', { ts: t0, value: 41.5 });
     await rowsAtLeast(1);
-    await publish('Pump 7/de-temp', { readings: [1, 2, 3].map((i) => ({ ts: t0 + i * 1000, value: 41 + i })) });
+    await publish('Pump 7/de-temp', {
+      readings: [1, 2, 3].map((i) => ({ ts: t0 + i * 1000, value: 41 + i })),
+    });
     await rowsAtLeast(4);
     await publish('PUMP-7/de-temp', { ts: t0, value: 41.5 }); // redelivered: stored once
     await until('duplicate counted', async () => (subscriber.stats().duplicates === 1 ? true : undefined));
@@ -71,7 +80,12 @@ describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
     const before = await countRows(ctx, 'readings', sensorId);
     const t = Date.parse('2024-06-02T00:00:00Z');
     await publish('PUMP-7/de-temp', { ts: t, value: 'NaN' });
-    await publish('PUMP-7/de-temp', { readings: [{ ts: t, value: 1 }, { ts: 'later', value: 2 }] });
+    await publish('PUMP-7/de-temp', {
+      readings: [
+        { ts: t, value: 1 },
+        { ts: 'later', value: 2 },
+      ],
+    });
     await publish('PUMP-7/de-temp', 'not json');
     await publish('PUMP-7/no-such-sensor', { ts: t, value: 1 });
     await until('4 errors', async () => (errors.length >= 4 ? true : undefined));

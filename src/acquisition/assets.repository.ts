@@ -1,6 +1,15 @@
 /** Every query on assets and sensors. */
 import type { Kysely, Updateable } from 'kysely';
-import type { Asset, AssetUpdate, DB, NewAsset, NewSensor, Sensor, SensorKind, SensorsTable } from '../db/schema.js';
+import type {
+  Asset,
+  AssetUpdate,
+  DB,
+  NewAsset,
+  NewSensor,
+  Sensor,
+  SensorKind,
+  SensorsTable,
+} from '../db/schema.js';
 
 type Db = Kysely<DB>;
 
@@ -29,7 +38,11 @@ export const assetsRepository = {
       .execute();
   },
 
-  list(db: Db, filter: { site?: string | undefined; type?: string | undefined }, page: Page): Promise<Asset[]> {
+  list(
+    db: Db,
+    filter: { site?: string | undefined; type?: string | undefined },
+    page: Page,
+  ): Promise<Asset[]> {
     let q = db.selectFrom('assets').selectAll();
     if (filter.site !== undefined) q = q.where('site', '=', filter.site);
     if (filter.type !== undefined) q = q.where('type', '=', filter.type);
@@ -66,7 +79,12 @@ export const sensorsRepository = {
       .execute();
   },
 
-  listByAsset(db: Db, assetId: number, filter: { kind?: SensorKind | undefined }, page: Page): Promise<Sensor[]> {
+  listByAsset(
+    db: Db,
+    assetId: number,
+    filter: { kind?: SensorKind | undefined },
+    page: Page,
+  ): Promise<Sensor[]> {
     let q = db.selectFrom('sensors').selectAll().where('asset_id', '=', assetId);
     if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
     if (page.afterId !== undefined) q = q.where('id', '>', page.afterId);

@@ -47,7 +47,14 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/v1/assets/:id',
-    { schema: { tags, summary: 'Get an asset', params: IdParams, response: { 200: AssetDto, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get an asset',
+        params: IdParams,
+        response: { 200: AssetDto, ...errorResponses },
+      },
+    },
     async (req) => service.getAsset(req.params.id),
   );
 
@@ -96,7 +103,12 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.get(
     '/v1/sensors/:id',
     {
-      schema: { tags: ['sensors'], summary: 'Get a sensor', params: IdParams, response: { 200: SensorDto, ...errorResponses } },
+      schema: {
+        tags: ['sensors'],
+        summary: 'Get a sensor',
+        params: IdParams,
+        response: { 200: SensorDto, ...errorResponses },
+      },
     },
     async (req) => service.getSensor(req.params.id),
   );

@@ -28,7 +28,9 @@ export const BearingGeometry = Type.Object(
     nBalls: Type.Integer({ minimum: 1, maximum: 1000 }),
     ballDiameterMm: Type.Number({ exclusiveMinimum: 0 }),
     pitchDiameterMm: Type.Number({ exclusiveMinimum: 0 }),
-    contactAngleDeg: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 90, description: 'default 0' })),
+    contactAngleDeg: Type.Optional(
+      Type.Number({ minimum: 0, exclusiveMaximum: 90, description: 'default 0' }),
+    ),
   },
   { additionalProperties: false, description: 'Rolling-element bearing of the monitored position' },
 );
@@ -88,7 +90,15 @@ export const AssetListQuery = Type.Object({
   ...PageQuery,
 });
 
-export const SENSOR_KINDS = ['vibration', 'temperature', 'pressure', 'speed', 'current', 'flow', 'other'] as const;
+export const SENSOR_KINDS = [
+  'vibration',
+  'temperature',
+  'pressure',
+  'speed',
+  'current',
+  'flow',
+  'other',
+] as const;
 export const SENSOR_AXES = ['x', 'y', 'z', 'horizontal', 'vertical', 'axial', 'radial'] as const;
 
 const SensorFields = {
@@ -149,7 +159,9 @@ export function toAssetDto(a: Asset): AssetDto {
     isoFoundation: a.iso_foundation,
     nominalSpeedRpm: a.nominal_speed_rpm,
     bearing:
-      a.bearing_n_balls === null || a.bearing_ball_diameter_mm === null || a.bearing_pitch_diameter_mm === null
+      a.bearing_n_balls === null ||
+      a.bearing_ball_diameter_mm === null ||
+      a.bearing_pitch_diameter_mm === null
         ? null
         : {
             nBalls: a.bearing_n_balls,

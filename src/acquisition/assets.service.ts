@@ -35,7 +35,10 @@ function page<T extends { id: number }>(rows: T[], limit: number): { rows: T[]; 
 function bearingColumns(b: AssetPatch['bearing']): AssetUpdate {
   if (b === undefined) return {};
   if (b !== null && b.ballDiameterMm >= b.pitchDiameterMm) {
-    throw badRequest('invalid_bearing', 'bearing.ballDiameterMm must be smaller than bearing.pitchDiameterMm');
+    throw badRequest(
+      'invalid_bearing',
+      'bearing.ballDiameterMm must be smaller than bearing.pitchDiameterMm',
+    );
   }
   return {
     bearing_n_balls: b?.nBalls ?? null,
@@ -103,7 +106,12 @@ export class AssetsService {
     return toAssetDto(a);
   }
 
-  async listAssets(q: { site?: string; type?: string; limit?: number; cursor?: string }): Promise<PageOf<AssetDto>> {
+  async listAssets(q: {
+    site?: string;
+    type?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<PageOf<AssetDto>> {
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor, ['id'] as const);
     const rows = await assets.list(this.db, q, { limit: limit + 1, afterId: after?.id });

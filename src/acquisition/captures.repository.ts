@@ -25,7 +25,14 @@ export const capturesRepository = {
   /** Inserts unless (sensor, ts) exists. Returns the new id, or undefined for a duplicate. */
   async insert(
     db: Db,
-    row: { sensorId: number; ts: Date; sampleRateHz: number; samples: Uint8Array; nSamples: number; flags: number },
+    row: {
+      sensorId: number;
+      ts: Date;
+      sampleRateHz: number;
+      samples: Uint8Array;
+      nSamples: number;
+      flags: number;
+    },
   ): Promise<number | undefined> {
     const inserted = await db
       .insertInto('captures')
@@ -82,9 +89,11 @@ export const capturesRepository = {
   },
 
   async byId(db: Db, id: number): Promise<CaptureRow | undefined> {
-    return (await db.selectFrom('captures').select([...META, 'samples']).where('id', '=', id).executeTakeFirst()) as
-      | CaptureRow
-      | undefined;
+    return (await db
+      .selectFrom('captures')
+      .select([...META, 'samples'])
+      .where('id', '=', id)
+      .executeTakeFirst()) as CaptureRow | undefined;
   },
 
   async byTs(db: Db, sensorId: number, us: number): Promise<CaptureRow | undefined> {

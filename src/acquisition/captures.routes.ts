@@ -30,7 +30,9 @@ const CaptureJson = Type.Object(
   {
     ts: Type.Unknown({ description: 'Start of the capture: ISO-8601 with a zone, or epoch ms' }),
     sampleRateHz: Type.Optional(Type.Unknown({ description: "Hz; must equal the sensor's configured rate" })),
-    samples: Type.Array(Type.Unknown(), { description: `Finite numbers (stored as float32), at most ${INGEST_LIMITS.maxCaptureSamples}` }),
+    samples: Type.Array(Type.Unknown(), {
+      description: `Finite numbers (stored as float32), at most ${INGEST_LIMITS.maxCaptureSamples}`,
+    }),
   },
   { additionalProperties: false },
 );
@@ -71,8 +73,10 @@ export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   // Scoped to this plugin, with its own limit: a capture is larger than any JSON request.
   if (app.hasContentTypeParser(OCTET)) app.removeContentTypeParser(OCTET);
-  app.addContentTypeParser(OCTET, { parseAs: 'buffer', bodyLimit: CAPTURE_BODY_LIMIT_BYTES }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    OCTET,
+    { parseAs: 'buffer', bodyLimit: CAPTURE_BODY_LIMIT_BYTES },
+    (_req, body, done) => done(null, body),
   );
 
   app.post(
@@ -96,7 +100,12 @@ export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
             [OCTET]: { schema: { description: 'little-endian float32 samples' } },
           },
         },
-        response: { 200: CaptureIngestOut, 201: CaptureIngestOut, 413: errorResponses[400], ...errorResponses },
+        response: {
+          200: CaptureIngestOut,
+          201: CaptureIngestOut,
+          413: errorResponses[400],
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {

@@ -75,7 +75,10 @@ export class CapturesService {
   private rate(sensor: Sensor, raw: unknown): number {
     if (raw === undefined || raw === null || raw === '') {
       if (sensor.sample_rate_hz === null) {
-        throw badRequest('invalid_sample_rate', `sampleRateHz is required: sensor ${sensor.id} has no configured rate`);
+        throw badRequest(
+          'invalid_sample_rate',
+          `sampleRateHz is required: sensor ${sensor.id} has no configured rate`,
+        );
       }
       return sensor.sample_rate_hz;
     }
@@ -102,8 +105,13 @@ export class CapturesService {
   /** Binary body: little-endian float32 samples; ts and rate from the query or headers. */
   async ingestBinary(sensorId: number, bytes: Uint8Array, ts: unknown, sampleRateHz: unknown) {
     const sensor = await this.vibrationSensor(sensorId);
-    if (ts === undefined) throw badRequest('invalid_timestamp', 'ts is required (query ?ts= or header x-capture-ts)');
-    const tsMs = parseTimestamp(typeof ts === 'string' && /^\d+$/.test(ts) ? Number(ts) : ts, 'ts', this.now());
+    if (ts === undefined)
+      throw badRequest('invalid_timestamp', 'ts is required (query ?ts= or header x-capture-ts)');
+    const tsMs = parseTimestamp(
+      typeof ts === 'string' && /^\d+$/.test(ts) ? Number(ts) : ts,
+      'ts',
+      this.now(),
+    );
     const rate = this.rate(sensor, sampleRateHz);
     return this.store(sensor, tsMs, rate, samplesFromBytes(bytes, 'body'));
   }
@@ -140,7 +148,11 @@ export class CapturesService {
     if (!(await sensorsRepository.get(this.db, sensorId))) throw notFound('sensor', sensorId);
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor, ['t'] as const);
-    const rows = await capturesRepository.page(this.db, sensorId, { ...parseWindow(q), afterUs: after?.t, limit: limit + 1 });
+    const rows = await capturesRepository.page(this.db, sensorId, {
+      ...parseWindow(q),
+      afterUs: after?.t,
+      limit: limit + 1,
+    });
     const more = rows.length > limit;
     const kept = more ? rows.slice(0, limit) : rows;
     return {

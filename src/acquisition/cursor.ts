@@ -9,7 +9,10 @@ export function encodeCursor(key: Record<string, number>): string {
 }
 
 /** Decodes a cursor whose fields must all be finite numbers (ids or epoch ms). */
-export function decodeCursor<K extends string>(raw: string | undefined, fields: readonly K[]): Record<K, number> | undefined {
+export function decodeCursor<K extends string>(
+  raw: string | undefined,
+  fields: readonly K[],
+): Record<K, number> | undefined {
   if (raw === undefined || raw === '') return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;

@@ -32,7 +32,12 @@ export function countByDay(receivedMs: readonly number[], insertedMs: readonly n
 }
 
 export const ingestStatsRepository = {
-  async add(db: Kysely<DB>, sensorId: number, table: 'readings' | 'captures', counts: DayCount[]): Promise<void> {
+  async add(
+    db: Kysely<DB>,
+    sensorId: number,
+    table: 'readings' | 'captures',
+    counts: DayCount[],
+  ): Promise<void> {
     if (counts.length === 0) return;
     const ins = sql.ref(`${table}_inserted`);
     const dup = sql.ref(`${table}_duplicates`);

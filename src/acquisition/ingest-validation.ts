@@ -33,7 +33,17 @@ const ISO_8601 =
 function calendarValid(m: RegExpExecArray): boolean {
   const [y, mo, d, h, mi, s, oh, om] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
   const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
-  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h! <= 23 && mi! <= 59 && s! <= 59 && oh! <= 23 && om! <= 59;
+  return (
+    mo! >= 1 &&
+    mo! <= 12 &&
+    d! >= 1 &&
+    d! <= daysInMonth &&
+    h! <= 23 &&
+    mi! <= 59 &&
+    s! <= 59 &&
+    oh! <= 23 &&
+    om! <= 59
+  );
 }
 
 const invalidTs = (field: string, message: string) =>
@@ -96,7 +106,10 @@ export function validateReadings(raw: unknown, nowMs: number, field = 'readings'
       throw badRequest('invalid_reading', `${at} must be an object { ts, value }`);
     }
     const r = item as { ts?: unknown; value?: unknown };
-    out[i] = { tsMs: parseTimestamp(r.ts, `${at}.ts`, nowMs), value: parseFiniteNumber(r.value, `${at}.value`) };
+    out[i] = {
+      tsMs: parseTimestamp(r.ts, `${at}.ts`, nowMs),
+      value: parseFiniteNumber(r.value, `${at}.value`),
+    };
   }
   return out;
 }
@@ -104,7 +117,11 @@ export function validateReadings(raw: unknown, nowMs: number, field = 'readings'
 export function parseSampleRate(raw: unknown, field: string): number {
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-    throw new AppError('invalid_sample_rate', 400, `${field} must be a positive number of Hz, got ${describe(raw)}`);
+    throw new AppError(
+      'invalid_sample_rate',
+      400,
+      `${field} must be a positive number of Hz, got ${describe(raw)}`,
+    );
   }
   return n;
 }
@@ -149,7 +166,8 @@ export function samplesFromBytes(bytes: Uint8Array, field = 'body'): Float32Arra
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const v = view.getFloat32(i * 4, true);
-    if (!Number.isFinite(v)) throw badRequest('invalid_value', `samples[${i}] must be a finite number, got ${v}`);
+    if (!Number.isFinite(v))
+      throw badRequest('invalid_value', `samples[${i}] must be a finite number, got ${v}`);
     out[i] = v;
   }
   return out;

@@ -57,7 +57,14 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
   const prefix = opts.prefix ?? 'prognos';
   const log = opts.logger.child({ component: 'mqtt' });
   const readings = new ReadingsService(opts.db);
-  const stats: MqttStats = { received: 0, batchesStored: 0, inserted: 0, duplicates: 0, rejected: 0, failed: 0 };
+  const stats: MqttStats = {
+    received: 0,
+    batchesStored: 0,
+    inserted: 0,
+    duplicates: 0,
+    rejected: 0,
+    failed: 0,
+  };
   const cache = new Map<string, { id: number; until: number }>();
   let closing = false;
 
@@ -77,10 +84,15 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
     const candidates = byRef.length > 0 ? byRef : assets.filter((a) => a.name === assetRef);
     if (candidates.length === 0) throw notFound('asset', assetRef);
     if (candidates.length > 1) {
-      throw new AppError('ambiguous_asset', 409, `${candidates.length} assets are named ${assetRef}: use externalRef`);
+      throw new AppError(
+        'ambiguous_asset',
+        409,
+        `${candidates.length} assets are named ${assetRef}: use externalRef`,
+      );
     }
     const sensors = await sensorsRepository.findByRef(opts.db, candidates[0]!.id, sensorRef);
-    const sensor = sensors.find((s) => s.external_ref === sensorRef) ?? sensors.find((s) => s.name === sensorRef);
+    const sensor =
+      sensors.find((s) => s.external_ref === sensorRef) ?? sensors.find((s) => s.name === sensorRef);
     if (!sensor) throw notFound(`sensor of asset ${assetRef}:`, sensorRef);
     cache.set(key, { id: sensor.id, until: Date.now() + RESOLVE_TTL_MS });
     return sensor.id;
@@ -98,7 +110,10 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
       if ('readings' in o) return o.readings as unknown[];
       if ('ts' in o || 'value' in o) return [o];
     }
-    throw badRequest('invalid_payload', 'payload must be { ts, value } or { readings: [{ ts, value }, ...] }');
+    throw badRequest(
+      'invalid_payload',
+      'payload must be { ts, value } or { readings: [{ ts, value }, ...] }',
+    );
   }
 
   async function handle(topic: string, payload: Buffer): Promise<void> {
@@ -125,9 +140,16 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
         const known = err instanceof AppError && err.statusCode < 500;
         if (known) stats.rejected += 1;
         else stats.failed += 1;
-        const error = known ? { code: err.code, message: err.message } : { code: 'internal', message: 'internal error' };
+        const error = known
+          ? { code: err.code, message: err.message }
+          : { code: 'internal', message: 'internal error' };
         log[known ? 'warn' : 'error']({ err, topic }, `rejected MQTT message: ${error.message}`);
-        client.publish(`${topic}/errors`, JSON.stringify({ error, topic, at: new Date().toISOString() }), { qos: 1 }, () => {});
+        client.publish(
+          `${topic}/errors`,
+          JSON.stringify({ error, topic, at: new Date().toISOString() }),
+          { qos: 1 },
+          () => {},
+        );
         return;
       }
     }

@@ -15,9 +15,13 @@ const QualityQuery = Type.Object({
   ...WindowQuery,
   gapFactor: Type.Optional(Type.Number({ exclusiveMinimum: 1, maximum: 1000, default: D.gapFactor })),
   stuckMinRun: Type.Optional(Type.Integer({ minimum: 2, maximum: 1_000_000, default: D.stuckMinRun })),
-  saturationMinRepeats: Type.Optional(Type.Integer({ minimum: 2, maximum: 1_000_000, default: D.saturationMinRepeats })),
+  saturationMinRepeats: Type.Optional(
+    Type.Integer({ minimum: 2, maximum: 1_000_000, default: D.saturationMinRepeats }),
+  ),
   spikeHalfWindow: Type.Optional(Type.Integer({ minimum: 2, maximum: 100, default: D.spikeHalfWindow })),
-  spikeThreshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, default: D.spikeThreshold })),
+  spikeThreshold: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 100, default: D.spikeThreshold }),
+  ),
   irregularCv: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, default: D.irregularCv })),
 });
 
@@ -59,7 +63,9 @@ const Report = Type.Object({
     usable: Type.Object({ samples: Type.Integer(), share: Type.Number() }),
     completeness: Nullable(Type.Number()),
     flagged: Flags,
-    storedFlagsStale: Type.Integer({ description: 'rows whose stored flags differ: POST .../quality/recompute' }),
+    storedFlagsStale: Type.Integer({
+      description: 'rows whose stored flags differ: POST .../quality/recompute',
+    }),
   }),
   captures: Type.Object({
     captures: Type.Integer(),

@@ -10,7 +10,18 @@ import { sensorsRepository } from './assets.repository.js';
 import { capturesRepository, type CaptureMeta } from './captures.repository.js';
 import { decodeSamples } from './captures.service.js';
 import { ingestStatsRepository } from './ingest-stats.repository.js';
-import { FLAG_NAMES, QUALITY_FLAGS, UNUSABLE_FLAGS, captureFlags, contextRows, median, type QualityFlagName, type QualityOptions, DEFAULT_QUALITY_OPTIONS, type SensorLimits } from './quality.js';
+import {
+  FLAG_NAMES,
+  QUALITY_FLAGS,
+  UNUSABLE_FLAGS,
+  captureFlags,
+  contextRows,
+  median,
+  type QualityFlagName,
+  type QualityOptions,
+  DEFAULT_QUALITY_OPTIONS,
+  type SensorLimits,
+} from './quality.js';
 import { analyseSeries, type SeriesQuality } from './quality-series.js';
 import { readingsRepository, type ReadingRow, type Window } from './readings.repository.js';
 import { parseWindow } from './readings.service.js';
@@ -60,7 +71,10 @@ export class QualityService {
   private async loadReadings(sensorId: number, w: Window, opts: QualityOptions) {
     const n = await readingsRepository.count(this.db, sensorId, w);
     if (n > MAX_ANALYSIS_ROWS) {
-      throw badRequest('window_too_large', `from/to select ${n} readings; narrow the window to at most ${MAX_ANALYSIS_ROWS}`);
+      throw badRequest(
+        'window_too_large',
+        `from/to select ${n} readings; narrow the window to at most ${MAX_ANALYSIS_ROWS}`,
+      );
     }
     const ctxN = contextRows(opts);
     const rows: ReadingRow[] = [];
@@ -72,10 +86,13 @@ export class QualityService {
       afterUs = Number(page.at(-1)!.us);
     }
     const firstUs = rows.length > 0 ? Number(rows[0]!.us) : w.fromUs;
-    const before = firstUs === undefined ? [] : await readingsRepository.before(this.db, sensorId, firstUs, ctxN);
+    const before =
+      firstUs === undefined ? [] : await readingsRepository.before(this.db, sensorId, firstUs, ctxN);
     const lastUs = rows.length > 0 ? Number(rows.at(-1)!.us) : undefined;
     const after =
-      lastUs === undefined ? [] : await readingsRepository.page(this.db, sensorId, { afterUs: lastUs, limit: ctxN });
+      lastUs === undefined
+        ? []
+        : await readingsRepository.page(this.db, sensorId, { afterUs: lastUs, limit: ctxN });
     const all = [...before, ...rows, ...after];
     return {
       us: all.map((r) => Number(r.us)),
@@ -113,12 +130,22 @@ export class QualityService {
       from: isoOfUs(w.fromUs),
       to: isoOfUs(w.toUs),
       options: opts,
-      readings: { ...analysis.summary, duplicatesDropped: totals.readingsDuplicates, storedFlagsStale: stale },
-      captures: { ...(await this.capturesQuality(sensorId, w)), duplicatesDropped: totals.capturesDuplicates },
+      readings: {
+        ...analysis.summary,
+        duplicatesDropped: totals.readingsDuplicates,
+        storedFlagsStale: stale,
+      },
+      captures: {
+        ...(await this.capturesQuality(sensorId, w)),
+        duplicatesDropped: totals.capturesDuplicates,
+      },
     };
   }
 
-  private async capturesQuality(sensorId: number, w: Window): Promise<Omit<CapturesQuality, 'duplicatesDropped'>> {
+  private async capturesQuality(
+    sensorId: number,
+    w: Window,
+  ): Promise<Omit<CapturesQuality, 'duplicatesDropped'>> {
     const rows: CaptureMeta[] = [];
     let afterUs: number | undefined;
     for (;;) {
@@ -139,7 +166,10 @@ export class QualityService {
     return {
       captures: rows.length,
       medianIntervalMs: med,
-      gaps: { count: gapIntervals.length, largestMs: gapIntervals.length > 0 ? Math.max(...gapIntervals) : 0 },
+      gaps: {
+        count: gapIntervals.length,
+        largestMs: gapIntervals.length > 0 ? Math.max(...gapIntervals) : 0,
+      },
       flagged,
       usable: { captures: usable, share: rows.length > 0 ? usable / rows.length : 0 },
     };
@@ -159,7 +189,12 @@ export class QualityService {
     }
     let readingsUpdated = 0;
     for (let i = 0; i < us.length; i += 10_000) {
-      readingsUpdated += await readingsRepository.setFlags(this.db, sensorId, us.slice(i, i + 10_000), flags.slice(i, i + 10_000));
+      readingsUpdated += await readingsRepository.setFlags(
+        this.db,
+        sensorId,
+        us.slice(i, i + 10_000),
+        flags.slice(i, i + 10_000),
+      );
     }
     let captures = 0;
     let capturesUpdated = 0;
@@ -179,12 +214,18 @@ export class QualityService {
     }
     return {
       sensorId,
-      readings: { analysed: data.end - data.start, updated: readingsUpdated, flagged: analysis.summary.flagged },
+      readings: {
+        analysed: data.end - data.start,
+        updated: readingsUpdated,
+        flagged: analysis.summary.flagged,
+      },
       captures: { analysed: captures, updated: capturesUpdated },
     };
   }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'from' && k !== 'to')) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'from' && k !== 'to'),
+  ) as Partial<T>;
 }

@@ -7,7 +7,8 @@ import { QUALITY_FLAGS as F, captureFlags, flagNames, rangeFlags, robustScale } 
 import { analyseSeries } from './quality-series.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
-const indexesWith = (flags: Uint8Array, bit: number) => [...flags.keys()].filter((i) => (flags[i]! & bit) !== 0);
+const indexesWith = (flags: Uint8Array, bit: number) =>
+  [...flags.keys()].filter((i) => (flags[i]! & bit) !== 0);
 
 /** 1 Hz, 2000 samples of a slow sine with noise, with known defects injected. */
 function syntheticSeries() {
@@ -45,7 +46,12 @@ describe('quality checks (pure)', () => {
     const at = (bit: number) => indexesWith(flags, bit).map((k) => idx[k]);
     expect(summary.samples).toBe(1890);
     expect(summary.expectedIntervalSource).toBe('sample_rate');
-    expect(summary.gaps).toEqual({ count: 2, largestMs: 101_000, largestIntervals: 101, missingSamples: 110 });
+    expect(summary.gaps).toEqual({
+      count: 2,
+      largestMs: 101_000,
+      largestIntervals: 101,
+      missingSamples: 110,
+    });
     expect(at(F.GAP_BEFORE)).toEqual([510, 1300]);
     expect(summary.outOfRange).toBe(2);
     expect(at(F.OUT_OF_RANGE)).toEqual([1700, 1800]);
@@ -76,7 +82,13 @@ describe('quality checks (pure)', () => {
   it('counts only the window but uses context rows for runs crossing its edges', () => {
     const values = Float64Array.from({ length: 40 }, (_, i) => (i >= 10 && i < 25 ? 7 : i % 5));
     const ts = Float64Array.from(values, (_, i) => i * 1000);
-    const { summary } = analyseSeries(ts, values, { rangeMin: null, rangeMax: null, sampleRateHz: 1 }, {}, { start: 20, end: 40 });
+    const { summary } = analyseSeries(
+      ts,
+      values,
+      { rangeMin: null, rangeMax: null, sampleRateHz: 1 },
+      {},
+      { start: 20, end: 40 },
+    );
     expect(summary.samples).toBe(20);
     expect(summary.stuck).toEqual({ runs: 1, samples: 5, longestRun: 15 });
   });
@@ -104,7 +116,8 @@ describe('quality checks (pure)', () => {
     const { flags, summary } = analyseSeries(ts, values, { rangeMin: -40, rangeMax: 150, sampleRateHz: 10 });
     const pinned = [...values.keys()].filter((i) => values[i]! >= FEMTO_TEMP_SATURATION_C);
     expect(pinned).toHaveLength(44);
-    for (const i of pinned) expect(flags[i]! & (F.SATURATED | F.OUT_OF_RANGE)).toBe(F.SATURATED | F.OUT_OF_RANGE);
+    for (const i of pinned)
+      expect(flags[i]! & (F.SATURATED | F.OUT_OF_RANGE)).toBe(F.SATURATED | F.OUT_OF_RANGE);
     expect(summary.saturated.values).toEqual([1254.005]);
     const implausible = [...values.keys()].filter((i) => values[i]! > 150);
     expect(summary.outOfRange).toBe(implausible.length);

@@ -78,7 +78,8 @@ function atLimit(value: number, limit: number): boolean {
 /** Range checks for one value: computable on ingestion. */
 export function rangeFlags(value: number, limits: Pick<SensorLimits, 'rangeMin' | 'rangeMax'>): number {
   const { rangeMin: lo, rangeMax: hi } = limits;
-  if ((lo !== null && atLimit(value, lo)) || (hi !== null && atLimit(value, hi))) return QUALITY_FLAGS.SATURATED;
+  if ((lo !== null && atLimit(value, lo)) || (hi !== null && atLimit(value, hi)))
+    return QUALITY_FLAGS.SATURATED;
   if ((lo !== null && value < lo) || (hi !== null && value > hi)) return QUALITY_FLAGS.OUT_OF_RANGE;
   return 0;
 }
@@ -89,7 +90,10 @@ export function rangeFlags(value: number, limits: Pick<SensorLimits, 'rangeMin' 
  * any sample on a range limit), STUCK for a flat capture. Impulses are not spikes here: they are
  * what a bearing defect looks like.
  */
-export function captureFlags(samples: ArrayLike<number>, limits: Pick<SensorLimits, 'rangeMin' | 'rangeMax'>): number {
+export function captureFlags(
+  samples: ArrayLike<number>,
+  limits: Pick<SensorLimits, 'rangeMin' | 'rangeMax'>,
+): number {
   const n = samples.length;
   if (n === 0) return 0;
   let flags = 0;

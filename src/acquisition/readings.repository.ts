@@ -18,7 +18,9 @@ const MONTH_MS = (ms: number) => {
 /** Creates the monthly partitions holding these timestamps (one call per distinct month). */
 export async function ensurePartitionsFor(db: Db, table: 'readings' | 'captures', tsMs: readonly number[]) {
   const months = [...new Set(tsMs.map(MONTH_MS))].sort((a, b) => a - b).map((m) => new Date(m).toISOString());
-  await sql`select prognos_ensure_partitions(${table}, m, m) from unnest(${months}::timestamptz[]) as m`.execute(db);
+  await sql`select prognos_ensure_partitions(${table}, m, m) from unnest(${months}::timestamptz[]) as m`.execute(
+    db,
+  );
 }
 
 export interface ReadingRow {

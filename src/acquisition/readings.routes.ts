@@ -34,7 +34,11 @@ export const IngestResult = Type.Object({
   duplicates: Type.Integer({ description: 'Already stored, or repeated in the batch: kept once' }),
 });
 
-const ReadingOut = Type.Object({ ts: Type.String({ format: 'date-time' }), value: Type.Number(), qualityFlags: Type.Integer() });
+const ReadingOut = Type.Object({
+  ts: Type.String({ format: 'date-time' }),
+  value: Type.Number(),
+  qualityFlags: Type.Integer(),
+});
 export const WindowQuery = {
   from: Type.Optional(Type.String({ description: 'Inclusive; ISO-8601 or epoch ms' })),
   to: Type.Optional(Type.String({ description: 'Exclusive; ISO-8601 or epoch ms' })),

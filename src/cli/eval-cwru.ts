@@ -9,7 +9,7 @@ import { initBackend } from '../ml/backend.js';
 import { CWRU_EVAL_DEFAULTS, evaluateCwru } from '../ml/diagnosis/evaluate-cwru.js';
 import { UsageError, type Command } from './command.js';
 
-const USAGE = 'prognos eval cwru --train FILE... --test FILE... [--window N] [--seed N]';
+const USAGE = 'prognos eval cwru --train FILE... --test FILE... [--window N] [--seed N] [--model staged|mlp]';
 
 /** `--train a b c --test d e` → lists per flag (parseArgs has no multi-value options). */
 export function collectFileLists(argv: readonly string[]): {
@@ -55,7 +55,7 @@ export const evalCwruCommand: Command = {
     try {
       ({ values } = parseArgs({
         args: rest,
-        options: { window: { type: 'string' }, seed: { type: 'string' } },
+        options: { window: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } },
         strict: true,
         allowPositionals: false,
       }));
@@ -68,6 +68,8 @@ export const evalCwruCommand: Command = {
     const window = intFlag(values.window, 'window', 256) ?? CWRU_EVAL_DEFAULTS.window;
     if (window % 4 !== 0) throw new UsageError('--window must be a multiple of 4');
     const seed = intFlag(values.seed, 'seed', 0) ?? 42;
+    const model = values.model ?? CWRU_EVAL_DEFAULTS.model;
+    if (model !== 'staged' && model !== 'mlp') throw new UsageError('--model must be staged or mlp');
     for (const path of [...lists.train!, ...lists.test!]) {
       try {
         await access(path);

@@ -1,11 +1,11 @@
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrator.js';
 import { FormatError } from '../acquisition/formats/format-error.js';
 import { createProgress } from '../acquisition/importers/progress.js';
-import { ImportFileError, runImport } from '../acquisition/importers/run-import.js';
+import { executeImport, ImportFileError, planImport } from '../acquisition/importers/run-import.js';
 import { parseBaseDate } from '../acquisition/importers/time-axis.js';
 import {
   DEFAULT_BASE_DATE,
@@ -102,10 +102,13 @@ export async function runImportCommand(
 ): Promise<number> {
   const { format, paths, options } = parseImportArgs(args);
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  let database: Database | undefined;
   try {
+    // Paths are checked before the database is opened: a typo fails at once.
+    const plan = await planImport(format, paths, options);
+    database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
     await migrate(database.db);
-    const summary = await runImport(database, format, paths, options, {
+    const summary = await executeImport(database, plan, {
       progress: createProgress(`import ${format}`, io.stderr),
     });
     io.stdout.write(`${summaryLine(summary)}\n`);
@@ -118,7 +121,9 @@ export async function runImportCommand(
     if (err instanceof ImportFileError) {
       const c = err.counts;
       io.stderr.write(
-        `prognos import: ${err.message}\nNothing of ${err.path} was stored. The files before it were` +
+        `prognos import: ${err.message}\nNothing of ${err.path} was stored` +
+          (err.batchStart === err.path ? '' : `, nor of the files of its batch from ${err.batchStart} on`) +
+          `. The files before ${err.batchStart === err.path ? 'it' : 'those'} were` +
           ` (${c.readings} readings, ${c.captures} captures, ${c.events} events); running the same` +
           ` import again after fixing the file stores nothing twice.\n`,
       );
@@ -126,7 +131,7 @@ export async function runImportCommand(
     }
     throw err;
   } finally {
-    await database.close();
+    await database?.close();
   }
 }
 

@@ -2,6 +2,9 @@
 import { ConfigError } from '../config.js';
 import { UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
+import { evalAi4iCommand } from './eval-ai4i.js';
+import { evalCwruCommand } from './eval-cwru.js';
+import { evalFemtoCommand } from './eval-femto.js';
 import { featuresCommand } from './features.js';
 import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
@@ -9,6 +12,7 @@ import { migrateCommand } from './migrate.js';
 import { mqttCommand } from './mqtt.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
+import { simulateCommand } from './simulate.js';
 import { trainCommand } from './train.js';
 import { workerCommand } from './worker.js';
 
@@ -23,6 +27,10 @@ const commands: Command[] = [
   keysCommand,
   importCommand,
   mqttCommand,
+  simulateCommand,
+  evalCwruCommand,
+  evalFemtoCommand,
+  evalAi4iCommand,
 ];
 
 function help(): string {

@@ -144,6 +144,9 @@ export interface DB {
   model_events: ModelEventsTable;
   training_runs: TrainingRunsTable;
   api_keys: ApiKeysTable;
+  forecasts: ForecastsTable;
+  work_order_suggestions: WorkOrderSuggestionsTable;
+  webhook_outbox: WebhookOutboxTable;
 }
 
 export type Asset = Selectable<AssetsTable>;
@@ -220,3 +223,69 @@ export interface ApiKeysTable {
   last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
+
+export interface ForecastsTable {
+  id: Generated<number>;
+  asset_id: number;
+  scored_at: ColumnType<Date, Date | string | undefined, never>;
+  as_of: Timestamp;
+  health_index: number | null;
+  anomaly_score: number | null;
+  iso_zone: 'A' | 'B' | 'C' | 'D' | null;
+  velocity_rms_mm_s: number | null;
+  failure_probability: number | null;
+  failure_horizon_hours: number | null;
+  rul_hours: number | null;
+  rul_lower_hours: number | null;
+  rul_upper_hours: number | null;
+  rul_interval_level: number | null;
+  risk: number;
+  contributions: ColumnType<Array<{ feature: string; share: number; z?: number }>, string | undefined, string>;
+  indicators: ColumnType<Record<string, number | null>, string | undefined, string>;
+  lineage: ColumnType<Record<string, unknown>, string, string>;
+  source: 'api' | 'scheduled' | 'demo';
+}
+
+export type Forecast = Selectable<ForecastsTable>;
+
+export type SuggestionStatus = 'open' | 'acknowledged' | 'dismissed' | 'resolved';
+type NullableTs = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface WorkOrderSuggestionsTable {
+  id: Generated<number>;
+  asset_id: number;
+  failure_mode: string;
+  failure_mechanism: string;
+  component: string | null;
+  rules: string[];
+  status: ColumnType<SuggestionStatus, SuggestionStatus | undefined, SuggestionStatus>;
+  priority: number;
+  title: string;
+  description: string;
+  recommended_action: string;
+  due_at: Timestamp;
+  evidence: ColumnType<Record<string, unknown>, string, string>;
+  forecast_ids: number[];
+  revision: ColumnType<number, number | undefined, number>;
+  work_order_ref: string | null;
+  status_note: string | null;
+  resolved_by_event_id: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  status_changed_at: NullableTs;
+}
+
+export interface WebhookOutboxTable {
+  id: Generated<number>;
+  suggestion_id: number | null;
+  event: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | undefined, 'pending' | 'delivered' | 'failed'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  last_attempt_at: NullableTs;
+  delivered_at: NullableTs;
+}
+
+export type WorkOrderSuggestion = Selectable<WorkOrderSuggestionsTable>;

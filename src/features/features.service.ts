@@ -226,7 +226,7 @@ type Asset = NonNullable<Awaited<ReturnType<typeof repo.getAsset>>>;
 
 /** Geometry from the asset's columns (mm; only ratios matter). A missing contact angle is taken
  * as 0°, the deep-groove ball bearing case. */
-function bearingOf(a: Asset): BearingGeometry | null {
+export function bearingOf(a: Asset): BearingGeometry | null {
   if (!a.bearing_n_balls || !a.bearing_ball_diameter_mm || !a.bearing_pitch_diameter_mm) return null;
   const g: BearingGeometry = {
     nBalls: a.bearing_n_balls,

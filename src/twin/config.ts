@@ -7,6 +7,10 @@ import type { Foundation, MachineGroup } from '../signal/iso20816.js';
 
 export type MachineType = 'pump' | 'motor' | 'fan';
 
+/** Sensor names on every simulated asset: drive-end accelerometer and bearing-housing temperature. */
+export const VIBRATION_SENSOR = 'accel-de';
+export const TEMPERATURE_SENSOR = 'temp-de';
+
 export const BEARING_MODES = ['outer_race', 'inner_race', 'ball'] as const;
 export const FAILURE_MODES = ['none', ...BEARING_MODES, 'imbalance', 'misalignment'] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];

@@ -148,7 +148,8 @@ function impacts(
   const pedGain = targetRmsG / Math.sqrt((fd / fs) * meanSq * (1 + AMPLITUDE_SCATTER ** 2) * energy);
   const n = hf.length;
   const period = 1 / fd;
-  const phase = rng.uniform(0, 2 * Math.PI);
+  // A fixed outer-race spall sits at the centre of the load zone (where spalls initiate).
+  const phase = fm > 0 ? rng.uniform(0, 2 * Math.PI) : 0;
   for (let t = rng.uniform(0, period); ; ) {
     const i = Math.round(t * fs);
     if (i >= n) break;
@@ -201,7 +202,7 @@ function injectFault(code: number, x: Float64Array, rangeG: number, fs: number, 
   } else if (code === FAULT_CODE.saturation) {
     const at = rng.int(0, Math.floor(n / 2));
     const a = rng.uniform(1.5, 4) * rangeG;
-    const w = (2 * Math.PI * rng.uniform(500, 1500)) / fs;
+    const w = (2 * Math.PI * Math.min(1500, rng.uniform(0.04, 0.1) * fs)) / fs;
     const decay = Math.exp(-1 / (0.01 * fs));
     let env = a;
     for (let i = at; i < n && env > 1e-3; i++, env *= decay) x[i] = x[i]! + env * Math.sin(w * (i - at));

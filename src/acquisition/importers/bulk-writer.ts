@@ -5,7 +5,7 @@
  * importing the same files again stores nothing twice; `counts` says what was stored.
  */
 import { SeriesWriter, type ReadingsMethod } from './series-writer.js';
-import { inTransaction, type SqlSession } from './sql-session.js';
+import type { SqlSession } from './sql-session.js';
 import type { ImportCounts } from './types.js';
 import type { MaintenanceKind, SensorAxis, SensorKind } from '../../db/schema.js';
 
@@ -57,6 +57,8 @@ export class BulkWriter {
   readonly counts: ImportCounts = { assets: 0, sensors: 0, readings: 0, captures: 0, events: 0, duplicates: 0 };
   readonly series: SeriesWriter;
   private readonly onRows: (count: number) => void;
+  /** Counts when the open transaction began; null outside a transaction. */
+  private before: ImportCounts | null = null;
 
   constructor(
     private readonly session: SqlSession,
@@ -74,23 +76,47 @@ export class BulkWriter {
     return this.session.kind;
   }
 
-  /**
-   * Runs `fn` as one transaction: everything it writes is stored, or nothing. The counts of a
-   * rolled-back transaction are restored.
-   */
+  /** Opens a transaction: what is written until `commit` is stored together, or not at all. */
+  async begin(): Promise<void> {
+    await this.session.query('begin');
+    this.before = { ...this.counts };
+    this.series.startTransaction();
+  }
+
+  async commit(): Promise<void> {
+    await this.series.settle();
+    await this.session.query('commit');
+    this.before = null;
+  }
+
+  /** Rolls back the open transaction and the counts it added. */
+  async rollback(): Promise<void> {
+    await this.session.query('rollback').catch(() => {});
+    this.series.reset();
+    if (this.before) Object.assign(this.counts, this.before);
+    this.before = null;
+  }
+
+  /** Rows queued in the open transaction: readings and events, and captures apart. */
+  get pending(): { rows: number; captures: number } {
+    return { rows: this.series.pending.readings + this.eventsInTransaction(), captures: this.series.pending.captures };
+  }
+
+  /** Runs `fn` as one transaction (committed when it resolves, rolled back when it throws). */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const before = { ...this.counts };
+    await this.begin();
     try {
-      return await inTransaction(this.session, async () => {
-        const out = await fn();
-        await this.series.settle();
-        return out;
-      });
+      const out = await fn();
+      await this.commit();
+      return out;
     } catch (err) {
-      this.series.reset();
-      Object.assign(this.counts, before);
+      await this.rollback();
       throw err;
     }
+  }
+
+  private eventsInTransaction(): number {
+    return this.before ? this.counts.events + this.counts.duplicates - this.before.events - this.before.duplicates : 0;
   }
 
   /** Session-level settings for a long import. Safe because imports are idempotent: a crash

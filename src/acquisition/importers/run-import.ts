@@ -1,9 +1,11 @@
 /**
  * Runs one bulk import: plans the files, then reads and parses them one at a time and writes
- * each in its own transaction on a dedicated session. The next file is read while the current
- * one is written (at most two in memory). A malformed file stops the import: nothing of it is
- * stored, the files before it are, and running the same import again completes it without
- * storing anything twice.
+ * them on a dedicated session, several small files to a transaction (a batch: until it holds
+ * `batchSize` readings and events or 200 captures; a big file is a batch of its own). The next
+ * file is read while the current one is written (at most two in memory). A file that fails to
+ * parse commits the batch before it and stops the import; a failure while writing rolls back
+ * its whole batch. Either way, running the same import again completes it without storing
+ * anything twice.
  */
 import type { Database } from '../../db/database.js';
 import { FormatError } from '../formats/format-error.js';
@@ -23,6 +25,7 @@ import type {
   ImportOptions,
   ImportProgress,
   ImportSummary,
+  ImportTask,
 } from './types.js';
 
 export const IMPORTERS: Record<ImportFormat, FormatImporter> = {
@@ -39,18 +42,38 @@ export interface RunImportDeps {
   method?: ReadingsMethod;
 }
 
-/** A file that could not be imported; what the files before it stored is in `counts`. */
+const CAPTURES_PER_TRANSACTION = 200;
+
+/**
+ * A file that could not be imported. Nothing from `batchStart` (the first file of its batch,
+ * often the file itself) onwards was stored; what the files before stored is in `counts`.
+ */
 export class ImportFileError extends Error {
   override name = 'ImportFileError';
   constructor(
     readonly path: string,
     readonly counts: ImportCounts,
     cause: unknown,
+    readonly batchStart: string = path,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     // Format errors already start with the file and line.
     super(cause instanceof FormatError ? reason : `${path}: ${reason}`, { cause });
   }
+}
+
+export interface ImportPlan {
+  format: ImportFormat;
+  options: ImportOptions;
+  tasks: ImportTask[];
+  /** performance.now() when planning began: the summary's time includes it. */
+  started: number;
+}
+
+/** Checks the paths and lists the files, without touching the database. */
+export async function planImport(format: ImportFormat, paths: string[], options: ImportOptions): Promise<ImportPlan> {
+  const started = performance.now();
+  return { format, options, tasks: await IMPORTERS[format].plan(paths, options), started };
 }
 
 export async function runImport(
@@ -60,8 +83,15 @@ export async function runImport(
   options: ImportOptions,
   deps: RunImportDeps = {},
 ): Promise<ImportSummary> {
-  const started = performance.now();
-  const tasks = await IMPORTERS[format].plan(paths, options);
+  return executeImport(database, await planImport(format, paths, options), deps);
+}
+
+export async function executeImport(
+  database: Database,
+  plan: ImportPlan,
+  deps: RunImportDeps = {},
+): Promise<ImportSummary> {
+  const { format, options, tasks, started } = plan;
   const progress = deps.progress;
   progress?.start(tasks.length);
   try {
@@ -73,6 +103,7 @@ export async function runImport(
       });
       await writer.tuneSession();
       const ctx: ImportContext = { writer, options };
+      let batchStart: string | null = null;
       let next = tasks[0] ? settled(tasks[0].load()) : null;
       for (let i = 0; i < tasks.length; i++) {
         const task = tasks[i]!;
@@ -80,13 +111,24 @@ export async function runImport(
         try {
           write = await next!;
         } catch (err) {
+          if (batchStart !== null) await writer.commit();
           throw new ImportFileError(task.path, { ...writer.counts }, err);
         }
         next = tasks[i + 1] ? settled(tasks[i + 1]!.load()) : null;
         try {
-          await writer.transaction(() => write(ctx));
+          if (batchStart === null) {
+            await writer.begin();
+            batchStart = task.path;
+          }
+          await write(ctx);
+          const { rows, captures } = writer.pending;
+          if (rows >= options.batchSize || captures >= CAPTURES_PER_TRANSACTION || i === tasks.length - 1) {
+            await writer.commit();
+            batchStart = null;
+          }
         } catch (err) {
-          throw new ImportFileError(task.path, { ...writer.counts }, err);
+          await writer.rollback();
+          throw new ImportFileError(task.path, { ...writer.counts }, err, batchStart ?? task.path);
         }
         progress?.fileDone(task.path);
       }

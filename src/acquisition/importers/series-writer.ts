@@ -58,6 +58,8 @@ export class SeriesWriter {
   private inflight: Promise<void> = Promise.resolve();
   private readonly months = new Set<string>();
   readonly stats = new IngestStats();
+  /** Readings and captures queued since the transaction began. */
+  readonly pending = { readings: 0, captures: 0 };
 
   constructor(
     private readonly session: SqlSession,
@@ -75,6 +77,7 @@ export class SeriesWriter {
   /** Queues one sensor's readings (epoch seconds, values), sending full batches as it goes. */
   async addReadings(sensorId: number, epochSec: ArrayLike<number>, values: ArrayLike<number>): Promise<void> {
     if (epochSec.length !== values.length) throw new Error('timestamps and values differ in length');
+    this.pending.readings += values.length;
     for (let i = 0; i < values.length; i++) {
       this.ids[this.n] = sensorId;
       this.secs[this.n] = epochSec[i] as number;
@@ -86,6 +89,7 @@ export class SeriesWriter {
   /** Queues one waveform capture (stored as little-endian float32). */
   async addCapture(sensorId: number, epochSec: number, sampleRateHz: number, samples: Float32Array) {
     this.captures.push({ sensorId, epochSec, sampleRateHz, samples });
+    this.pending.captures++;
     this.captureBytes += samples.byteLength;
     if (this.captures.length >= CAPTURE_BATCH_ROWS || this.captureBytes >= CAPTURE_BATCH_BYTES) {
       await this.flushCaptures();
@@ -98,6 +102,11 @@ export class SeriesWriter {
     await this.flushCaptures();
     await this.inflight;
     await this.stats.write(this.session);
+  }
+
+  startTransaction(): void {
+    this.pending.readings = 0;
+    this.pending.captures = 0;
   }
 
   /** Forgets queued rows and created partitions after a rollback. */

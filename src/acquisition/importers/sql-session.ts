@@ -61,16 +61,3 @@ function pgSession(client: pg.PoolClient): SqlSession {
     },
   };
 }
-
-/** Runs `fn` in a transaction on `session`: committed when it resolves, rolled back when it throws. */
-export async function inTransaction<T>(session: SqlSession, fn: () => Promise<T>): Promise<T> {
-  await session.query('begin');
-  try {
-    const out = await fn();
-    await session.query('commit');
-    return out;
-  } catch (err) {
-    await session.query('rollback').catch(() => {});
-    throw err;
-  }
-}

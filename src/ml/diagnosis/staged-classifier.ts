@@ -4,8 +4,8 @@
  *   (log RMS, log peak). Kurtosis and crest factor were tried and left out: a linear model
  *   extrapolates them badly (IR014's kurtosis of ~20 lies far outside IR007/IR021's 5–10);
  * - stage B, "which part": logistic regression inner race / ball / outer race on the
- *   order-normalised envelope features only (peak-to-floor ratios at BPFI, BPFO, BSF, FTF, the
- *   BPFI sidebands and 1× shaft, best band and band average). These are dimensionless, so a model
+ *   order-normalised envelope features only (peak-to-floor ratios at BPFO, BPFI and BSF in the
+ *   best demodulation band). These are dimensionless, so a model
  *   trained on two fault sizes reads the third: the size changes the amplitude, not which defect
  *   order stands out of the envelope spectrum.
  * P(normal) = A₀, P(fault c) = A₁ · B_c. Each stage's weights are per standardised feature, so
@@ -15,7 +15,12 @@ import type * as tf from '@tensorflow/tfjs';
 import { fitStandardiser, predictProba, standardise, trainClassifier, type ClassifierOptions, type Standardiser } from './classifier.js';
 
 export const LEVEL_FEATURES = ['log_rms', 'log_peak'] as const;
-export const isOrderFeature = (name: string): boolean => name.startsWith('env_order_');
+/**
+ * Stage B reads the best-band line-to-floor ratio at the three defect orders. Band averages, FTF,
+ * 1× shaft and BPFI sidebands were tried too: with two training records per class a linear model
+ * latched onto their record-specific quirks (OR021 read as inner race, 021 rotation).
+ */
+export const ORDER_FEATURES = ['env_order_bpfo_max', 'env_order_bpfi_max', 'env_order_bsf_max'] as const;
 
 interface Stage {
   columns: number[];
@@ -64,7 +69,7 @@ export async function trainStagedClassifier(
 ): Promise<StagedClassifier> {
   const width = names.length;
   const levelCols = LEVEL_FEATURES.map((n) => names.indexOf(n)).filter((i) => i >= 0);
-  const orderCols = names.flatMap((n, i) => (isOrderFeature(n) ? [i] : []));
+  const orderCols = ORDER_FEATURES.map((n) => names.indexOf(n)).filter((i) => i >= 0);
   if (levelCols.length === 0 || orderCols.length === 0) {
     throw new RangeError('the staged classifier needs level features and env_order_* features');
   }

@@ -1,0 +1,85 @@
+/**
+ * Ingestion rate into `readings` (PostgreSQL), the same rows four ways, each on a fresh
+ * database: plain COPY (pg-copy-streams, the ceiling), the bulk importer's writer (unnest
+ * batches, new sensors: what `prognos import` does on a first import), the same writer on
+ * sensors that already exist (re-imports and appends: it then asks for per-day inserted counts)
+ * and with its COPY-into-staging variant, and the HTTP API (`POST /v1/sensors/:id/readings` on a
+ * real listener, driven by autocannon in this process). Rows: `--sensors` sensors at 1 Hz,
+ * written in transactions of `--chunk` rows (one "file"). Rounds alternate the methods to
+ * spread the noise of a shared machine; the median per method is reported with its ratio to
+ * COPY.
+ *   DATABASE_URL=postgres://... node --import tsx bench/ingest.bench.ts [--rows 300000] [--rounds 3]
+ *     [--http-batch 1000] [--connections 4]
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { formatRate, median, type BenchSetup } from './ingest-bench-data.js';
+import { benchBulk, benchCopy, benchHttp, freshDatabase, type BenchDatabase } from './ingest-bench-methods.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '300000' },
+    rounds: { type: 'string', default: '3' },
+    sensors: { type: 'string', default: '10' },
+    chunk: { type: 'string', default: '100000' },
+    batch: { type: 'string', default: '10000' },
+    'http-batch': { type: 'string', default: '1000' },
+    connections: { type: 'string', default: '4' },
+  },
+});
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error('bench/ingest.bench.ts needs DATABASE_URL (PostgreSQL): COPY has no PGlite counterpart here');
+  process.exit(2);
+}
+
+const sensors = Number(flags.sensors);
+const setup: BenchSetup = {
+  url,
+  sensors,
+  rowsPerSensor: Math.ceil(Number(flags.rows) / sensors),
+  chunk: Number(flags.chunk),
+  batch: Number(flags.batch),
+  httpBatch: Number(flags['http-batch']),
+  connections: Number(flags.connections),
+};
+const rows = setup.sensors * setup.rowsPerSensor;
+
+const METHODS = {
+  'COPY (pg-copy-streams)': benchCopy,
+  'bulk importer (unnest, new sensors)': (s: BenchSetup, db: BenchDatabase) => benchBulk(s, db, 'unnest', true),
+  'bulk importer (unnest, existing sensors)': (s: BenchSetup, db: BenchDatabase) => benchBulk(s, db, 'unnest', false),
+  'bulk importer (COPY to staging table)': (s: BenchSetup, db: BenchDatabase) => benchBulk(s, db, 'copy-stage', true),
+  'HTTP API (POST /v1/sensors/:id/readings)': benchHttp,
+} as const;
+
+const rates = new Map<string, number[]>();
+console.log(
+  `ingest bench: ${rows.toLocaleString('en')} readings (${setup.sensors} sensors × ${setup.rowsPerSensor.toLocaleString('en')}),` +
+    ` ${flags.rounds} round(s), transactions of ${setup.chunk.toLocaleString('en')} rows, statements of` +
+    ` ${setup.batch.toLocaleString('en')}, HTTP batches of ${setup.httpBatch} on ${setup.connections} connections;` +
+    ` load average ${loadavg()[0]!.toFixed(1)}`,
+);
+for (let round = 1; round <= Number(flags.rounds); round++) {
+  for (const [name, run] of Object.entries(METHODS)) {
+    const db = await freshDatabase(url, `${round}`);
+    try {
+      const seconds = await run(setup, db);
+      const stored = await db.count();
+      if (stored !== rows) throw new Error(`${name}: ${stored} rows stored, expected ${rows}`);
+      const rate = rows / seconds;
+      rates.set(name, [...(rates.get(name) ?? []), rate]);
+      console.log(`  round ${round}  ${name.padEnd(42)} ${formatRate(rate)}  (${seconds.toFixed(2)} s)`);
+    } finally {
+      await db.drop();
+    }
+  }
+}
+
+const copy = median(rates.get('COPY (pg-copy-streams)')!);
+console.log('\nmedian rows/s, and ratio to COPY:');
+for (const [name, r] of rates) {
+  console.log(`  ${name.padEnd(42)} ${formatRate(median(r))}  ${(median(r) / copy).toFixed(2)}× COPY`);
+}
+console.log(`load average after: ${loadavg()[0]!.toFixed(1)} (2 cores shared: compare ratios, not absolute rates)`);
+process.exit(0);

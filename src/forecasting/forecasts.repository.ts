@@ -1,0 +1,56 @@
+/** Every query on forecasts. */
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { DB, Forecast, ForecastsTable } from '../db/schema.js';
+
+type Q = Kysely<DB> | Transaction<DB>;
+export type NewForecast = Insertable<ForecastsTable>;
+
+export const forecastsRepository = {
+  insertMany(q: Q, rows: NewForecast[]): Promise<Forecast[]> {
+    return q.insertInto('forecasts').values(rows).returningAll().execute();
+  },
+
+  latest(q: Q, assetId: number, limit: number): Promise<Forecast[]> {
+    return q
+      .selectFrom('forecasts')
+      .selectAll()
+      .where('asset_id', '=', assetId)
+      .orderBy('scored_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  /** History, newest first, keyset-paged on (scored_at, id). */
+  page(
+    q: Q,
+    f: { assetId: number; from?: Date; to?: Date; limit: number; before?: { scoredAt: Date; id: number } },
+  ): Promise<Forecast[]> {
+    let query = q.selectFrom('forecasts').selectAll().where('asset_id', '=', f.assetId);
+    if (f.from) query = query.where('scored_at', '>=', f.from);
+    if (f.to) query = query.where('scored_at', '<', f.to);
+    if (f.before) {
+      const b = f.before;
+      query = query.where((eb) =>
+        eb.or([eb('scored_at', '<', b.scoredAt), eb.and([eb('scored_at', '=', b.scoredAt), eb('id', '<', b.id)])]),
+      );
+    }
+    return query.orderBy('scored_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+  },
+
+  /** The latest forecast of every asset, riskiest first. */
+  async fleet(q: Q, f: { site?: string; type?: string; limit: number }) {
+    const { rows } = await sql<Forecast & { asset_name: string; asset_type: string; site: string | null; external_ref: string | null }>`
+      select f.*, a.name as asset_name, a.type as asset_type, a.site, a.external_ref
+      from assets a
+      join lateral (
+        select * from forecasts f where f.asset_id = a.id order by f.scored_at desc, f.id desc limit 1
+      ) f on true
+      where a.status = 'active'
+        and (${f.site ?? null}::text is null or a.site = ${f.site ?? null})
+        and (${f.type ?? null}::text is null or a.type = ${f.type ?? null})
+      order by f.risk desc, a.id
+      limit ${f.limit}`.execute(q);
+    return rows;
+  },
+};

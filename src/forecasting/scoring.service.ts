@@ -1,0 +1,180 @@
+/**
+ * Live scoring: validated input → features of the asset's feature set → the active models that
+ * serve that set → one forecast (health, ISO zone, failure probability, RUL with interval, top
+ * contributing features, lineage), stored through group commit, then the work-order rules.
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { DB, Forecast } from '../db/schema.js';
+import { notFound } from '../errors.js';
+import { bearingOf } from '../features/features.service.js';
+import type { StoredFeatureSet } from '../features/registry.js';
+import { predictFailure } from '../ml/failure/failure-model.js';
+import { scoreHealth } from '../ml/health/health-model.js';
+import { predictRul } from '../ml/predict-rul.js';
+import { isoZone, type IsoZone } from '../signal/iso20816.js';
+import type { ActiveModels, LoadedActive } from './active-models.js';
+import { forecastsRepository as repo, type NewForecast } from './forecasts.repository.js';
+import { GroupCommitter } from './group-commit.js';
+import { chooseFeatureSet, featureValue, liveFeatureVector, type LiveInput } from './live-features.js';
+import { clamp01, failureProbabilityFromRul, riskScore } from './risk.js';
+
+export interface ScoreRequest extends LiveInput {
+  assetId: number;
+  /** Ids of stored inputs (capture ids, feature-row keys), recorded in the lineage. */
+  inputIds?: Record<string, unknown>;
+  source?: 'api' | 'scheduled' | 'demo';
+  asOf?: Date;
+}
+
+export interface ScoringDeps {
+  db: Kysely<DB>;
+  models: ActiveModels;
+  leadTimeHours: number;
+  failureHorizonHours: number;
+  logger?: Logger;
+  /** Called with the ids of each committed batch (the work-order rules). */
+  afterCommit?: (forecastIds: number[]) => Promise<void>;
+}
+
+const ENV_INDICATORS = ['env_bpfo', 'env_bpfi', 'env_bsf', 'env_ftf', 'kurtosis', 'crest_factor', 'rms'];
+
+export class ScoringService {
+  private readonly writer: GroupCommitter<NewForecast, Forecast>;
+  private readonly assets = new Map<number, { at: number; row: Awaited<ReturnType<ScoringService['loadAsset']>> }>();
+
+  constructor(private readonly deps: ScoringDeps) {
+    this.writer = new GroupCommitter({
+      write: async (rows) => {
+        const stored = await deps.db.transaction().execute((trx) => repo.insertMany(trx, rows));
+        // Rows come back in insertion order with a single VALUES list; match by position.
+        await deps.afterCommit?.(stored.map((f) => f.id)).catch((err: unknown) =>
+          deps.logger?.error({ err }, 'work-order rules failed after a scoring batch'),
+        );
+        return stored;
+      },
+    });
+  }
+
+  private async loadAsset(id: number) {
+    return this.deps.db.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  private async asset(id: number) {
+    const hit = this.assets.get(id);
+    if (hit && Date.now() - hit.at < 5_000) return hit.row;
+    const row = await this.loadAsset(id);
+    this.assets.set(id, { at: Date.now(), row });
+    return row;
+  }
+
+  async score(req: ScoreRequest): Promise<Forecast> {
+    const asset = await this.asset(req.assetId);
+    if (!asset) throw notFound('asset', req.assetId);
+    const set = chooseFeatureSet(req, (req.temperature?.length ?? 0) > 0);
+    const ctx = {
+      shaftHz: asset.nominal_speed_rpm ? asset.nominal_speed_rpm / 60 : null,
+      bearing: bearingOf(asset),
+      temperatureBaselineC: asset.temperature_baseline_c,
+    };
+    const vector = liveFeatureVector(set, req, ctx);
+    const velocity = featureValue(set, vector, 'velocity_rms_mm_s');
+    const zone: IsoZone | null =
+      velocity !== null && asset.iso_machine_group && asset.iso_foundation
+        ? isoZone(velocity, asset.iso_machine_group, asset.iso_foundation)
+        : null;
+    const models = await this.deps.models.forFeatureSet(set.hash);
+    const out = await this.applyModels(models, set, vector, req.assetId);
+    let failureProbability = out.failureProbability;
+    if (failureProbability === null && out.rul) {
+      failureProbability = failureProbabilityFromRul(out.rul.hours, out.rul.lower, out.rul.upper, out.rul.level, this.deps.failureHorizonHours);
+    }
+    const { risk, driver } = riskScore({
+      isoZone: zone,
+      anomalyScore: out.anomaly,
+      failureProbability,
+      rulLowerHours: out.rul?.lower ?? null,
+      leadTimeHours: this.deps.leadTimeHours,
+    });
+    const indicators: Record<string, number | null> = {};
+    for (const name of ENV_INDICATORS) indicators[name] = featureValue(set, vector, name);
+    return this.writer.submit({
+      asset_id: asset.id,
+      as_of: req.asOf ?? req.capture?.ts ?? new Date(),
+      health_index: out.anomaly === null ? null : 1 - out.anomaly,
+      anomaly_score: out.anomaly,
+      iso_zone: zone,
+      velocity_rms_mm_s: velocity,
+      failure_probability: failureProbability,
+      failure_horizon_hours: failureProbability === null ? null : this.deps.failureHorizonHours,
+      rul_hours: out.rul?.hours ?? null,
+      rul_lower_hours: out.rul?.lower ?? null,
+      rul_upper_hours: out.rul?.upper ?? null,
+      rul_interval_level: out.rul?.level ?? null,
+      risk,
+      contributions: JSON.stringify(out.contributions),
+      indicators: JSON.stringify(indicators),
+      lineage: JSON.stringify({
+        featureSet: { name: set.name, version: set.version, hash: set.hash },
+        models: models.map((m) => ({ name: m.row.name, version: m.row.version, kind: m.kind })),
+        inputs: req.inputIds ?? { kind: req.features ? 'features' : req.capture ? 'capture' : 'readings' },
+        riskDriver: driver,
+      }),
+      source: req.source ?? 'api',
+    });
+  }
+
+  private async applyModels(models: LoadedActive[], set: StoredFeatureSet, vector: Float64Array, assetId: number) {
+    let anomaly: number | null = null;
+    let contributions: Array<{ feature: string; share: number; z: number }> = [];
+    let failureProbability: number | null = null;
+    let rul: { hours: number; lower: number; upper: number; level: number } | null = null;
+    for (const m of models) {
+      if (m.kind === 'health') {
+        const [s] = scoreHealth(m.model, m.manifest, [Array.from(vector, (x) => (Number.isFinite(x) ? x : 0))]);
+        if (s) {
+          anomaly = clamp01(s.score);
+          contributions = s.contributions.map((c) => ({ feature: c.feature, share: c.share, z: c.z }));
+        }
+      } else if (m.kind === 'failure') {
+        const [p] = predictFailure(m.model, m.manifest, [Array.from(vector)]);
+        if (p) failureProbability = clamp01(p.probability);
+      } else if (m.kind === 'rul') {
+        rul = await this.rul(m, set, vector, assetId);
+      }
+    }
+    return { anomaly, contributions, failureProbability, rul };
+  }
+
+  /** A RUL model over feature rows sees the asset's recent stored windows plus this one. */
+  private async rul(m: Extract<LoadedActive, { kind: 'rul' }>, set: StoredFeatureSet, vector: Float64Array, assetId: number) {
+    const manifest = m.manifest as typeof m.manifest & { stepHours?: number; inputColumns?: number[] };
+    const need = manifest.window - 1;
+    const recent = await this.deps.db
+      .selectFrom('feature_rows')
+      .innerJoin('feature_sets', 'feature_sets.id', 'feature_rows.feature_set_id')
+      .select(['feature_rows.values'])
+      .where('feature_rows.asset_id', '=', assetId)
+      .where('feature_sets.hash', '=', set.hash)
+      .orderBy('feature_rows.window_start', 'desc')
+      .limit(need)
+      .execute();
+    const columns = manifest.inputColumns ?? set.featureNames.map((_, i) => i);
+    const pick = (v: ArrayLike<number>) => columns.map((c) => Number(v[c] ?? NaN));
+    const vectors = [...recent.reverse().map((r) => pick(r.values)), pick(vector)];
+    if (vectors.some((v) => v.some((x) => !Number.isFinite(x)))) return null;
+    const rows = vectors.map((sensors, i) => ({ unit: 1, cycle: i + 1, settings: [] as number[], sensors }));
+    const [p] = predictRul(m.model, manifest, rows);
+    if (!p) return null;
+    const step = manifest.stepHours ?? 1;
+    return { hours: p.rul * step, lower: p.lower * step, upper: p.upper * step, level: manifest.interval.level };
+  }
+
+  latest(assetId: number, limit: number) {
+    return repo.latest(this.deps.db, assetId, limit);
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+  }
+}

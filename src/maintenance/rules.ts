@@ -1,0 +1,241 @@
+/**
+ * The work-order rules: pure functions from an asset's recent forecasts (newest first) to
+ * findings. Each finding carries its ISO 14224 class, priority (1 = urgent), due date, the
+ * numbers behind it and the forecasts it rests on. Thresholds come from RuleSettings.
+ */
+import { zoneBoundaries, type Foundation, type MachineGroup } from '../signal/iso20816.js';
+import { BEARING_DEFECTS, RULE_FAILURE_CLASS, type FailureClass } from './iso14224.js';
+import type { RuleName, RuleSettings } from './rule-settings.js';
+
+export type Priority = 1 | 2 | 3 | 4;
+
+/** The forecast columns the rules read. */
+export interface RuleForecast {
+  id: number;
+  as_of: Date;
+  scored_at: Date;
+  health_index: number | null;
+  anomaly_score: number | null;
+  iso_zone: 'A' | 'B' | 'C' | 'D' | null;
+  velocity_rms_mm_s: number | null;
+  rul_hours: number | null;
+  rul_lower_hours: number | null;
+  rul_upper_hours: number | null;
+  rul_interval_level: number | null;
+  contributions: Array<{ feature: string; share: number }>;
+  indicators: Record<string, number | null>;
+}
+
+export interface RuleAsset {
+  name: string;
+  iso_machine_group: 1 | 2 | null;
+  iso_foundation: 'rigid' | 'flexible' | null;
+}
+
+export interface Finding extends FailureClass {
+  rule: RuleName;
+  priority: Priority;
+  dueAt: Date;
+  /** A few words for the title. */
+  headline: string;
+  /** One sentence with the numbers. */
+  evidenceText: string;
+  actions: string[];
+  evidence: Record<string, unknown>;
+  forecastIds: number[];
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const at = (f: RuleForecast, ms: number) => new Date(f.as_of.getTime() + Math.max(0, ms));
+
+/** (a) The RUL interval's lower bound is inside the planning lead time. */
+export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
+  const f = history[0];
+  if (!f || f.rul_lower_hours === null || !(f.rul_lower_hours < s.leadTimeHours)) return [];
+  const lower = Math.max(0, f.rul_lower_hours);
+  const share = lower / s.leadTimeHours;
+  const priority: Priority = share < 0.25 ? 1 : share < 0.5 ? 2 : share < 0.75 ? 3 : 4;
+  const level = f.rul_interval_level === null ? '' : `${Math.round(f.rul_interval_level * 100)}% `;
+  const interval = f.rul_upper_hours === null ? `≥ ${r1(lower)} h` : `${r1(lower)}–${r1(f.rul_upper_hours)} h`;
+  const days = Math.max(0, Math.floor(lower / 24));
+  return [
+    {
+      rule: 'rul_below_lead_time',
+      ...RULE_FAILURE_CLASS.rul_below_lead_time,
+      priority,
+      dueAt: at(f, lower * HOUR),
+      headline: `RUL lower bound ${r1(lower)} h`,
+      evidenceText:
+        `Remaining useful life ${f.rul_hours === null ? 'n/a' : `${r1(f.rul_hours)} h`} (${level}interval ${interval}) ` +
+        `as of ${f.as_of.toISOString()}: the lower bound is ${Math.round(share * 100)}% of the ${s.leadTimeHours} h planning lead time.`,
+      actions: [
+        'Inspect the asset for the degradation the RUL model tracks',
+        `Plan the repair or replacement within ${days} days (before the RUL lower bound)`,
+        'Reserve spare parts and schedule the downtime window',
+      ],
+      evidence: {
+        rulHours: f.rul_hours,
+        rulLowerHours: f.rul_lower_hours,
+        rulUpperHours: f.rul_upper_hours,
+        intervalLevel: f.rul_interval_level,
+        leadTimeHours: s.leadTimeHours,
+      },
+      forecastIds: [f.id],
+    },
+  ];
+}
+
+/** (b) ISO 20816 zone C (priority 3, 2 in its upper half) or D (priority 1). */
+export function isoZoneRule(history: RuleForecast[], asset: RuleAsset, s: RuleSettings): Finding[] {
+  const f = history[0];
+  if (!f || (f.iso_zone !== 'C' && f.iso_zone !== 'D')) return [];
+  const v = f.velocity_rms_mm_s;
+  const bounds =
+    asset.iso_machine_group && asset.iso_foundation
+      ? zoneBoundaries(asset.iso_machine_group as MachineGroup, asset.iso_foundation as Foundation)
+      : undefined;
+  const upperHalfC = bounds !== undefined && v !== null && v >= (bounds[1] + bounds[2]) / 2;
+  const priority: Priority = f.iso_zone === 'D' ? 1 : upperHalfC ? 2 : 3;
+  const dueDays = f.iso_zone === 'D' ? s.zoneDDueDays : priority === 2 ? s.zoneCDueDays / 2 : s.zoneCDueDays;
+  const velocity = v === null ? 'velocity n/a' : `${r2(v)} mm/s RMS`;
+  const limits = bounds ? ` (B/C ${bounds[1]} mm/s, C/D ${bounds[2]} mm/s)` : '';
+  return [
+    {
+      rule: 'iso_zone',
+      ...RULE_FAILURE_CLASS.iso_zone,
+      priority,
+      dueAt: at(f, dueDays * DAY),
+      headline: `ISO 20816 zone ${f.iso_zone} (${velocity})`,
+      evidenceText: `Vibration ${velocity} is in ISO 20816-3 zone ${f.iso_zone}${limits} as of ${f.as_of.toISOString()}.`,
+      actions: [
+        'Verify the velocity reading on site',
+        'Analyse the spectrum for unbalance (1×), misalignment (2×), looseness and bearing frequencies',
+        'Check alignment, foundation bolts and balance',
+        f.iso_zone === 'D'
+          ? `Zone D can cause damage: reduce load or stop, and correct within ${dueDays} days`
+          : `Plan the correction within ${Math.round(dueDays)} days`,
+      ],
+      evidence: { isoZone: f.iso_zone, velocityRmsMmS: v, zoneBoundariesMmS: bounds ?? null },
+      forecastIds: [f.id],
+    },
+  ];
+}
+
+const anomalyOf = (f: RuleForecast): number | null =>
+  f.anomaly_score ?? (f.health_index === null ? null : 1 - f.health_index);
+
+/** (c) The anomaly score stays above the threshold for N consecutive forecasts. */
+export function anomalyRule(history: RuleForecast[], s: RuleSettings): Finding[] {
+  const run: RuleForecast[] = [];
+  for (const f of history) {
+    const a = anomalyOf(f);
+    if (a === null || !(a > s.anomalyThreshold)) break;
+    run.push(f);
+  }
+  if (run.length < s.anomalyConsecutive || run.length === 0) return [];
+  const scores = run.map((f) => anomalyOf(f)!);
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const priority: Priority = run.length >= 2 * s.anomalyConsecutive || mean >= 0.9 ? 2 : 3;
+  const dueDays = priority === 2 ? s.anomalyDueDays / 2 : s.anomalyDueDays;
+  const latest = run[0]!;
+  const drivers = [...latest.contributions].sort((a, b) => b.share - a.share).slice(0, 3);
+  const driverText = drivers.length
+    ? ` Main drivers: ${drivers.map((d) => `${d.feature} (${Math.round(d.share * 100)}%)`).join(', ')}.`
+    : '';
+  return [
+    {
+      rule: 'persistent_anomaly',
+      ...RULE_FAILURE_CLASS.persistent_anomaly,
+      priority,
+      dueAt: at(latest, dueDays * DAY),
+      headline: `anomaly in ${run.length} consecutive forecasts`,
+      evidenceText:
+        `Anomaly score above ${s.anomalyThreshold} in the last ${run.length} forecasts ` +
+        `(latest ${r2(scores[0]!)}, mean ${r2(mean)}, since ${run.at(-1)!.as_of.toISOString()}).${driverText}`,
+      actions: [
+        'Inspect the asset and compare with its last known-good condition',
+        `Check what drives the score${drivers.length ? ` (${drivers.map((d) => d.feature).join(', ')})` : ''}`,
+        'Check process conditions and the instrumentation',
+        `Report the finding within ${Math.round(dueDays)} days`,
+      ],
+      evidence: {
+        threshold: s.anomalyThreshold,
+        consecutive: run.length,
+        scores: scores.map(r2),
+        drivers: drivers.map((d) => ({ feature: d.feature, share: r2(d.share) })),
+      },
+      forecastIds: run.map((f) => f.id),
+    },
+  ];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** (d) A bearing defect-frequency indicator sustained at `factor` × its baseline. */
+export function bearingRule(history: RuleForecast[], s: RuleSettings): Finding[] {
+  const window = history.slice(0, s.bearingLookback).reverse(); // oldest first
+  const out: Finding[] = [];
+  for (const d of BEARING_DEFECTS) {
+    const points = window.flatMap((f) => {
+      const v = f.indicators?.[d.indicator];
+      return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? [{ f, v }] : [];
+    });
+    if (points.length < s.bearingBaseline + s.bearingRecent) continue;
+    const baseline = median(points.slice(0, s.bearingBaseline).map((p) => p.v));
+    const recent = points.slice(-s.bearingRecent);
+    // Every recent value over the bar: one spike is not a trend.
+    if (!(baseline > 0) || !recent.every((p) => p.v >= s.bearingFactor * baseline)) continue;
+    const ratio = median(recent.map((p) => p.v)) / baseline;
+    const priority: Priority = ratio >= 2 * s.bearingFactor ? 2 : 3;
+    const dueDays = priority === 2 ? s.bearingDueDays / 2 : s.bearingDueDays;
+    const latest = recent.at(-1)!.f;
+    const { indicator, frequency, part, ...cls } = d;
+    out.push({
+      rule: 'bearing_defect_trend',
+      ...cls,
+      priority,
+      dueAt: at(latest, dueDays * DAY),
+      headline: `bearing ${part} defect trend (${frequency} ×${r1(ratio)})`,
+      evidenceText:
+        `Envelope amplitude at ${frequency} (${indicator}) rose from a baseline of ${r2(baseline)} to ` +
+        `${recent.map((p) => r2(p.v)).join(', ')} over the last ${recent.length} forecasts (×${r1(ratio)}, threshold ×${s.bearingFactor}).`,
+      actions: [
+        `Inspect the bearing ${part}: envelope spectrum at ${frequency} and its harmonics`,
+        'Check lubrication (quantity, contamination, interval)',
+        `Plan the bearing replacement within ${Math.round(dueDays)} days`,
+      ],
+      evidence: {
+        indicator,
+        baseline: r2(baseline),
+        recent: recent.map((p) => r2(p.v)),
+        ratio: r2(ratio),
+        factor: s.bearingFactor,
+      },
+      forecastIds: points.map((p) => p.f.id),
+    });
+  }
+  return out;
+}
+
+/** Every enabled rule on one asset's history (newest first). `historyFor` lets the caller hide
+ * forecasts a dismissal already covered, per rule. */
+export function runRules(
+  historyFor: (rule: RuleName) => RuleForecast[],
+  asset: RuleAsset,
+  s: RuleSettings,
+): Finding[] {
+  const on = (r: RuleName) => !s.disabled.includes(r);
+  return [
+    ...(on('rul_below_lead_time') ? rulRule(historyFor('rul_below_lead_time'), s) : []),
+    ...(on('iso_zone') ? isoZoneRule(historyFor('iso_zone'), asset, s) : []),
+    ...(on('persistent_anomaly') ? anomalyRule(historyFor('persistent_anomaly'), s) : []),
+    ...(on('bearing_defect_trend') ? bearingRule(historyFor('bearing_defect_trend'), s) : []),
+  ];
+}
