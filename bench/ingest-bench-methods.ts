@@ -49,9 +49,10 @@ export async function freshDatabase(url: string, tag: string): Promise<BenchData
      from generate_series(1, 64) g returning id`,
     [asset.rows[0].id],
   );
-  await client.query(`select prognos_ensure_partitions('readings', to_timestamp($1), to_timestamp($1 + 86400 * 60))`, [
-    BENCH_BASE_SEC,
-  ]);
+  await client.query(
+    `select prognos_ensure_partitions('readings', to_timestamp($1), to_timestamp($1 + 86400 * 60))`,
+    [BENCH_BASE_SEC],
+  );
   await client.end();
   await database.close();
   return {
@@ -89,7 +90,10 @@ export async function benchCopy(setup: BenchSetup, db: BenchDatabase): Promise<n
         }
       }
     };
-    await pipeline(Readable.from(text()), client.query(copyFrom('copy readings (sensor_id, ts, value) from stdin')));
+    await pipeline(
+      Readable.from(text()),
+      client.query(copyFrom('copy readings (sensor_id, ts, value) from stdin')),
+    );
     await client.query('commit');
   }
   const seconds = (performance.now() - started) / 1000;
@@ -123,7 +127,11 @@ export async function benchBulk(
         await writer.transaction(async () => {
           for (const seg of tx) {
             const { secs, values } = data[seg.sensor]!;
-            await writer.series.addReadings(ids[seg.sensor]!, secs.subarray(seg.from, seg.to), values.subarray(seg.from, seg.to));
+            await writer.series.addReadings(
+              ids[seg.sensor]!,
+              secs.subarray(seg.from, seg.to),
+              values.subarray(seg.from, seg.to),
+            );
           }
         });
       }

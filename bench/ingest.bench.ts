@@ -14,7 +14,13 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatRate, median, type BenchSetup } from './ingest-bench-data.js';
-import { benchBulk, benchCopy, benchHttp, freshDatabase, type BenchDatabase } from './ingest-bench-methods.js';
+import {
+  benchBulk,
+  benchCopy,
+  benchHttp,
+  freshDatabase,
+  type BenchDatabase,
+} from './ingest-bench-methods.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -47,9 +53,12 @@ const rows = setup.sensors * setup.rowsPerSensor;
 
 const METHODS = {
   'COPY (pg-copy-streams)': benchCopy,
-  'bulk importer (unnest, new sensors)': (s: BenchSetup, db: BenchDatabase) => benchBulk(s, db, 'unnest', true),
-  'bulk importer (unnest, existing sensors)': (s: BenchSetup, db: BenchDatabase) => benchBulk(s, db, 'unnest', false),
-  'bulk importer (COPY to staging table)': (s: BenchSetup, db: BenchDatabase) => benchBulk(s, db, 'copy-stage', true),
+  'bulk importer (unnest, new sensors)': (s: BenchSetup, db: BenchDatabase) =>
+    benchBulk(s, db, 'unnest', true),
+  'bulk importer (unnest, existing sensors)': (s: BenchSetup, db: BenchDatabase) =>
+    benchBulk(s, db, 'unnest', false),
+  'bulk importer (COPY to staging table)': (s: BenchSetup, db: BenchDatabase) =>
+    benchBulk(s, db, 'copy-stage', true),
   'HTTP API (POST /v1/sensors/:id/readings)': benchHttp,
 } as const;
 
@@ -81,5 +90,7 @@ console.log('\nmedian rows/s, and ratio to COPY:');
 for (const [name, r] of rates) {
   console.log(`  ${name.padEnd(42)} ${formatRate(median(r))}  ${(median(r) / copy).toFixed(2)}× COPY`);
 }
-console.log(`load average after: ${loadavg()[0]!.toFixed(1)} (2 cores shared: compare ratios, not absolute rates)`);
+console.log(
+  `load average after: ${loadavg()[0]!.toFixed(1)} (2 cores shared: compare ratios, not absolute rates)`,
+);
 process.exit(0);

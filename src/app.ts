@@ -10,10 +10,12 @@ import { installAuth, type DeclaredRoute } from './auth/auth.js';
 import { apiKeyRoutes } from './auth/api-keys.routes.js';
 import type { AppContext } from './context.js';
 import { featureRoutes } from './features/features.routes.js';
+import { forecastingRoutes } from './forecasting/forecasting.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
+import { MAINTENANCE_TAGS, maintenanceRoutes } from './maintenance/maintenance.routes.js';
 import { modelRoutes } from './ml/registry/models.routes.js';
 import { trainingRoutes } from './ml/training/training.routes.js';
 
@@ -62,6 +64,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         { name: 'features', description: 'Feature extraction, feature rows and feature sets' },
         { name: 'models', description: 'Model registry: versions, promotion, rollback' },
         { name: 'training', description: 'Training runs: start, progress, cancel' },
+        ...MAINTENANCE_TAGS,
+        { name: 'forecasts', description: 'Live scoring, forecasts, fleet risk' },
       ],
     },
   });
@@ -74,5 +78,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(featureRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(trainingRoutes, { ctx });
+  await app.register(maintenanceRoutes, { ctx });
+  await app.register(forecastingRoutes, { ctx });
   return app;
 }

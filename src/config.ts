@@ -36,6 +36,10 @@ export interface Config {
   readonly webhook: WebhookConfig | undefined;
   /** Overrides of the work-order rules' defaults (src/maintenance/rule-settings.ts). */
   readonly suggestionRules: RuleOverrides;
+  /** Horizon of "failure probability within …" in forecasts. */
+  readonly failureHorizonHours: number;
+  /** How often the scheduled scoring job runs; 0 disables it. */
+  readonly scoringIntervalMinutes: number;
 }
 
 export interface WebhookConfig {
@@ -138,10 +142,15 @@ export function loadConfig(env: Env = process.env): Config {
     timeoutMs: int('PROGNOS_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
   };
   const disabledRaw = str('PROGNOS_RULES_DISABLED');
-  const disabled = disabledRaw?.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const disabled = disabledRaw
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   const unknownRules = (disabled ?? []).filter((r) => !(RULE_NAMES as readonly string[]).includes(r));
   if (unknownRules.length > 0)
-    problems.push(`PROGNOS_RULES_DISABLED has unknown rule(s) ${unknownRules.join(', ')} (known: ${RULE_NAMES.join(', ')})`);
+    problems.push(
+      `PROGNOS_RULES_DISABLED has unknown rule(s) ${unknownRules.join(', ')} (known: ${RULE_NAMES.join(', ')})`,
+    );
   const suggestionRules: RuleOverrides = {
     disabled: disabled as RuleName[] | undefined,
     leadTimeHours: num('PROGNOS_RULE_LEAD_TIME_HOURS', 1, 87_600),
@@ -184,6 +193,8 @@ export function loadConfig(env: Env = process.env): Config {
         ? Object.freeze({ url: webhookUrl, secret: webhookSecret, ...webhookTuning })
         : undefined,
     suggestionRules: Object.freeze(suggestionRules),
+    failureHorizonHours: int('PROGNOS_FAILURE_HORIZON_HOURS', 7 * 24, 1, 24 * 3650),
+    scoringIntervalMinutes: int('PROGNOS_SCORING_INTERVAL_MINUTES', 15, 0, 7 * 24 * 60),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

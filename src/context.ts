@@ -12,7 +12,10 @@ import { createJobDefinitions } from './jobs/definitions.js';
 import { InlineJobQueue } from './jobs/inline-queue.js';
 import { buildJobRegistry, type JobRegistry } from './jobs/registry.js';
 import type { JobQueue } from './jobs/types.js';
+import { ActiveModels } from './forecasting/active-models.js';
+import { ScoringService } from './forecasting/scoring.service.js';
 import { createLogger } from './logger.js';
+import { resolveRules } from './maintenance/rule-settings.js';
 import { ModelRegistry } from './ml/registry/registry.service.js';
 import { createTrainers } from './ml/training/trainers.js';
 import { TrainingService, type TrainingDeps } from './ml/training/training.service.js';
@@ -25,6 +28,7 @@ export interface AppContext {
   readonly jobs: JobQueue;
   readonly models: ModelRegistry;
   readonly training: TrainingService;
+  readonly scoring: ScoringService;
   close(): Promise<void>;
 }
 
@@ -58,7 +62,18 @@ export async function createContext(config: Config, options: ContextOptions = {}
       autoPromoteMargin: config.autoPromoteMargin,
       logger,
     };
-    const registry = buildJobRegistry(createJobDefinitions({ db: database.db, training: trainingDeps }));
+    const activeModels = new ActiveModels(database.db, models, logger);
+    const scoring = new ScoringService({
+      db: database.db,
+      models: activeModels,
+      // One planning lead time for the risk rank and the work-order rules.
+      leadTimeHours: resolveRules(config.suggestionRules).leadTimeHours,
+      failureHorizonHours: config.failureHorizonHours,
+      logger,
+    });
+    const registry = buildJobRegistry(
+      createJobDefinitions({ db: database.db, training: trainingDeps, scoring: () => scoring }),
+    );
     const jobs: JobQueue = config.redisUrl
       ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix)
       : new InlineJobQueue(registry, logger);
@@ -75,10 +90,14 @@ export async function createContext(config: Config, options: ContextOptions = {}
       jobs,
       models,
       training: new TrainingService(trainingDeps, () => jobs),
+      scoring,
       async close() {
         if (closed) return;
         closed = true;
         await jobs.close();
+        // Forecasts already accepted are written before the pool closes.
+        await scoring.close();
+        activeModels.close();
         if (!options.database) await database.close();
       },
     };

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { onShutdown } from './lifecycle.js';
+import { scheduleJobs } from './jobs/schedules.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,6 +28,8 @@ export async function startServer(
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Embedded mode: nobody runs `prognos worker`, so this process schedules the periodic jobs.
+  if (ctx.jobs.mode === 'inline') await scheduleJobs(ctx);
   if (opts.handleSignals !== false) {
     // Order matters: stop taking requests (in-flight ones finish), then jobs, then the pool.
     onShutdown(ctx.logger, config.shutdownTimeoutMs, [() => app.close(), () => ctx.close()]);

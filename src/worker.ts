@@ -4,7 +4,7 @@ import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-sub
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
-import { JOBS } from './jobs/names.js';
+import { scheduleJobs } from './jobs/schedules.js';
 import { onShutdown } from './lifecycle.js';
 
 export interface RunningWorker {
@@ -29,8 +29,7 @@ export async function startWorker(
     prefix: config.queuePrefix,
     logger: ctx.logger,
   });
-  // Keep partitions ahead of the clock; deduplicated, so many workers starting is harmless.
-  await ctx.jobs.enqueue(JOBS.ensurePartitions, { monthsBack: 1, monthsAhead: 3 });
+  await scheduleJobs(ctx);
   // Not awaited: with the broker down the subscriber keeps reconnecting; jobs still run.
   const mqtt = config.mqttUrl
     ? startMqttSubscriber({ url: config.mqttUrl, db: ctx.database.db, logger: ctx.logger })

@@ -32,7 +32,9 @@ function write(name: string, text: string): string {
   return path;
 }
 
-const cmapssLines = readFileSync(join(sampleDir('cmapss-sample'), 'train_FD001_units1-3.txt'), 'utf8').split('\n');
+const cmapssLines = readFileSync(join(sampleDir('cmapss-sample'), 'train_FD001_units1-3.txt'), 'utf8').split(
+  '\n',
+);
 
 async function failure(p: Promise<unknown>): Promise<ImportFileError> {
   const err = await p.then(
@@ -56,7 +58,14 @@ describe(`malformed imports (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
 
     writeFileSync(bad, cmapssLines.slice(0, 5).join('\n'));
     const rerun = await importInto(db, 'cmapss', [good, bad]);
-    expect(stored(rerun)).toEqual({ assets: 1, sensors: 24, readings: 120, captures: 0, events: 0, duplicates: 240 });
+    expect(stored(rerun)).toEqual({
+      assets: 1,
+      sensors: 24,
+      readings: 120,
+      captures: 0,
+      events: 0,
+      duplicates: 240,
+    });
   });
 
   it('cmapss: an error after rows were sent rolls the whole file back', async () => {
@@ -79,7 +88,9 @@ describe(`malformed imports (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
     writeFileSync(join(dir, 'acc_00002.csv'), lines.join('\n'));
     copyFileSync(join(src, 'temp_00001.csv'), join(dir, 'temp_00001.csv'));
     const err = await failure(importInto(db, 'femto', [dir]));
-    expect(err.message).toBe(`${join(dir, 'acc_00002.csv')} line 100, column 6, field "vertical acceleration": expected a number, got "0.1x"`);
+    expect(err.message).toBe(
+      `${join(dir, 'acc_00002.csv')} line 100, column 6, field "vertical acceleration": expected a number, got "0.1x"`,
+    );
     expect(await tableCounts(db)).toEqual({ assets: 1, sensors: 3, readings: 0, captures: 2, events: 0 });
   });
 
@@ -90,14 +101,21 @@ describe(`malformed imports (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
     copyFileSync(join(src, 'acc_00002.csv'), join(dir, 'acc_00001.csv'));
     copyFileSync(join(src, 'acc_00001.csv'), join(dir, 'acc_00002.csv'));
     const err = await failure(importInto(db, 'femto', [dir]));
-    expect(err.message).toMatch(/acc_00002\.csv line 1: starts at 08:40:25\.150, not after the previous file \(08:40:35\.150\)/);
+    expect(err.message).toMatch(
+      /acc_00002\.csv line 1: starts at 08:40:25\.150, not after the previous file \(08:40:35\.150\)/,
+    );
     expect((await tableCounts(db)).captures).toBe(2);
   });
 
   it('maintenance: a bad timestamp stores nothing of its file (no asset, no event)', async () => {
-    const file = write('azure/PdM_failures_bad.csv', 'datetime,machineID,failure\n2015-01-05 06:00:00,7,comp4\n2015-02-30 06:00:00,7,comp1\n');
+    const file = write(
+      'azure/PdM_failures_bad.csv',
+      'datetime,machineID,failure\n2015-01-05 06:00:00,7,comp4\n2015-02-30 06:00:00,7,comp1\n',
+    );
     const err = await failure(importInto(db, 'maintenance', [file]));
-    expect(err.message).toBe(`${file} line 3, column 1, field "datetime": invalid date or time "2015-02-30 06:00:00"`);
+    expect(err.message).toBe(
+      `${file} line 3, column 1, field "datetime": invalid date or time "2015-02-30 06:00:00"`,
+    );
     expect(await tableCounts(db)).toEqual({ assets: 0, sensors: 0, readings: 0, captures: 0, events: 0 });
   });
 
@@ -112,7 +130,9 @@ describe(`malformed imports (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
     await expect(importInto(db, 'ai4i', [join(tmp, 'nope.csv')])).rejects.toThrow(ImportInputError);
     const file = join(sampleDir('ai4i2020-sample'), 'ai4i2020_train_head300.csv');
     await expect(importInto(db, 'femto', [file])).rejects.toThrow(/expected a bearing folder/);
-    await expect(importInto(db, 'femto', [sampleDir('cwru-sample')])).rejects.toThrow(/no Bearing<c>_<n> folders/);
+    await expect(importInto(db, 'femto', [sampleDir('cwru-sample')])).rejects.toThrow(
+      /no Bearing<c>_<n> folders/,
+    );
   });
 
   it('refuses to re-import an asset on another --base-date (it would store everything twice)', async () => {

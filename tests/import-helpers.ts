@@ -65,3 +65,20 @@ export function isoOf(epochSec: number): string {
 export async function emptyTables(db: Database): Promise<void> {
   await sql`truncate assets, sensor_ingest_stats restart identity cascade`.execute(db.db);
 }
+
+export function assetByRef(db: Database, ref: string) {
+  return db.db.selectFrom('assets').selectAll().where('external_ref', '=', ref).executeTakeFirstOrThrow();
+}
+
+/** One sensor's readings of the asset `ref`, in time order. */
+export function readingsByRef(db: Database, ref: string, sensor: string) {
+  return db.db
+    .selectFrom('readings as r')
+    .innerJoin('sensors as s', 's.id', 'r.sensor_id')
+    .innerJoin('assets as a', 'a.id', 's.asset_id')
+    .select(['r.ts', 'r.value'])
+    .where('a.external_ref', '=', ref)
+    .where('s.name', '=', sensor)
+    .orderBy('r.ts')
+    .execute();
+}

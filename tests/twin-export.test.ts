@@ -32,6 +32,7 @@ function smallFleet(seed = 21): FleetConfig {
     days: 4,
     seed,
     captureEveryMin: 120,
+    captureSeconds: 0.5,
     readingEveryMin: 15,
     faultRates: { dropout: 0.05, spike: 0.02, saturation: 0.02, stuck: 0.02 },
   });
@@ -55,7 +56,9 @@ describe(`twin database export (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () 
   });
 
   const count = async (table: 'assets' | 'sensors' | 'captures' | 'readings' | 'maintenance_events') => {
-    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(database.db);
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(
+      database.db,
+    );
     return r.rows[0]!.n;
   };
 
@@ -106,10 +109,17 @@ describe(`twin database export (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () 
     });
     expect(event.occurred_at.getTime()).toBe(Math.round(h.failureMs!));
 
-    const sensors = await database.db.selectFrom('sensors').selectAll().where('asset_id', '=', asset.id).execute();
+    const sensors = await database.db
+      .selectFrom('sensors')
+      .selectAll()
+      .where('asset_id', '=', asset.id)
+      .execute();
     const accel = sensors.find((s) => s.kind === 'vibration')!;
     expect(accel).toMatchObject({ unit: 'g', range_min: -m.vibration.rangeG, range_max: m.vibration.rangeG });
-    expect(sensors.find((s) => s.kind === 'temperature')).toMatchObject({ unit: '°C', range_max: m.thermal.rangeMaxC });
+    expect(sensors.find((s) => s.kind === 'temperature')).toMatchObject({
+      unit: '°C',
+      range_max: m.thermal.rangeMaxC,
+    });
 
     // The stored bytes are the rendered capture.
     const k = Array.from(h.captures.fault).findIndex((f) => f === 0);
@@ -124,18 +134,22 @@ describe(`twin database export (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () 
   });
 
   it('stores nothing twice when the fleet is exported again', async () => {
-    const before = await Promise.all((['assets', 'sensors', 'captures', 'readings', 'maintenance_events'] as const).map(count));
+    const before = await Promise.all(
+      (['assets', 'sensors', 'captures', 'readings', 'maintenance_events'] as const).map(count),
+    );
     const counts = await exportToDatabase(database, fleet);
     expect(counts).toMatchObject({ assets: 0, sensors: 0, captures: 0, readings: 0, events: 0 });
     expect(counts.duplicates).toBe(expected.captures + expected.readings + 1);
-    const after = await Promise.all((['assets', 'sensors', 'captures', 'readings', 'maintenance_events'] as const).map(count));
+    const after = await Promise.all(
+      (['assets', 'sensors', 'captures', 'readings', 'maintenance_events'] as const).map(count),
+    );
     expect(after).toEqual(before);
   });
 
   it('refuses to mix another simulation into the same assets', async () => {
-    await expect(exportToDatabase(database, smallFleet(22), { prefix: `twin/s${fleet.seed}` })).rejects.toThrow(
-      TwinConflictError,
-    );
+    await expect(
+      exportToDatabase(database, smallFleet(22), { prefix: `twin/s${fleet.seed}` }),
+    ).rejects.toThrow(TwinConflictError);
     expect(await count('assets')).toBe(3);
   });
 });
@@ -151,14 +165,22 @@ describe('twin file export', () => {
     for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
       const file = path.join(entry.parentPath, entry.name);
-      out.set(path.relative(dir, file), createHash('sha256').update(await readFile(file)).digest('hex'));
+      out.set(
+        path.relative(dir, file),
+        createHash('sha256')
+          .update(await readFile(file))
+          .digest('hex'),
+      );
     }
     return out;
   }
 
   it('writes one folder per machine, byte-identical for the same seed', async () => {
     const fleet = smallFleet();
-    dirs = [await mkdtemp(path.join(os.tmpdir(), 'twin-a-')), await mkdtemp(path.join(os.tmpdir(), 'twin-b-'))];
+    dirs = [
+      await mkdtemp(path.join(os.tmpdir(), 'twin-a-')),
+      await mkdtemp(path.join(os.tmpdir(), 'twin-b-')),
+    ];
     const summary = await exportToFiles(fleet, dirs[0]!);
     await exportToFiles(smallFleet(), dirs[1]!);
     const [a, b] = await Promise.all(dirs.map(digest));
@@ -202,7 +224,12 @@ describe('twin live stream', () => {
         times.push(f.ts.getTime());
       },
     });
-    expect(result).toMatchObject({ captures: expected.captures, readings: expected.readings, failures: 1, aborted: false });
+    expect(result).toMatchObject({
+      captures: expected.captures,
+      readings: expected.readings,
+      failures: 1,
+      aborted: false,
+    });
     expect(captures).toHaveLength(expected.captures);
     expect(readings).toHaveLength(expected.readings);
     expect(failures).toEqual([fleet.machines[0]!.id]);

@@ -32,7 +32,12 @@ function oneMachine(mode: FailureMode, extra: Partial<FleetConfig> = {}): Machin
 
 const frequencies = (h: MachineHistory, k: number): DefectFrequencies => {
   const b = h.machine.bearing;
-  const geometry = { nBalls: b.nBalls, ballDiameter: b.ballDiameterMm, pitchDiameter: b.pitchDiameterMm, contactAngleDeg: 0 };
+  const geometry = {
+    nBalls: b.nBalls,
+    ballDiameter: b.ballDiameterMm,
+    pitchDiameter: b.pitchDiameterMm,
+    contactAngleDeg: 0,
+  };
   return defectFrequencies(geometry, h.captures.shaftHz[k]!);
 };
 
@@ -95,7 +100,13 @@ describe('twin vibration physics', () => {
 
   it('velocity RMS (10–1000 Hz) crosses ISO 20816 zones A → B → C → D as the defect grows', () => {
     for (const mode of ['outer_race', 'misalignment'] as const) {
-      const fleet = createFleet({ machines: 1, days: 20, seed: 3, faultRates: NO_FAULTS, captureEveryMin: 240 });
+      const fleet = createFleet({
+        machines: 1,
+        days: 20,
+        seed: 3,
+        faultRates: NO_FAULTS,
+        captureEveryMin: 240,
+      });
       const m = fleet.machines[0]!;
       Object.assign(m, { isoGroup: 2, foundation: 'rigid' });
       m.vibration = { ...m.vibration, oneXMmS: 0.5, twoXMmS: 0.25, damageMmS: 8 };
@@ -108,8 +119,14 @@ describe('twin vibration physics', () => {
       expect(zones[0], mode).toBe('A');
       expect(zones.at(-1), mode).toBe('D');
       const first = (['A', 'B', 'C', 'D'] as const).map((z) => zones.indexOf(z));
-      expect(first.every((i) => i >= 0), `${mode}: ${zones.join('')}`).toBe(true);
-      expect([...first].sort((a, b) => a - b), `${mode}: ${zones.join('')}`).toEqual(first);
+      expect(
+        first.every((i) => i >= 0),
+        `${mode}: ${zones.join('')}`,
+      ).toBe(true);
+      expect(
+        [...first].sort((a, b) => a - b),
+        `${mode}: ${zones.join('')}`,
+      ).toEqual(first);
       // Before the defect starts the machine stays in zone A.
       const onsetK = h.captures.severity.findIndex((s) => s > 0);
       expect(zones.slice(0, onsetK).every((z) => z === 'A')).toBe(true);
@@ -157,7 +174,8 @@ describe('twin determinism', () => {
     const a = createFleet(opts);
     const b = createFleet(opts);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-    for (let i = 0; i < 4; i++) expect(bytesOf(b, i, [0, 7, 20]).equals(bytesOf(a, i, [0, 7, 20]))).toBe(true);
+    for (let i = 0; i < 4; i++)
+      expect(bytesOf(b, i, [0, 7, 20]).equals(bytesOf(a, i, [0, 7, 20]))).toBe(true);
     // Rendering order does not matter: each capture has its own stream.
     const h = generateMachine(a, 1);
     const late = Buffer.from(renderCapture(h, 20).buffer);
@@ -168,7 +186,9 @@ describe('twin determinism', () => {
     expect(JSON.stringify(c.machines)).not.toBe(JSON.stringify(a.machines));
     expect(bytesOf(c, 0, [0]).equals(bytesOf(a, 0, [0]))).toBe(false);
     // A bigger fleet keeps the machines it already had.
-    expect(JSON.stringify(createFleet({ ...opts, machines: 6 }).machines.slice(0, 4))).toBe(JSON.stringify(a.machines));
+    expect(JSON.stringify(createFleet({ ...opts, machines: 6 }).machines.slice(0, 4))).toBe(
+      JSON.stringify(a.machines),
+    );
   });
 });
 
@@ -230,7 +250,8 @@ describe('twin sensor faults', () => {
         if (code === FAULT_CODE.dropout) expect(v).toBeNaN();
         else if (code === FAULT_CODE.spike) expect(v - r.trueValue[k]!).toBeGreaterThan(15);
         else if (code === FAULT_CODE.saturation) expect(v).toBe(top);
-        else if (code === FAULT_CODE.stuck && r.fault[k - 1] === FAULT_CODE.stuck) expect(v).toBe(r.value[k - 1]);
+        else if (code === FAULT_CODE.stuck && r.fault[k - 1] === FAULT_CODE.stuck)
+          expect(v).toBe(r.value[k - 1]);
         else if (code === FAULT_CODE.none) expect(Math.abs(v - r.trueValue[k]!)).toBeLessThan(1.5);
       }
     }

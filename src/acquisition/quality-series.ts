@@ -187,13 +187,26 @@ function markSpikes(values: Float64Array, flags: Uint8Array, opts: QualityOption
   for (let i = 0; i < n; i++) {
     const lo = Math.max(0, Math.min(i - k, n - 2 * k - 1));
     for (let j = 0; j < win.length; j++) win[j] = values[lo + j] as number;
-    win.sort();
+    insertionSort(win);
     const m = win[k] as number;
     for (let j = 0; j < dev.length; j++) dev[j] = Math.abs((win[j] as number) - m);
-    dev.sort();
+    insertionSort(dev);
     const sigma = Math.max(1.4826 * (dev[k] as number), floor);
     if (Math.abs((values[i] as number) - m) > opts.spikeThreshold * sigma) {
       flags[i] = (flags[i] as number) | QUALITY_FLAGS.SPIKE;
     }
+  }
+}
+
+/** Faster than TypedArray#sort for the ~15 values of a Hampel window (no call overhead). */
+function insertionSort(a: Float64Array): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (a[j] as number) > x) {
+      a[j + 1] = a[j] as number;
+      j--;
+    }
+    a[j + 1] = x;
   }
 }

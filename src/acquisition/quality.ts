@@ -118,7 +118,8 @@ export function captureFlags(
 export function median(values: ArrayLike<number>): number {
   const n = values.length;
   if (n === 0) return NaN;
-  const s = Float64Array.from(values as ArrayLike<number>).sort();
+  // The constructor copies array-likes natively; Float64Array.from would iterate.
+  const s = new Float64Array(values as ArrayLike<number>).sort();
   return n % 2 === 1 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
 }
 

@@ -39,12 +39,16 @@ export const evalFemtoCommand: Command = {
     if (train.length === 0) throw new UsageError('--train needs at least one run-to-failure bearing folder');
     if (test.length !== 1) throw new UsageError('--test takes exactly one bearing folder');
     const cut = Number(values.cut);
-    if (!Number.isInteger(cut) || cut < 10) throw new UsageError(`--cut must be an integer ≥ 10, got "${values.cut}"`);
+    if (!Number.isInteger(cut) || cut < 10)
+      throw new UsageError(`--cut must be an integer ≥ 10, got "${values.cut}"`);
     const trueRul = values['true-rul'] === undefined ? undefined : Number(values['true-rul']);
     if (trueRul !== undefined && !(trueRul > 0)) throw new UsageError('--true-rul must be > 0 seconds');
     for (const dir of [...train, ...test]) await assertDir(dir);
     const log = (message: string): void => void process.stderr.write(`${message}\n`);
-    const result = await evaluateFemto(train, test[0]!, cut, { log, ...(trueRul ? { trueRulS: trueRul } : {}) });
+    const result = await evaluateFemto(train, test[0]!, cut, {
+      log,
+      ...(trueRul ? { trueRulS: trueRul } : {}),
+    });
     log(
       `predicted ${result.predicted_rul_s.toFixed(0)} s, true ${result.true_rul_s} s, ` +
         `Er ${result.percent_error} %, score ${result.score}`,

@@ -22,7 +22,10 @@ const USAGE =
 
 export interface SimulateArgs {
   fleet: FleetConfig;
-  target: { kind: 'files'; dir: string } | { kind: 'db'; prefix: string | undefined } | { kind: 'live'; speedup: number };
+  target:
+    | { kind: 'files'; dir: string }
+    | { kind: 'db'; prefix: string | undefined }
+    | { kind: 'live'; speedup: number };
 }
 
 export interface SimulateIo {
@@ -85,7 +88,11 @@ export function parseSimulateArgs(args: string[], now = new Date()): SimulateArg
     if (!ok(n)) throw new UsageError(`--${name} must be ${what}, got "${raw}"`);
     return n;
   };
-  const machines = num('machines', (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'an integer from 1 to 1000');
+  const machines = num(
+    'machines',
+    (n) => Number.isInteger(n) && n >= 1 && n <= 1000,
+    'an integer from 1 to 1000',
+  );
   const days = num('days', (n) => n > 0 && n <= 3650, 'a number of days in (0, 3650]');
   const seed = num('seed', (n) => Number.isSafeInteger(n), 'an integer');
   const sampleRateHz = num('sample-rate', (n) => n >= 1000 && n <= 200_000, 'a rate from 1000 to 200000 Hz');
@@ -100,7 +107,8 @@ export function parseSimulateArgs(args: string[], now = new Date()): SimulateArg
   // Live data is stamped from now unless told otherwise; stored data from a fixed date, so a
   // seed always gives the same bytes.
   let start = values.start;
-  if (start === undefined && values.live) start = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+  if (start === undefined && values.live)
+    start = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   if (start !== undefined) {
     const ms = Date.parse(start);
     if (!Number.isFinite(ms)) throw new UsageError(`--start must be an ISO 8601 date, got "${start}"`);
@@ -108,7 +116,16 @@ export function parseSimulateArgs(args: string[], now = new Date()): SimulateArg
   }
   let fleet;
   try {
-    fleet = createFleet({ machines, days, seed, sampleRateHz, captureSeconds, captureEveryMin, readingEveryMin, start });
+    fleet = createFleet({
+      machines,
+      days,
+      seed,
+      sampleRateHz,
+      captureSeconds,
+      captureEveryMin,
+      readingEveryMin,
+      start,
+    });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(err.message);
     throw err;
@@ -126,7 +143,9 @@ export async function runSimulate(args: string[], io: SimulateIo): Promise<numbe
   const { fleet, target } = parseSimulateArgs(args);
   const started = performance.now();
   const progress = (done: number, total: number, id: string) =>
-    io.stderr.write(`simulate: machine ${done}/${total} ${id} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    io.stderr.write(
+      `simulate: machine ${done}/${total} ${id} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
   const base = {
     target: target.kind,
     seed: fleet.seed,
@@ -156,12 +175,22 @@ export async function runSimulate(args: string[], io: SimulateIo): Promise<numbe
   } else {
     io.stderr.write(`simulate: streaming from ${fleet.start} at ${target.speedup}× real time\n`);
     const write = (line: object) =>
-      new Promise<void>((resolve) => (io.stdout.write(`${JSON.stringify(line)}\n`) ? resolve() : io.stdout.once('drain', resolve)));
+      new Promise<void>((resolve) =>
+        io.stdout.write(`${JSON.stringify(line)}\n`) ? resolve() : io.stdout.once('drain', resolve),
+      );
     const live = await streamLive({
       fleet,
       speedup: target.speedup,
       signal: io.signal,
-      onReading: (r) => write({ type: 'reading', machine: r.machineId, sensor: r.sensor, ts: r.ts, value: r.value, truth: r.truth }),
+      onReading: (r) =>
+        write({
+          type: 'reading',
+          machine: r.machineId,
+          sensor: r.sensor,
+          ts: r.ts,
+          value: r.value,
+          truth: r.truth,
+        }),
       onCapture: (c) =>
         write({
           type: 'capture',
@@ -173,9 +202,11 @@ export async function runSimulate(args: string[], io: SimulateIo): Promise<numbe
           samples_f32le_base64: float32Le(c.samples).toString('base64'),
           truth: c.truth,
         }),
-      onFailure: (f) => write({ type: 'failure', machine: f.machineId, ts: f.ts, mode: f.mode, iso14224: f.iso14224 }),
+      onFailure: (f) =>
+        write({ type: 'failure', machine: f.machineId, ts: f.ts, mode: f.mode, iso14224: f.iso14224 }),
     });
-    result = { ...base, start: fleet.start, speedup: target.speedup, ...live };
+    const speedup = Number.isFinite(target.speedup) ? target.speedup : 'Infinity';
+    result = { ...base, start: fleet.start, speedup, ...live };
   }
   const seconds = (performance.now() - started) / 1000;
   io.stdout.write(`${JSON.stringify({ ...result, seconds: Number(seconds.toFixed(3)) })}\n`);

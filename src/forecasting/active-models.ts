@@ -15,11 +15,28 @@ import { loadRulModel } from '../ml/model-store.js';
 import type { ModelRegistry } from '../ml/registry/registry.service.js';
 
 export type LoadedActive =
-  | { kind: 'health'; row: ModelVersion; model: tf.LayersModel; manifest: Awaited<ReturnType<typeof loadHealthModel>>['manifest'] }
-  | { kind: 'rul'; row: ModelVersion; model: tf.LayersModel; manifest: Awaited<ReturnType<typeof loadRulModel>>['manifest'] }
-  | { kind: 'failure'; row: ModelVersion; model: tf.LayersModel; manifest: Awaited<ReturnType<typeof loadFailureModel>>['manifest'] };
+  | {
+      kind: 'health';
+      row: ModelVersion;
+      model: tf.LayersModel;
+      manifest: Awaited<ReturnType<typeof loadHealthModel>>['manifest'];
+    }
+  | {
+      kind: 'rul';
+      row: ModelVersion;
+      model: tf.LayersModel;
+      manifest: Awaited<ReturnType<typeof loadRulModel>>['manifest'];
+    }
+  | {
+      kind: 'failure';
+      row: ModelVersion;
+      model: tf.LayersModel;
+      manifest: Awaited<ReturnType<typeof loadFailureModel>>['manifest'];
+    };
 
-const LOADERS: Partial<Record<ModelKind, (dir: string) => Promise<{ model: tf.LayersModel; manifest: unknown }>>> = {
+const LOADERS: Partial<
+  Record<ModelKind, (dir: string) => Promise<{ model: tf.LayersModel; manifest: unknown }>>
+> = {
   health: loadHealthModel,
   rul: loadRulModel,
   failure: loadFailureModel,
@@ -53,7 +70,11 @@ export class ActiveModels {
 
   private refresh(): Promise<void> {
     this.refreshing ??= (async () => {
-      this.active = await this.db.selectFrom('model_versions').selectAll().where('status', '=', 'active').execute();
+      this.active = await this.db
+        .selectFrom('model_versions')
+        .selectAll()
+        .where('status', '=', 'active')
+        .execute();
       this.readAt = Date.now();
       const ids = new Set(this.active.map((r) => r.id));
       for (const [id, m] of this.loaded) {
@@ -72,14 +93,20 @@ export class ActiveModels {
     try {
       await initBackend();
       // Verifies the artifact hash and the feature set before any weights are read.
-      const { dir } = await this.registry.load(row.name, { version: row.version, featureSetHash: row.feature_set_hash });
+      const { dir } = await this.registry.load(row.name, {
+        version: row.version,
+        featureSetHash: row.feature_set_hash,
+      });
       const { model, manifest } = await loader(dir);
       const m = { kind: row.kind, row, model, manifest } as LoadedActive;
       this.loaded.set(row.id, m);
       return m;
     } catch (err) {
       this.failed.add(row.id);
-      this.logger?.error({ err, model: `${row.name}@${row.version}` }, 'active model could not be loaded; scoring without it');
+      this.logger?.error(
+        { err, model: `${row.name}@${row.version}` },
+        'active model could not be loaded; scoring without it',
+      );
       return undefined;
     }
   }

@@ -32,7 +32,10 @@ export const forecastsRepository = {
     if (f.before) {
       const b = f.before;
       query = query.where((eb) =>
-        eb.or([eb('scored_at', '<', b.scoredAt), eb.and([eb('scored_at', '=', b.scoredAt), eb('id', '<', b.id)])]),
+        eb.or([
+          eb('scored_at', '<', b.scoredAt),
+          eb.and([eb('scored_at', '=', b.scoredAt), eb('id', '<', b.id)]),
+        ]),
       );
     }
     return query.orderBy('scored_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
@@ -40,7 +43,9 @@ export const forecastsRepository = {
 
   /** The latest forecast of every asset, riskiest first. */
   async fleet(q: Q, f: { site?: string; type?: string; limit: number }) {
-    const { rows } = await sql<Forecast & { asset_name: string; asset_type: string; site: string | null; external_ref: string | null }>`
+    const { rows } = await sql<
+      Forecast & { asset_name: string; asset_type: string; site: string | null; external_ref: string | null }
+    >`
       select f.*, a.name as asset_name, a.type as asset_type, a.site, a.external_ref
       from assets a
       join lateral (

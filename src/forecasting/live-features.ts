@@ -30,27 +30,42 @@ const MAX_WINDOWS = 8;
 export function chooseFeatureSet(input: LiveInput, hasTemperature: boolean): StoredFeatureSet {
   if (input.featureSet) {
     const set = getFeatureSet(input.featureSet);
-    if (!set) throw badRequest('unknown_feature_set', `featureSet "${input.featureSet}" is not a registered feature set`);
+    if (!set)
+      throw badRequest(
+        'unknown_feature_set',
+        `featureSet "${input.featureSet}" is not a registered feature set`,
+      );
     return set;
   }
   const rate = input.capture?.sampleRateHz;
-  const candidates = listFeatureSets().filter((s) => rate === undefined || s.vibration.params.sampleRate === rate);
+  const candidates = listFeatureSets().filter(
+    (s) => rate === undefined || s.vibration.params.sampleRate === rate,
+  );
   const pick = candidates.find((s) => (s.temperature !== null) === hasTemperature) ?? candidates[0];
   if (!pick) {
     const rates = [...new Set(listFeatureSets().map((s) => s.vibration.params.sampleRate))].join(', ');
-    throw badRequest('unsupported_sample_rate', `capture.sampleRateHz ${rate} matches no feature set (available: ${rates} Hz)`);
+    throw badRequest(
+      'unsupported_sample_rate',
+      `capture.sampleRateHz ${rate} matches no feature set (available: ${rates} Hz)`,
+    );
   }
   return pick;
 }
 
-export function liveFeatureVector(set: StoredFeatureSet, input: LiveInput, asset: AssetContext): Float64Array {
+export function liveFeatureVector(
+  set: StoredFeatureSet,
+  input: LiveInput,
+  asset: AssetContext,
+): Float64Array {
   const out = new Float64Array(set.featureNames.length).fill(NaN);
   if (input.features) {
     const index = new Map(set.featureNames.map((n, i) => [n, i]));
     for (const [name, value] of Object.entries(input.features)) {
       const i = index.get(name);
-      if (i === undefined) throw badRequest('unknown_feature', `features.${name} is not a feature of ${set.name}`);
-      if (value !== null && !Number.isFinite(value)) throw badRequest('invalid_feature', `features.${name} must be a finite number or null`);
+      if (i === undefined)
+        throw badRequest('unknown_feature', `features.${name} is not a feature of ${set.name}`);
+      if (value !== null && !Number.isFinite(value))
+        throw badRequest('invalid_feature', `features.${name} must be a finite number or null`);
       out[i] = value ?? NaN;
     }
     return out;
@@ -58,11 +73,18 @@ export function liveFeatureVector(set: StoredFeatureSet, input: LiveInput, asset
   if (input.capture) {
     const p = set.vibration.params;
     if (input.capture.sampleRateHz !== p.sampleRate) {
-      throw badRequest('sample_rate_mismatch', `capture.sampleRateHz must be ${p.sampleRate} for feature set ${set.name}`);
+      throw badRequest(
+        'sample_rate_mismatch',
+        `capture.sampleRateHz must be ${p.sampleRate} for feature set ${set.name}`,
+      );
     }
     const n = input.capture.samples.length;
     const windows = Math.min(MAX_WINDOWS, Math.floor(n / p.windowLength));
-    if (windows < 1) throw badRequest('capture_too_short', `capture.samples must hold at least ${p.windowLength} samples, got ${n}`);
+    if (windows < 1)
+      throw badRequest(
+        'capture_too_short',
+        `capture.samples must hold at least ${p.windowLength} samples, got ${n}`,
+      );
     let extractor = extractors.get(set.vibration.hash);
     if (!extractor) extractors.set(set.vibration.hash, (extractor = new FeatureExtractor(set.vibration)));
     const buf = new Float64Array(p.windowLength);
@@ -79,7 +101,10 @@ export function liveFeatureVector(set: StoredFeatureSet, input: LiveInput, asset
     const readings = [...(input.temperature ?? [])].sort((a, b) => a.ts.getTime() - b.ts.getTime());
     const end = input.capture?.ts.getTime() ?? readings.at(-1)?.ts.getTime() ?? Date.now();
     temperatureWindowInto(
-      { ts: Float64Array.from(readings, (r) => r.ts.getTime()), values: Float64Array.from(readings, (r) => r.value) },
+      {
+        ts: Float64Array.from(readings, (r) => r.ts.getTime()),
+        values: Float64Array.from(readings, (r) => r.value),
+      },
       end,
       set.temperature.lookbackSeconds * 1000,
       asset.temperatureBaselineC ?? undefined,

@@ -41,16 +41,21 @@ const ENV_INDICATORS = ['env_bpfo', 'env_bpfi', 'env_bsf', 'env_ftf', 'kurtosis'
 
 export class ScoringService {
   private readonly writer: GroupCommitter<NewForecast, Forecast>;
-  private readonly assets = new Map<number, { at: number; row: Awaited<ReturnType<ScoringService['loadAsset']>> }>();
+  private readonly assets = new Map<
+    number,
+    { at: number; row: Awaited<ReturnType<ScoringService['loadAsset']>> }
+  >();
 
   constructor(private readonly deps: ScoringDeps) {
     this.writer = new GroupCommitter({
       write: async (rows) => {
         const stored = await deps.db.transaction().execute((trx) => repo.insertMany(trx, rows));
         // Rows come back in insertion order with a single VALUES list; match by position.
-        await deps.afterCommit?.(stored.map((f) => f.id)).catch((err: unknown) =>
-          deps.logger?.error({ err }, 'work-order rules failed after a scoring batch'),
-        );
+        await deps
+          .afterCommit?.(stored.map((f) => f.id))
+          .catch((err: unknown) =>
+            deps.logger?.error({ err }, 'work-order rules failed after a scoring batch'),
+          );
         return stored;
       },
     });
@@ -87,7 +92,13 @@ export class ScoringService {
     const out = await this.applyModels(models, set, vector, req.assetId);
     let failureProbability = out.failureProbability;
     if (failureProbability === null && out.rul) {
-      failureProbability = failureProbabilityFromRul(out.rul.hours, out.rul.lower, out.rul.upper, out.rul.level, this.deps.failureHorizonHours);
+      failureProbability = failureProbabilityFromRul(
+        out.rul.hours,
+        out.rul.lower,
+        out.rul.upper,
+        out.rul.level,
+        this.deps.failureHorizonHours,
+      );
     }
     const { risk, driver } = riskScore({
       isoZone: zone,
@@ -124,14 +135,21 @@ export class ScoringService {
     });
   }
 
-  private async applyModels(models: LoadedActive[], set: StoredFeatureSet, vector: Float64Array, assetId: number) {
+  private async applyModels(
+    models: LoadedActive[],
+    set: StoredFeatureSet,
+    vector: Float64Array,
+    assetId: number,
+  ) {
     let anomaly: number | null = null;
     let contributions: Array<{ feature: string; share: number; z: number }> = [];
     let failureProbability: number | null = null;
     let rul: { hours: number; lower: number; upper: number; level: number } | null = null;
     for (const m of models) {
       if (m.kind === 'health') {
-        const [s] = scoreHealth(m.model, m.manifest, [Array.from(vector, (x) => (Number.isFinite(x) ? x : 0))]);
+        const [s] = scoreHealth(m.model, m.manifest, [
+          Array.from(vector, (x) => (Number.isFinite(x) ? x : 0)),
+        ]);
         if (s) {
           anomaly = clamp01(s.score);
           contributions = s.contributions.map((c) => ({ feature: c.feature, share: c.share, z: c.z }));
@@ -147,7 +165,12 @@ export class ScoringService {
   }
 
   /** A RUL model over feature rows sees the asset's recent stored windows plus this one. */
-  private async rul(m: Extract<LoadedActive, { kind: 'rul' }>, set: StoredFeatureSet, vector: Float64Array, assetId: number) {
+  private async rul(
+    m: Extract<LoadedActive, { kind: 'rul' }>,
+    set: StoredFeatureSet,
+    vector: Float64Array,
+    assetId: number,
+  ) {
     const manifest = m.manifest as typeof m.manifest & { stepHours?: number; inputColumns?: number[] };
     const need = manifest.window - 1;
     const recent = await this.deps.db
@@ -167,7 +190,12 @@ export class ScoringService {
     const [p] = predictRul(m.model, manifest, rows);
     if (!p) return null;
     const step = manifest.stepHours ?? 1;
-    return { hours: p.rul * step, lower: p.lower * step, upper: p.upper * step, level: manifest.interval.level };
+    return {
+      hours: p.rul * step,
+      lower: p.lower * step,
+      upper: p.upper * step,
+      level: manifest.interval.level,
+    };
   }
 
   latest(assetId: number, limit: number) {

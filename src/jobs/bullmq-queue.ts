@@ -140,6 +140,22 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
+  async schedule(name: JobName, payload: unknown, everyMs: number): Promise<void> {
+    const def = this.registry.get(name);
+    if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
+    validatePayload(def, payload);
+    // One scheduler per job name: every worker may call this at start-up, Redis keeps one.
+    await this.queue(def.queue).upsertJobScheduler(
+      name,
+      { every: everyMs },
+      {
+        name,
+        data: payload,
+        opts: { attempts: def.attempts, backoff: { type: 'exponential', delay: def.backoffMs } },
+      },
+    );
+  }
+
   async ping(): Promise<void> {
     await this.connection.ping();
   }

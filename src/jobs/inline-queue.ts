@@ -151,10 +151,24 @@ export class InlineJobQueue implements JobQueue {
     return (await this.get(id))!;
   }
 
+  private readonly schedules = new Map<string, NodeJS.Timeout>();
+
+  async schedule(name: JobName, payload: unknown, everyMs: number): Promise<void> {
+    clearInterval(this.schedules.get(name));
+    const timer = setInterval(() => {
+      this.enqueue(name, payload).catch((err: unknown) =>
+        this.logger?.warn({ err, job: name }, 'scheduled job not queued'),
+      );
+    }, everyMs);
+    timer.unref();
+    this.schedules.set(name, timer);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.schedules.values()) clearInterval(t);
     for (const e of this.jobs.values())
       if (!FINISHED.has(e.status.state)) e.controller.abort(new Error('shutdown'));
     await Promise.allSettled([...this.chains.values()]);

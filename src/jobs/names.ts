@@ -6,6 +6,7 @@ export const QUEUES = {
   features: 'features',
   training: 'training',
   scoring: 'scoring',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -13,5 +14,7 @@ export const JOBS = {
   ensurePartitions: 'ensure-partitions',
   extractFeatures: 'extract-features',
   trainModel: 'train-model',
+  scoreFleet: 'score-fleet',
+  deliverWebhook: 'deliver-webhook',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

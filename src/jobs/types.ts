@@ -55,6 +55,8 @@ export interface JobQueue {
   cancel(id: string): Promise<boolean>;
   /** Resolves when the job finishes (completed, failed or cancelled). */
   waitFor(id: string, timeoutMs?: number): Promise<JobStatus>;
+  /** Runs `name` every `everyMs` (one schedule per name; calling again replaces it). */
+  schedule(name: JobName, payload: unknown, everyMs: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * mechanism and component; the description lists every finding's evidence.
  */
 import { BEARING_DEFECTS, RULE_FAILURE_CLASS, failureMechanismName, failureModeName } from './iso14224.js';
+import { truncate } from './mappings/text.js';
 import type { RuleName } from './rule-settings.js';
 import type { Finding, Priority } from './rules.js';
 
@@ -62,9 +63,4 @@ export function buildProposals(assetName: string, findings: Finding[]): Proposal
       forecastIds: [...new Set(list.flatMap((f) => f.forecastIds))].sort((a, b) => a - b),
     };
   });
-}
-
-export function truncate(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }

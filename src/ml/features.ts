@@ -61,8 +61,24 @@ export interface SeriesOptions {
    * transformed exactly as the same cycles were in training.
    */
   smoothing?: number;
+  /**
+   * When > 0, every sensor feature gets a second channel: its value minus the unit's own
+   * baseline, the mean of its first `baselineCycles` rows (of the rows seen so far while the unit
+   * is younger). It removes each engine's manufacturing offset, so degradation reads the same on
+   * every unit; it is causal, so a truncated unit gets exactly the values it had in training.
+   */
+  baselineCycles?: number;
   /** When > 0, an extra last feature: cycle / cycleScale (the unit's age). */
   cycleScale?: number;
+}
+
+/** Names of the model inputs for the given options, in channel order. */
+export function inputFeatureNames(sensorNames: readonly string[], options: SeriesOptions): string[] {
+  return [
+    ...sensorNames,
+    ...((options.baselineCycles ?? 0) > 0 ? sensorNames.map((n) => `${n}_minus_baseline`) : []),
+    ...((options.cycleScale ?? 0) > 0 ? ['cycle'] : []),
+  ];
 }
 
 /** Groups rows by unit (sorted by cycle) and applies the transform. */
@@ -71,7 +87,7 @@ export function toUnitSeries(
   prep: Pick<Preprocessing, 'regimes' | 'normaliser'>,
   options: SeriesOptions = {},
 ): UnitSeries[] {
-  const { targetCap, smoothing = 1, cycleScale = 0 } = options;
+  const { targetCap, smoothing = 1, baselineCycles = 0, cycleScale = 0 } = options;
   const byUnit = new Map<number, RunRow[]>();
   for (const row of rows) {
     const list = byUnit.get(row.unit);
@@ -80,14 +96,15 @@ export function toUnitSeries(
   }
   const assign = regimeAssigner(prep.regimes);
   const sensors = prep.normaliser.sensorIndices.length;
-  const width = sensors + (cycleScale > 0 ? 1 : 0);
+  const deltas = baselineCycles > 0 ? sensors : 0;
+  const width = sensors + deltas + (cycleScale > 0 ? 1 : 0);
   const series: UnitSeries[] = [];
   for (const [unit, list] of byUnit) {
     list.sort((a, b) => a.cycle - b.cycle);
     const features = new Float32Array(list.length * width);
     list.forEach((row, i) => {
       normaliseInto(prep.normaliser, assign(row.settings), row.sensors, features, i * width);
-      if (cycleScale > 0) features[i * width + sensors] = row.cycle / cycleScale;
+      if (cycleScale > 0) features[i * width + sensors + deltas] = row.cycle / cycleScale;
     });
     if (smoothing < 1) {
       for (let i = 1; i < list.length; i++) {
@@ -95,6 +112,15 @@ export function toUnitSeries(
           const k = i * width + f;
           features[k] = smoothing * (features[k] ?? 0) + (1 - smoothing) * (features[k - width] ?? 0);
         }
+      }
+    }
+    if (deltas > 0) {
+      const sum = new Float64Array(sensors);
+      for (let i = 0; i < list.length; i++) {
+        const row = i * width;
+        if (i < baselineCycles) for (let f = 0; f < sensors; f++) sum[f] = (sum[f] ?? 0) + (features[row + f] ?? 0);
+        const n = Math.min(i + 1, baselineCycles);
+        for (let f = 0; f < sensors; f++) features[row + sensors + f] = (features[row + f] ?? 0) - (sum[f] ?? 0) / n;
       }
     }
     const cycles = list.map((r) => r.cycle);

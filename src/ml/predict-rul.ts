@@ -30,7 +30,7 @@ export function predictRul(
       regimes: manifest.regimes,
       normaliser: { sensorIndices: manifest.sensorIndices, ...manifest.normalisation },
     },
-    { smoothing: manifest.smoothing, cycleScale: manifest.cycleScale },
+    { smoothing: manifest.smoothing, baselineCycles: manifest.baselineCycles, cycleScale: manifest.cycleScale },
   );
   const refs = lastWindows(series);
   const cols = predictRefs(model, series, refs, manifest.window, manifest.cap);

@@ -45,6 +45,8 @@ export interface RulManifest {
   cap: number;
   /** Causal EMA weight applied to the normalised features (1 = none). */
   smoothing: number;
+  /** When > 0 each sensor also enters minus its unit's mean over its first N cycles. */
+  baselineCycles: number;
   /** When > 0 the last feature is cycle / cycleScale. */
   cycleScale: number;
   featureNames: string[];

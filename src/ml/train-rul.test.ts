@@ -42,7 +42,8 @@ describe('trainRul end to end on the committed FD001 sample', () => {
       const [first, second] = epochs.filter(([, l]) => l.member === member).map(([, l]) => l.loss);
       expect(second).toBeLessThan(first as number);
     }
-    expect(manifest.featureNames).toHaveLength(14);
+    expect(manifest.featureNames).toHaveLength(14 + 14 + 1);
+    expect(manifest.featureNames.slice(-2)).toEqual(['sensor_21_minus_baseline', 'cycle']);
     expect(manifest.regimes.centroids).toHaveLength(1);
     expect(manifest.training.folds.flat().sort()).toEqual([1, 2, 3]);
     expect(model.outputs[0]?.shape).toEqual([null, 2]);

@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendLogger } from './backend.js';
-import { fitPreprocessing, toUnitSeries, type RunRow } from './features.js';
+import { fitPreprocessing, inputFeatureNames, toUnitSeries, type RunRow } from './features.js';
 import { calibrateInterval, intervalToJson } from './interval.js';
 import { RUL_MANIFEST_KIND, type RulManifest } from './rul-manifest.js';
 import { buildEnsembleNetwork, DEFAULT_NETWORK, type NetworkConfig } from './rul-network.js';
@@ -44,6 +44,8 @@ export interface TrainRulOptions {
   samplesPerEpoch?: number;
   /** Causal EMA weight of the newest cycle (1 = none); see toUnitSeries. */
   smoothing?: number;
+  /** Adds sensor-minus-own-baseline channels (mean of the first N cycles; 0 = off). */
+  baselineCycles?: number;
   /** Adds the unit's age (cycle / median training life) as a feature. */
   cycleFeature?: boolean;
   /** Members trained at once, each in its own worker thread (1 = in this thread). */
@@ -69,19 +71,20 @@ export const TRAIN_DEFAULTS = {
   seed: 42,
   window: 30,
   cap: 125,
-  members: 5,
+  members: 4,
   validationFraction: 0.2,
-  maxEpochs: 60,
+  maxEpochs: 30,
   minEpochs: 5,
-  patience: 10,
+  patience: 7,
   lrSchedule: 'plateau' as 'plateau' | 'cosine',
-  lrPatience: 5,
+  lrPatience: 4,
   batchSize: 256,
   learningRate: 0.002,
   samplesPerEpoch: 20_000,
-  weightAveraging: 0,
-  smoothing: 1,
-  cycleFeature: false,
+  weightAveraging: 0.99,
+  smoothing: 0.5,
+  baselineCycles: 15,
+  cycleFeature: true,
   parallel: 1,
   maxTrainSeconds: Infinity,
   intervalLevel: 0.8,
@@ -104,8 +107,9 @@ export async function trainRul(
   const prep = fitPreprocessing(rows);
   // Typical life length of the training units sets the scale of the optional cycle feature.
   const cycleScale = o.cycleFeature ? medianLife(rows) : 0;
-  const series = toUnitSeries(rows, prep, { targetCap: o.cap, smoothing: o.smoothing, cycleScale });
-  const featureNames = cycleScale > 0 ? [...prep.featureNames, 'cycle'] : prep.featureNames;
+  const seriesOptions = { smoothing: o.smoothing, baselineCycles: o.baselineCycles, cycleScale };
+  const series = toUnitSeries(rows, prep, { ...seriesOptions, targetCap: o.cap });
+  const featureNames = inputFeatureNames(prep.featureNames, seriesOptions);
   const width = featureNames.length;
   if (prep.featureNames.length === 0)
     throw new Error('no informative sensors: every sensor is constant within its regime');
@@ -207,6 +211,7 @@ export async function trainRul(
     window: o.window,
     cap: o.cap,
     smoothing: o.smoothing,
+    baselineCycles: o.baselineCycles,
     cycleScale,
     featureNames,
     sensorIndices: prep.normaliser.sensorIndices,
@@ -240,6 +245,7 @@ export async function trainRul(
         intervalLevel: o.intervalLevel,
         smoothing: o.smoothing,
         weightAveraging: o.weightAveraging,
+        baselineCycles: o.baselineCycles,
         cycleScale,
         parallel: o.parallel,
       },

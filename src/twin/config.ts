@@ -20,7 +20,13 @@ export type GrowthLaw = 'exponential' | 'paris';
 /** Sensor faults injected into the measurements; the code is what the truth arrays hold. */
 export const SENSOR_FAULTS = ['none', 'dropout', 'spike', 'saturation', 'stuck'] as const;
 export type SensorFault = (typeof SENSOR_FAULTS)[number];
-export const FAULT_CODE: Record<SensorFault, number> = { none: 0, dropout: 1, spike: 2, saturation: 3, stuck: 4 };
+export const FAULT_CODE: Record<SensorFault, number> = {
+  none: 0,
+  dropout: 1,
+  spike: 2,
+  saturation: 3,
+  stuck: 4,
+};
 
 export interface BearingSpec {
   designation: string;
@@ -32,8 +38,20 @@ export interface BearingSpec {
 
 /** Deep-groove ball bearings (SKF catalogue dimensions; 6205 as on the CWRU rig). */
 export const BEARINGS = {
-  'SKF 6205': { designation: 'SKF 6205', nBalls: 9, ballDiameterMm: 7.94, pitchDiameterMm: 39.04, contactAngleDeg: 0 },
-  'SKF 6310': { designation: 'SKF 6310', nBalls: 8, ballDiameterMm: 19.05, pitchDiameterMm: 80, contactAngleDeg: 0 },
+  'SKF 6205': {
+    designation: 'SKF 6205',
+    nBalls: 9,
+    ballDiameterMm: 7.94,
+    pitchDiameterMm: 39.04,
+    contactAngleDeg: 0,
+  },
+  'SKF 6310': {
+    designation: 'SKF 6310',
+    nBalls: 8,
+    ballDiameterMm: 19.05,
+    pitchDiameterMm: 80,
+    contactAngleDeg: 0,
+  },
 } as const satisfies Record<string, BearingSpec>;
 
 /** Piecewise-constant load (fraction of rated, 0–1.2) from `fromDay` on: operating-condition changes. */
@@ -132,14 +150,16 @@ export interface FleetConfig {
 }
 
 /** ISO 14224 failure mode and mechanism codes recorded with each failure. */
-export const ISO_14224: Record<Exclude<FailureMode, 'none'>, { mode: string; mechanism: string; component: string }> =
-  {
-    outer_race: { mode: 'BRD', mechanism: '2.4 wear', component: 'drive-end bearing outer race' },
-    inner_race: { mode: 'BRD', mechanism: '2.6 fatigue', component: 'drive-end bearing inner race' },
-    ball: { mode: 'BRD', mechanism: '2.6 fatigue', component: 'drive-end bearing rolling element' },
-    imbalance: { mode: 'VIB', mechanism: '1.2 vibration', component: 'rotor' },
-    misalignment: { mode: 'VIB', mechanism: '1.3 clearance/alignment failure', component: 'coupling' },
-  };
+export const ISO_14224: Record<
+  Exclude<FailureMode, 'none'>,
+  { mode: string; mechanism: string; component: string }
+> = {
+  outer_race: { mode: 'BRD', mechanism: '2.4 wear', component: 'drive-end bearing outer race' },
+  inner_race: { mode: 'BRD', mechanism: '2.6 fatigue', component: 'drive-end bearing inner race' },
+  ball: { mode: 'BRD', mechanism: '2.6 fatigue', component: 'drive-end bearing rolling element' },
+  imbalance: { mode: 'VIB', mechanism: '1.2 vibration', component: 'rotor' },
+  misalignment: { mode: 'VIB', mechanism: '1.3 clearance/alignment failure', component: 'coupling' },
+};
 
 export function isBearingMode(mode: FailureMode): mode is (typeof BEARING_MODES)[number] {
   return (BEARING_MODES as readonly string[]).includes(mode);

@@ -63,7 +63,10 @@ async function writeMachine(
     externalRef: ref,
     machine: m,
     temperatureBaselineC: m.thermal.ambientMeanC + m.thermal.riseAtFullLoadC * meanLoad(h),
-    metadata: { source: 'prognos-twin', twin: { fingerprint, seed: fleet.seed, config: m, truth: machineTruth(h) } },
+    metadata: {
+      source: 'prognos-twin',
+      twin: { fingerprint, seed: fleet.seed, config: m, truth: machineTruth(h) },
+    },
   });
   const stored = (asset.metadata.twin as { fingerprint?: string } | undefined)?.fingerprint;
   if (!asset.created && stored !== fingerprint) {

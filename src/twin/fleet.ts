@@ -31,7 +31,12 @@ export interface FleetOptions {
 }
 
 export const DEFAULT_START = '2024-01-01T00:00:00.000Z';
-export const DEFAULT_FAULT_RATES: FaultRates = { dropout: 0.01, spike: 0.005, saturation: 0.003, stuck: 0.005 };
+export const DEFAULT_FAULT_RATES: FaultRates = {
+  dropout: 0.01,
+  spike: 0.005,
+  saturation: 0.003,
+  stuck: 0.005,
+};
 
 const TYPES: readonly MachineType[] = ['pump', 'motor', 'fan'];
 const SITES = [
@@ -72,7 +77,12 @@ export function createFleet(opts: FleetOptions): FleetConfig {
   return fleet;
 }
 
-function createMachine(fleet: FleetConfig, i: number, faults: FaultRates, healthyFraction: number): MachineConfig {
+function createMachine(
+  fleet: FleetConfig,
+  i: number,
+  faults: FaultRates,
+  healthyFraction: number,
+): MachineConfig {
   const rng = new TwinRandom(fleet.seed, 'machine', i);
   const type = TYPES[i % TYPES.length]!;
   const site = SITES[Math.floor(i / TYPES.length) % SITES.length]!;
@@ -81,7 +91,11 @@ function createMachine(fleet: FleetConfig, i: number, faults: FaultRates, health
   const foundation = rng.uniform() < (type === 'fan' ? 0.6 : 0.25) ? 'flexible' : 'rigid';
   const [ab, , cd] = zoneBoundaries(isoGroup, foundation);
   const bearing =
-    type === 'pump' ? BEARINGS['SKF 6310'] : type === 'fan' ? BEARINGS['SKF 6205'] : rng.pick(Object.values(BEARINGS));
+    type === 'pump'
+      ? BEARINGS['SKF 6310']
+      : type === 'fan'
+        ? BEARINGS['SKF 6205']
+        : rng.pick(Object.values(BEARINGS));
   const { days } = fleet;
   const onsetDay = rng.uniform(0.05, 0.45) * days;
   return {
@@ -143,7 +157,8 @@ function weightedMode(rng: TwinRandom): FailureMode {
 /** Operating-condition changes every 1–7 days between typical duty points. */
 function loadProfile(rng: TwinRandom, days: number): LoadSegment[] {
   const out: LoadSegment[] = [];
-  for (let day = 0; day < days; day += rng.uniform(1, 7)) out.push({ fromDay: day, load: rng.pick(LOAD_LEVELS) });
+  for (let day = 0; day < days; day += rng.uniform(1, 7))
+    out.push({ fromDay: day, load: rng.pick(LOAD_LEVELS) });
   return out;
 }
 
@@ -172,11 +187,20 @@ export function validateFleet(fleet: FleetConfig): void {
       'must be below Nyquist',
     );
     check(m.vibration.rangeG > 0, `${at}.vibration.rangeG`, 'must be > 0');
-    check((FAILURE_MODES as readonly string[]).includes(m.degradation.mode), `${at}.degradation.mode`, 'unknown');
+    check(
+      (FAILURE_MODES as readonly string[]).includes(m.degradation.mode),
+      `${at}.degradation.mode`,
+      'unknown',
+    );
     const d = m.degradation;
-    check(d.initialSeverity > 0 && d.initialSeverity < 1, `${at}.degradation.initialSeverity`, 'must be in (0, 1)');
+    check(
+      d.initialSeverity > 0 && d.initialSeverity < 1,
+      `${at}.degradation.initialSeverity`,
+      'must be in (0, 1)',
+    );
     check(d.endOfLifeDay > d.onsetDay, `${at}.degradation.endOfLifeDay`, 'must follow onsetDay');
     check(d.law !== 'paris' || d.parisExponent > 2, `${at}.degradation.parisExponent`, 'must be > 2');
-    for (const [k, v] of Object.entries(m.faults)) check(v >= 0 && v < 0.5, `${at}.faults.${k}`, 'must be in [0, 0.5)');
+    for (const [k, v] of Object.entries(m.faults))
+      check(v >= 0 && v < 0.5, `${at}.faults.${k}`, 'must be in [0, 0.5)');
   });
 }

@@ -5,7 +5,7 @@
  * (vibration.ts), so a fleet's history costs kilobytes until its captures are drawn.
  */
 import { defectFrequencies, type DefectFrequencies } from '../signal/bearing.js';
-import { FAULT_CODE, type FleetConfig, type MachineConfig } from './config.js';
+import { FAULT_CODE, type FaultRates, type FleetConfig, type MachineConfig } from './config.js';
 import { TwinRandom } from './random.js';
 import { ambientAt, loadAt, MS_PER_DAY, rulHoursAt, severityAt, shaftHzAt } from './state.js';
 
@@ -75,7 +75,12 @@ export function generateMachine(fleet: FleetConfig, index: number): MachineHisto
     endOfLifeMs,
     failureMs,
     defectHz: defectFrequencies(
-      { nBalls: b.nBalls, ballDiameter: b.ballDiameterMm, pitchDiameter: b.pitchDiameterMm, contactAngleDeg: b.contactAngleDeg },
+      {
+        nBalls: b.nBalls,
+        ballDiameter: b.ballDiameterMm,
+        pitchDiameter: b.pitchDiameterMm,
+        contactAngleDeg: b.contactAngleDeg,
+      },
       machine.shaftRpm / 60,
     ),
     samplesPerCapture: Math.round(fleet.sampleRateHz * fleet.captureSeconds),
@@ -105,7 +110,6 @@ function captureTruth(fleet: FleetConfig, index: number, m: MachineConfig, start
     fault: new Uint8Array(n),
   };
   const faults = new TwinRandom(fleet.seed, 'capture-faults', index);
-  const r = m.faults;
   for (let k = 0; k < n; k++) {
     const day = (ts[k]! - startMs) / MS_PER_DAY;
     const load = loadAt(m.load, day);
@@ -115,12 +119,7 @@ function captureTruth(fleet: FleetConfig, index: number, m: MachineConfig, start
     truth.severity[k] = s;
     truth.health[k] = 1 - s;
     truth.rulHours[k] = rulHoursAt(m.degradation, day);
-    let u = faults.uniform();
-    let code = FAULT_CODE.none;
-    if ((u -= r.dropout) < 0) code = FAULT_CODE.dropout;
-    else if ((u -= r.spike) < 0) code = FAULT_CODE.spike;
-    else if ((u -= r.saturation) < 0) code = FAULT_CODE.saturation;
-    else if ((u -= r.stuck) < 0) code = FAULT_CODE.stuck;
+    const code = drawFault(faults.uniform(), m.faults, 1);
     truth.fault[k] = code;
   }
   return truth;
@@ -172,27 +171,19 @@ function temperatureReadings(
     const clean = temp + th.noiseC * noise.normal();
     out.trueValue[k] = temp;
     out.severity[k] = s;
-    let code = FAULT_CODE.none;
     let value = clean;
+    // A stuck run lasts 6–36 readings (mean 21): starting 1/21 as often affects `stuck` of them.
+    const code = stuckLeft > 0 ? FAULT_CODE.stuck : drawFault(faults.uniform(), r, 1 / 21);
     if (stuckLeft > 0) {
       stuckLeft--;
-      code = FAULT_CODE.stuck;
       value = stuckValue;
-    } else {
-      let u = faults.uniform();
-      if ((u -= r.dropout) < 0) code = FAULT_CODE.dropout;
-      else if ((u -= r.spike) < 0) code = FAULT_CODE.spike;
-      else if ((u -= r.saturation) < 0) code = FAULT_CODE.saturation;
-      // A stuck run lasts 6–36 readings (mean 21): starting 1/21 as often affects `stuck` of them.
-      else if ((u -= r.stuck / 21) < 0) code = FAULT_CODE.stuck;
-      if (code === FAULT_CODE.dropout) value = NaN;
-      else if (code === FAULT_CODE.spike) value = clean + faults.uniform(20, 60);
-      else if (code === FAULT_CODE.saturation) value = th.rangeMaxC;
-      else if (code === FAULT_CODE.stuck) {
-        stuckValue = Number.isNaN(last) ? clean : last;
-        stuckLeft = faults.int(6, 36) - 1;
-        value = stuckValue;
-      }
+    } else if (code === FAULT_CODE.dropout) value = NaN;
+    else if (code === FAULT_CODE.spike) value = clean + faults.uniform(20, 60);
+    else if (code === FAULT_CODE.saturation) value = th.rangeMaxC;
+    else if (code === FAULT_CODE.stuck) {
+      stuckValue = Number.isNaN(last) ? clean : last;
+      stuckLeft = faults.int(6, 36) - 1;
+      value = stuckValue;
     }
     // The transmitter cannot report outside its range.
     if (!Number.isNaN(value)) value = Math.min(th.rangeMaxC, Math.max(th.rangeMinC, value));
@@ -201,4 +192,20 @@ function temperatureReadings(
     if (!Number.isNaN(value)) last = value;
   }
   return out;
+}
+
+/** One draw u ~ U(0, 1) against the cumulative fault rates (at most one fault per step). */
+function drawFault(u: number, r: FaultRates, stuckScale: number): number {
+  const limits: Array<[number, number]> = [
+    [r.dropout, FAULT_CODE.dropout],
+    [r.spike, FAULT_CODE.spike],
+    [r.saturation, FAULT_CODE.saturation],
+    [r.stuck * stuckScale, FAULT_CODE.stuck],
+  ];
+  let edge = 0;
+  for (const [rate, code] of limits) {
+    edge += rate;
+    if (u < edge) return code;
+  }
+  return FAULT_CODE.none;
 }

@@ -27,7 +27,14 @@ export interface LiveCapture {
   sampleRateHz: number;
   /** Acceleration in g; a fresh array per capture (the consumer may keep it). */
   samples: Float32Array;
-  truth: { severity: number; health: number; rulHours: number | null; load: number; shaftHz: number; fault: SensorFault };
+  truth: {
+    severity: number;
+    health: number;
+    rulHours: number | null;
+    load: number;
+    shaftHz: number;
+    fault: SensorFault;
+  };
 }
 
 export interface LiveReading {
@@ -77,7 +84,12 @@ export async function streamLive(opts: StreamLiveOptions): Promise<StreamLiveRes
   const { fleet, signal } = opts;
   const speedup = opts.speedup ?? 1;
   if (!(speedup > 0)) throw new RangeError(`speedup must be > 0, got ${speedup}`);
-  const cursors: Cursor[] = fleet.machines.map((_, i) => ({ h: generateMachine(fleet, i), capture: 0, reading: 0, failed: false }));
+  const cursors: Cursor[] = fleet.machines.map((_, i) => ({
+    h: generateMachine(fleet, i),
+    capture: 0,
+    reading: 0,
+    failed: false,
+  }));
   const simStart = Date.parse(fleet.start);
   const wallStart = performance.now();
   const out: StreamLiveResult = { captures: 0, readings: 0, failures: 0, aborted: false, until: null };
@@ -112,8 +124,10 @@ function earliest(cursors: Cursor[]): { cursor: Cursor; t: number; kind: Kind } 
   for (const c of cursors) {
     const { h } = c;
     // Dropouts are skipped here, so they never hold the clock.
-    while (c.reading < h.readings.ts.length && h.readings.fault[c.reading] === FAULT_CODE.dropout) c.reading++;
-    while (c.capture < h.captures.ts.length && h.captures.fault[c.capture] === FAULT_CODE.dropout) c.capture++;
+    while (c.reading < h.readings.ts.length && h.readings.fault[c.reading] === FAULT_CODE.dropout)
+      c.reading++;
+    while (c.capture < h.captures.ts.length && h.captures.fault[c.capture] === FAULT_CODE.dropout)
+      c.capture++;
     if (c.reading < h.readings.ts.length) consider(c, h.readings.ts[c.reading]!, 'reading');
     if (c.capture < h.captures.ts.length) consider(c, h.captures.ts[c.capture]!, 'capture');
     if (h.failureMs !== null && !c.failed) consider(c, h.failureMs, 'failure');
@@ -121,7 +135,12 @@ function earliest(cursors: Cursor[]): { cursor: Cursor; t: number; kind: Kind } 
   return best;
 }
 
-async function emit(cursor: Cursor, kind: Kind, opts: StreamLiveOptions, out: StreamLiveResult): Promise<void> {
+async function emit(
+  cursor: Cursor,
+  kind: Kind,
+  opts: StreamLiveOptions,
+  out: StreamLiveResult,
+): Promise<void> {
   const { h } = cursor;
   const machineId = h.machine.id;
   if (kind === 'reading') {

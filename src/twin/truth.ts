@@ -40,7 +40,8 @@ export function machineTruth(h: MachineHistory): MachineTruth {
   const c = h.captures;
   const r = h.readings;
   const readingFaults: Array<[number, number]> = [];
-  for (let k = 0; k < r.ts.length; k++) if (r.fault[k] !== FAULT_CODE.none) readingFaults.push([r.ts[k]! / 1000, r.fault[k]!]);
+  for (let k = 0; k < r.ts.length; k++)
+    if (r.fault[k] !== FAULT_CODE.none) readingFaults.push([r.ts[k]! / 1000, r.fault[k]!]);
   const { ftf, bpfo, bpfi, bsf } = h.defectHz;
   return {
     machineId: h.machine.id,
@@ -69,7 +70,16 @@ export function machineTruth(h: MachineHistory): MachineTruth {
 /** Identifies what generated a machine's data: its config plus the fleet's time axis and seed. */
 export function machineFingerprint(fleet: FleetConfig, index: number): string {
   const { seed, start, days, sampleRateHz, captureSeconds, captureEveryMin, readingEveryMin } = fleet;
-  const key = JSON.stringify([seed, start, days, sampleRateHz, captureSeconds, captureEveryMin, readingEveryMin, fleet.machines[index]]);
+  const key = JSON.stringify([
+    seed,
+    start,
+    days,
+    sampleRateHz,
+    captureSeconds,
+    captureEveryMin,
+    readingEveryMin,
+    fleet.machines[index],
+  ]);
   return [mixSeed(0, key), mixSeed(1, key)].map((h) => h.toString(16).padStart(8, '0')).join('');
 }
 
@@ -114,7 +124,11 @@ export function summarize(histories: readonly MachineHistory[]): FleetSummary {
   }
   s.captures = s.capture_steps - s.capture_faults.dropout;
   s.readings = s.reading_steps - s.reading_faults.dropout;
-  s.samples = histories.reduce((a, h) => a + (h.captures.ts.length - countCode(h.captures.fault, FAULT_CODE.dropout)) * h.samplesPerCapture, 0);
+  s.samples = histories.reduce(
+    (a, h) =>
+      a + (h.captures.ts.length - countCode(h.captures.fault, FAULT_CODE.dropout)) * h.samplesPerCapture,
+    0,
+  );
   return s;
 }
 

@@ -81,11 +81,31 @@ export async function ensureTwinSensors(
   assetId: number,
   sensors: readonly TwinSensorRow[],
 ): Promise<{ ids: Map<string, number>; created: number[] }> {
-  const cols = ['name', 'kind', 'unit', 'axis', 'location', 'sample_rate_hz', 'range_min', 'range_max', 'external_ref'];
+  const cols = [
+    'name',
+    'kind',
+    'unit',
+    'axis',
+    'location',
+    'sample_rate_hz',
+    'range_min',
+    'range_max',
+    'external_ref',
+  ];
   const params: unknown[] = [assetId];
   const tuples = sensors.map((s) => {
     const base = params.length;
-    params.push(s.name, s.kind, s.unit, s.axis, s.location, s.sampleRateHz, s.rangeMin, s.rangeMax, s.externalRef);
+    params.push(
+      s.name,
+      s.kind,
+      s.unit,
+      s.axis,
+      s.location,
+      s.sampleRateHz,
+      s.rangeMin,
+      s.rangeMax,
+      s.externalRef,
+    );
     return `($1, ${cols.map((_, i) => `$${base + i + 1}${i >= 5 && i <= 7 ? '::float8' : ''}`).join(', ')})`;
   });
   const inserted = await session.query<{ id: number }>(
@@ -110,7 +130,15 @@ export async function addTwinFailure(session: SqlSession, e: TwinEventRow): Prom
        occurred_at, source, dedup_key)
      values ($1, 'failure', $2, $3, $4, $5, $6::timestamptz, 'simulator', $7)
      on conflict (dedup_key) do nothing`,
-    [e.assetId, e.component, e.failureMode, e.failureMechanism, e.description, e.occurredAt.toISOString(), e.dedupKey],
+    [
+      e.assetId,
+      e.component,
+      e.failureMode,
+      e.failureMechanism,
+      e.description,
+      e.occurredAt.toISOString(),
+      e.dedupKey,
+    ],
   );
   return r.rowCount > 0;
 }

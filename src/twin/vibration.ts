@@ -134,7 +134,12 @@ function impacts(
 ): void {
   const b = m.bearing;
   const freqs = defectFrequencies(
-    { nBalls: b.nBalls, ballDiameter: b.ballDiameterMm, pitchDiameter: b.pitchDiameterMm, contactAngleDeg: b.contactAngleDeg },
+    {
+      nBalls: b.nBalls,
+      ballDiameter: b.ballDiameterMm,
+      pitchDiameter: b.pitchDiameterMm,
+      contactAngleDeg: b.contactAngleDeg,
+    },
     fr,
   );
   const fd = mode === 'outer_race' ? freqs.bpfo : mode === 'inner_race' ? freqs.bpfi : freqs.bsf;
@@ -150,7 +155,7 @@ function impacts(
   const period = 1 / fd;
   // A fixed outer-race spall sits at the centre of the load zone (where spalls initiate).
   const phase = fm > 0 ? rng.uniform(0, 2 * Math.PI) : 0;
-  for (let t = rng.uniform(0, period); ; ) {
+  for (let t = rng.uniform(0, period); ;) {
     const i = Math.round(t * fs);
     if (i >= n) break;
     const zone = loadZone(2 * Math.PI * fm * t + phase);

@@ -54,7 +54,14 @@ export interface BulkWriterOptions {
 const EVENT_BATCH = 1_000;
 
 export class BulkWriter {
-  readonly counts: ImportCounts = { assets: 0, sensors: 0, readings: 0, captures: 0, events: 0, duplicates: 0 };
+  readonly counts: ImportCounts = {
+    assets: 0,
+    sensors: 0,
+    readings: 0,
+    captures: 0,
+    events: 0,
+    duplicates: 0,
+  };
   readonly series: SeriesWriter;
   private readonly onRows: (count: number) => void;
   /** Counts when the open transaction began; null outside a transaction. */
@@ -99,7 +106,10 @@ export class BulkWriter {
 
   /** Rows queued in the open transaction: readings and events, and captures apart. */
   get pending(): { rows: number; captures: number } {
-    return { rows: this.series.pending.readings + this.eventsInTransaction(), captures: this.series.pending.captures };
+    return {
+      rows: this.series.pending.readings + this.eventsInTransaction(),
+      captures: this.series.pending.captures,
+    };
   }
 
   /** Runs `fn` as one transaction (committed when it resolves, rolled back when it throws). */
@@ -116,7 +126,9 @@ export class BulkWriter {
   }
 
   private eventsInTransaction(): number {
-    return this.before ? this.counts.events + this.counts.duplicates - this.before.events - this.before.duplicates : 0;
+    return this.before
+      ? this.counts.events + this.counts.duplicates - this.before.events - this.before.duplicates
+      : 0;
   }
 
   /** Session-level settings for a long import. Safe because imports are idempotent: a crash

@@ -56,7 +56,12 @@ export const CMAPSS_SENSOR_SPECS: readonly Spec[] = [
 // Sensor names are the dataset's column names (setting_1..3, sensor_1..21) so that models and
 // papers map one to one; the mnemonic is the sensor's external_ref, its meaning the location.
 const SENSORS: SensorSpec[] = [
-  ...CMAPSS_SETTING_SPECS.map(([name, kind, unit, description]) => ({ name, kind, unit, location: description })),
+  ...CMAPSS_SETTING_SPECS.map(([name, kind, unit, description]) => ({
+    name,
+    kind,
+    unit,
+    location: description,
+  })),
   ...CMAPSS_SENSOR_SPECS.map(([mnemonic, kind, unit, description], i) => ({
     name: `sensor_${i + 1}`,
     kind,
@@ -175,7 +180,7 @@ function checkCycles(path: string, unit: number, rows: CmapssRow[]): void {
 async function writeRul(path: string, rul: number[], ctx: ImportContext): Promise<void> {
   const names = naming(path);
   if (names.split !== 'rul') {
-    throw new ImportInputError("a RUL file must be named RUL_FDxxx..., the name of its test set");
+    throw new ImportInputError('a RUL file must be named RUL_FDxxx..., the name of its test set');
   }
   const test = { subset: names.subset, split: 'test' };
   for (let i = 0; i < rul.length; i++) {

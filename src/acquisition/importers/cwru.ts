@@ -87,7 +87,8 @@ async function writeRecord(path: string, r: CwruRecord, ctx: ImportContext): Pro
     sampleRateHz: r.sampleRateHz,
     externalRef: `${r.prefix}_${name === 'drive_end' ? 'DE' : name === 'fan_end' ? 'FE' : 'BA'}_time`,
   }));
-  if (r.rpm !== null) specs.push({ name: 'speed', kind: 'speed', unit: 'rpm', externalRef: `${r.prefix}RPM` });
+  if (r.rpm !== null)
+    specs.push({ name: 'speed', kind: 'speed', unit: 'rpm', externalRef: `${r.prefix}RPM` });
   const ids = await writer.ensureSensors(asset.id, specs);
   for (const [name, key] of present) {
     const signal = r[key]!;

@@ -27,7 +27,13 @@ import { ImportInputError, type FormatImporter, type ImportContext, type ImportT
 const BEARING_DIR = /^Bearing[123]_\d+$/i;
 
 const SENSORS: SensorSpec[] = [
-  { name: 'horizontal', kind: 'vibration', unit: 'g', axis: 'horizontal', sampleRateHz: FEMTO_SAMPLE_RATE_HZ },
+  {
+    name: 'horizontal',
+    kind: 'vibration',
+    unit: 'g',
+    axis: 'horizontal',
+    sampleRateHz: FEMTO_SAMPLE_RATE_HZ,
+  },
   { name: 'vertical', kind: 'vibration', unit: 'g', axis: 'vertical', sampleRateHz: FEMTO_SAMPLE_RATE_HZ },
   { name: 'temperature', kind: 'temperature', unit: '°C', sampleRateHz: FEMTO_TEMP_SAMPLE_RATE_HZ },
 ];
@@ -107,7 +113,12 @@ function accTask(run: BearingRun, path: string): ImportTask {
       return async (ctx) => {
         const ids = await sensorsOf(run, ctx);
         const ts = ctx.options.baseEpochSec + start;
-        await ctx.writer.series.addCapture(ids.get('horizontal')!, ts, FEMTO_SAMPLE_RATE_HZ, snapshot.horizontal);
+        await ctx.writer.series.addCapture(
+          ids.get('horizontal')!,
+          ts,
+          FEMTO_SAMPLE_RATE_HZ,
+          snapshot.horizontal,
+        );
         await ctx.writer.series.addCapture(ids.get('vertical')!, ts, FEMTO_SAMPLE_RATE_HZ, snapshot.vertical);
       };
     },

@@ -78,10 +78,21 @@ export class IngestStats {
   ): void {
     for (const [key, g] of groups) {
       const inserted =
-        insertedPerGroup === 'all' ? g.rows : insertedPerGroup === 'none' ? 0 : (insertedPerGroup.get(key) ?? 0);
+        insertedPerGroup === 'all'
+          ? g.rows
+          : insertedPerGroup === 'none'
+            ? 0
+            : (insertedPerGroup.get(key) ?? 0);
       let c = this.days.get(key);
       if (!c) {
-        c = { sensorId: g.sensorId, day: g.day, readingsInserted: 0, readingsDuplicates: 0, capturesInserted: 0, capturesDuplicates: 0 };
+        c = {
+          sensorId: g.sensorId,
+          day: g.day,
+          readingsInserted: 0,
+          readingsDuplicates: 0,
+          capturesInserted: 0,
+          capturesDuplicates: 0,
+        };
         this.days.set(key, c);
       }
       if (table === 'readings') {

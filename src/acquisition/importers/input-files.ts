@@ -8,13 +8,17 @@ export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ImportInputError(`${path}: no such file or folder`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ImportInputError(`${path}: no such file or folder`);
     throw err;
   }
 }
 
 /** Files of `paths`, folders expanded to their matching files (sorted by name), duplicates dropped. */
-export async function expandFiles(paths: readonly string[], match: (name: string) => boolean): Promise<string[]> {
+export async function expandFiles(
+  paths: readonly string[],
+  match: (name: string) => boolean,
+): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) {
     if (await isDirectory(path)) {

@@ -42,9 +42,7 @@ export const maintenanceImporter: FormatImporter = {
 
 function isMachinesFile(text: string): boolean {
   const header = new Set(
-    (text.split(/\r?\n|\r/, 1)[0] ?? '')
-      .split(',')
-      .map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase()),
+    (text.split(/\r?\n|\r/, 1)[0] ?? '').split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase()),
   );
   return header.has('model') && header.has('age');
 }

@@ -64,7 +64,8 @@ function lineProgress(label: string, stream: ProgressStream): ImportProgress {
     if (!force && now - lastLog < LOG_EVERY_MS) return;
     lastLog = now;
     const elapsed = (now - since) / 1000;
-    const eta = files > 0 && files < total ? `, ETA ${Math.round((elapsed / files) * (total - files))} s` : '';
+    const eta =
+      files > 0 && files < total ? `, ETA ${Math.round((elapsed / files) * (total - files))} s` : '';
     stream.write(
       `${label}: ${files}/${total} files, ${rows.toLocaleString('en')} rows, ` +
         `${rate(rows, since).toLocaleString('en')} rows/s${eta}\n`,

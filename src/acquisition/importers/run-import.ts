@@ -71,7 +71,11 @@ export interface ImportPlan {
 }
 
 /** Checks the paths and lists the files, without touching the database. */
-export async function planImport(format: ImportFormat, paths: string[], options: ImportOptions): Promise<ImportPlan> {
+export async function planImport(
+  format: ImportFormat,
+  paths: string[],
+  options: ImportOptions,
+): Promise<ImportPlan> {
   const started = performance.now();
   return { format, options, tasks: await IMPORTERS[format].plan(paths, options), started };
 }

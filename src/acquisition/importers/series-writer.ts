@@ -126,8 +126,7 @@ export class SeriesWriter {
     const idArray = this.ids.subarray(0, n);
     const secs = this.secs.subarray(0, n);
     const [from, to] = range(secs);
-    const groups: BatchGroups = new Map();
-    for (let i = 0; i < n; i++) addToGroups(groups, idArray[i]!, dayOf(secs[i]!));
+    const groups = groupsOf(idArray, secs);
     const grouped = !this.stats.claimCollisionFree(idArray, secs);
     const params = [arrayLiteral(idArray), arrayLiteral(secs), arrayLiteral(this.values.subarray(0, n))];
     await this.inflight;
@@ -228,6 +227,26 @@ export class SeriesWriter {
   }
 }
 
+/** Rows per (sensor, UTC day), counting runs: rows come sorted by sensor and time. */
+function groupsOf(ids: Float64Array, secs: Float64Array): BatchGroups {
+  const groups: BatchGroups = new Map();
+  let sensor = ids[0]!;
+  let day = dayOf(secs[0]!);
+  let run = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const d = dayOf(secs[i]!);
+    if (ids[i] !== sensor || d !== day) {
+      addToGroups(groups, sensor, day, run);
+      sensor = ids[i]!;
+      day = d;
+      run = 0;
+    }
+    run++;
+  }
+  addToGroups(groups, sensor, day, run);
+  return groups;
+}
+
 function range(values: ArrayLike<number>): [number, number] {
   let min = Infinity;
   let max = -Infinity;
@@ -243,7 +262,10 @@ function monthsBetween(fromSec: number, toSec: number): string[] {
   const a = new Date(fromSec * 1000);
   const b = new Date(toSec * 1000);
   const out: string[] = [];
-  for (let y = a.getUTCFullYear(), m = a.getUTCMonth(); y * 12 + m <= b.getUTCFullYear() * 12 + b.getUTCMonth(); ) {
+  for (
+    let y = a.getUTCFullYear(), m = a.getUTCMonth();
+    y * 12 + m <= b.getUTCFullYear() * 12 + b.getUTCMonth();
+  ) {
     out.push(`${y}-${m + 1}`);
     if (++m === 12) [y, m] = [y + 1, 0];
   }

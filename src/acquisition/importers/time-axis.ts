@@ -37,11 +37,7 @@ export interface TimeAxis {
  * Refuses to add data to an asset that an earlier import placed on another base date: the
  * same rows would land at different timestamps and be stored twice.
  */
-export function checkTimeAxis(
-  externalRef: string,
-  stored: Record<string, unknown>,
-  axis: TimeAxis,
-): void {
+export function checkTimeAxis(externalRef: string, stored: Record<string, unknown>, axis: TimeAxis): void {
   const previous = (stored.time_axis as TimeAxis | undefined)?.base;
   if (previous !== undefined && previous !== axis.base) {
     throw new ImportInputError(

@@ -249,10 +249,16 @@ export async function evaluateCwru(
   const teL = toLabelled(testRows, width);
   let proba: Float32Array;
   if (options.model === 'mlp') {
-    const final = await trainClassifier({ x: standardise(trL.x, st), y: trL.y }, null, width, CWRU_LABELS.length, {
-      ...classifier,
-      fixedEpochs: epochs,
-    });
+    const final = await trainClassifier(
+      { x: standardise(trL.x, st), y: trL.y },
+      null,
+      width,
+      CWRU_LABELS.length,
+      {
+        ...classifier,
+        fixedEpochs: epochs,
+      },
+    );
     proba = predictProba(final.model, standardise(teL.x, st), width);
     final.model.dispose();
   } else {

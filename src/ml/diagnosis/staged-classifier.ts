@@ -12,7 +12,14 @@
  * the decision can be read off them.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { fitStandardiser, predictProba, standardise, trainClassifier, type ClassifierOptions, type Standardiser } from './classifier.js';
+import {
+  fitStandardiser,
+  predictProba,
+  standardise,
+  trainClassifier,
+  type ClassifierOptions,
+  type Standardiser,
+} from './classifier.js';
 
 export const LEVEL_FEATURES = ['log_rms', 'log_peak'] as const;
 /**
@@ -51,7 +58,13 @@ async function trainStage(
 ): Promise<Stage> {
   const sub = pick(x, width, columns);
   const standardiser = fitStandardiser(sub, columns.length);
-  const { model } = await trainClassifier({ x: standardise(sub, standardiser), y }, null, columns.length, classes, o);
+  const { model } = await trainClassifier(
+    { x: standardise(sub, standardiser), y },
+    null,
+    columns.length,
+    classes,
+    o,
+  );
   return { columns, standardiser, model };
 }
 
@@ -74,11 +87,25 @@ export async function trainStagedClassifier(
     throw new RangeError('the staged classifier needs level features and env_order_* features');
   }
   const linear: ClassifierOptions = { ...options, hidden: [], dropout: 0 };
-  const a = await trainStage(x, width, Int32Array.from(y, (c) => (c === 0 ? 0 : 1)), levelCols, 2, linear);
+  const a = await trainStage(
+    x,
+    width,
+    Int32Array.from(y, (c) => (c === 0 ? 0 : 1)),
+    levelCols,
+    2,
+    linear,
+  );
   const faultRows = [...y.keys()].filter((i) => y[i] !== 0);
   const xf = new Float32Array(faultRows.length * width);
   faultRows.forEach((r, i) => xf.set(x.subarray(r * width, (r + 1) * width), i * width));
-  const b = await trainStage(xf, width, Int32Array.from(faultRows, (r) => y[r]! - 1), orderCols, 3, linear);
+  const b = await trainStage(
+    xf,
+    width,
+    Int32Array.from(faultRows, (r) => y[r]! - 1),
+    orderCols,
+    3,
+    linear,
+  );
   return {
     predict(rowsX: Float32Array): Float32Array {
       const pa = stageProba(a, rowsX, width);

@@ -69,8 +69,11 @@ export function scoresAt(
   let tn = 0;
   for (let i = 0; i < labels.length; i++) {
     const alarm = (probabilities[i] ?? 0) >= threshold;
-    if (labels[i] === 1) alarm ? tp++ : fn++;
-    else alarm ? fp++ : tn++;
+    if (labels[i] === 1) {
+      if (alarm) tp++;
+      else fn++;
+    } else if (alarm) fp++;
+    else tn++;
   }
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;

@@ -72,7 +72,7 @@ export function buildClassifier(width: number, hidden: readonly number[], seed: 
     .dense({
       units: 1,
       activation: 'linear',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: s }),
     })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { listFemtoBearingDir, readFemtoAccFile } from '../../acquisition/formats/files.js';
 import { FEMTO_SNAPSHOT_PERIOD_S } from '../../acquisition/formats/femto.js';
 import { snapshotIndicators, type SnapshotIndicators } from './health-indicator.js';
-import { phm2012Score, predictRul, summariseRun, type RulPrediction, type RunSummary } from './rul-estimator.js';
+import {
+  phm2012Score,
+  predictRul,
+  summariseRun,
+  type RulPrediction,
+  type RunSummary,
+} from './rul-estimator.js';
 
 /** Indicators of the first `limit` vibration files of a bearing folder (all when omitted). */
 export async function readRunIndicators(
@@ -53,7 +59,9 @@ export async function evaluateFemto(
   }
   const test = await readRunIndicators(testDir, cut);
   if (test.files <= cut && options.trueRulS === undefined) {
-    throw new RangeError(`${testDir} holds ${test.files} vibration files: a cut at ${cut} leaves nothing to predict`);
+    throw new RangeError(
+      `${testDir} holds ${test.files} vibration files: a cut at ${cut} leaves nothing to predict`,
+    );
   }
   const prediction = predictRul(test.snapshots, training);
   log(

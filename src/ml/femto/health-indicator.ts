@@ -72,7 +72,10 @@ export interface HealthTrack {
   onset: number | null;
 }
 
-export function healthTrack(snapshots: readonly SnapshotIndicators[], o: HealthOptions = HEALTH_DEFAULTS): HealthTrack {
+export function healthTrack(
+  snapshots: readonly SnapshotIndicators[],
+  o: HealthOptions = HEALTH_DEFAULTS,
+): HealthTrack {
   const n = Math.max(3, Math.min(o.baselineSnapshots, Math.floor(snapshots.length / 3)));
   const base = snapshots.slice(0, n).map((s) => s.rms);
   const baselineRms = median(base);

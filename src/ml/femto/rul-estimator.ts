@@ -18,7 +18,12 @@
  *    upper end is the training runs' mean life minus the time already run. The PHM 2012 score
  *    punishes late predictions 4× harder than early ones, which also argues for the low end.
  */
-import { healthTrack, HEALTH_DEFAULTS, type HealthOptions, type SnapshotIndicators } from './health-indicator.js';
+import {
+  healthTrack,
+  HEALTH_DEFAULTS,
+  type HealthOptions,
+  type SnapshotIndicators,
+} from './health-indicator.js';
 
 export const FAILURE_PEAK_G = 20;
 
@@ -30,7 +35,11 @@ export interface RunSummary {
   post_onset_s: number | null;
 }
 
-export function summariseRun(name: string, snapshots: readonly SnapshotIndicators[], o: HealthOptions = HEALTH_DEFAULTS): RunSummary {
+export function summariseRun(
+  name: string,
+  snapshots: readonly SnapshotIndicators[],
+  o: HealthOptions = HEALTH_DEFAULTS,
+): RunSummary {
   const track = healthTrack(snapshots, o);
   const life = track.t.at(-1) ?? 0;
   const onset = track.onset === null ? null : track.t[track.onset]!;
@@ -79,7 +88,14 @@ export function predictRul(
   const track = healthTrack(cut, options.health ?? HEALTH_DEFAULTS);
   const elapsed = track.t.at(-1) ?? 0;
   if (track.peak.at(-1)! >= failure) {
-    return { predicted_rul_s: 0, interval_s: [0, 0], method: 'failed', onset_s: null, elapsed_s: elapsed, fit: null };
+    return {
+      predicted_rul_s: 0,
+      interval_s: [0, 0],
+      method: 'failed',
+      onset_s: null,
+      elapsed_s: elapsed,
+      fit: null,
+    };
   }
   if (track.onset === null) {
     const lo = Math.min(...postOnset);
@@ -113,7 +129,10 @@ export function predictRul(
   }
   return {
     predicted_rul_s: similarity,
-    interval_s: [Math.max(0, Math.min(...postOnset) - (elapsed - onsetT)), Math.max(...postOnset) - (elapsed - onsetT)],
+    interval_s: [
+      Math.max(0, Math.min(...postOnset) - (elapsed - onsetT)),
+      Math.max(...postOnset) - (elapsed - onsetT),
+    ],
     method: 'similarity',
     onset_s: onsetT,
     elapsed_s: elapsed,

@@ -1,0 +1,159 @@
+/**
+ * Forecasts → work-order suggestions. `evaluateSuggestions` runs after every scoring batch: it
+ * reads the recent forecasts of the batch's assets (one query), runs the rules, and upserts one
+ * open suggestion per (asset, failure mode) in a short transaction per asset.
+ *
+ * Policy (see README.md): an open suggestion is updated in place (revision + 1) when its content
+ * changes; the same evidence again changes nothing. Once a suggestion leaves 'open', the rules
+ * of its failure mode only look at forecasts scored after that moment, so the evidence that was
+ * dismissed, acknowledged or resolved never raises it again. After an acknowledgement a new
+ * open suggestion needs that new evidence to be more urgent (escalation); after a dismissal or a
+ * resolution any new finding is a new suggestion.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { AppContext } from '../context.js';
+import type { DB, WorkOrderSuggestion } from '../db/schema.js';
+import { buildProposals, ruleFailureMode, type Proposal } from './proposal.js';
+import { resolveRules, type RuleName, type RuleSettings } from './rule-settings.js';
+import { runRules, type RuleAsset, type RuleForecast } from './rules.js';
+import { toSuggestionDto } from './suggestion-dto.js';
+import { lockSuggestionWrites, suggestionsRepository as repo, type SuggestionContent } from './suggestions.repository.js';
+import { outboxRepository, queueWebhook, type SuggestionWebhook, type WebhookEvent } from './webhook.js';
+
+export interface SuggestionDeps {
+  db: Kysely<DB>;
+  rules: RuleSettings;
+  logger?: Logger | undefined;
+  /** When set, changes go to the webhook outbox and are dispatched after commit (not awaited). */
+  webhook?: SuggestionWebhook | undefined;
+}
+
+export interface EvaluationResult {
+  assets: number;
+  created: number[];
+  updated: number[];
+  unchanged: number[];
+  /** Findings held back by an acknowledged suggestion of the same failure mode. */
+  suppressed: number;
+  /** Assets whose evaluation failed (logged); the others are committed. */
+  failedAssets: number[];
+}
+
+/** The deps from the application context: what the scoring side passes in. */
+export function suggestionDeps(ctx: AppContext): SuggestionDeps {
+  return {
+    db: ctx.database.db,
+    rules: resolveRules(ctx.config.suggestionRules),
+    logger: ctx.logger,
+    webhook: ctx.config.webhook ? queueWebhook(ctx.database.db, ctx.jobs, ctx.logger) : undefined,
+  };
+}
+
+export async function evaluateSuggestions(deps: SuggestionDeps, forecastIds: number[]): Promise<EvaluationResult> {
+  const result: EvaluationResult = { assets: 0, created: [], updated: [], unchanged: [], suppressed: 0, failedAssets: [] };
+  const ids = [...new Set(forecastIds.filter((id) => Number.isSafeInteger(id) && id > 0))];
+  const assetIds = await repo.assetIdsOfForecasts(deps.db, ids);
+  if (assetIds.length > 0) {
+    const s = deps.rules;
+    const depth = Math.max(2 * s.anomalyConsecutive, s.bearingLookback, 1);
+    const assets = await repo.assets(deps.db, assetIds);
+    const histories = await repo.recentForecasts(deps.db, assetIds, depth);
+    result.assets = assetIds.length;
+    const outbox: number[] = [];
+    for (const assetId of assetIds) {
+      try {
+        const written = await deps.db
+          .transaction()
+          .execute((tx) => evaluateAsset(tx, deps, assetId, assets.get(assetId)!, histories.get(assetId)!, result));
+        outbox.push(...written);
+      } catch (err) {
+        result.failedAssets.push(assetId);
+        deps.logger?.error({ err, assetId }, 'work-order suggestion evaluation failed for an asset');
+      }
+    }
+    if (deps.webhook) dispatch(deps, outbox);
+  }
+  return result;
+}
+
+/** Never awaited: a slow or failing webhook must not hold up scoring. */
+export function dispatch(deps: { webhook?: SuggestionWebhook | undefined; logger?: Logger | undefined }, ids: number[]) {
+  deps.webhook?.dispatch(ids).catch((err: unknown) => deps.logger?.warn({ err }, 'webhook dispatch failed'));
+}
+
+async function evaluateAsset(
+  tx: Transaction<DB>,
+  deps: SuggestionDeps,
+  assetId: number,
+  asset: RuleAsset,
+  history: RuleForecast[],
+  result: EvaluationResult,
+): Promise<number[]> {
+  await lockSuggestionWrites(tx);
+  const open = await repo.openForAsset(tx, assetId);
+  const closed = new Map((await repo.lastClosedForAsset(tx, assetId)).map((c) => [c.failure_mode, c]));
+  const historyFor = (rule: RuleName) => {
+    const cutoff = closed.get(ruleFailureMode(rule))?.status_changed_at;
+    return cutoff ? history.filter((f) => f.scored_at > cutoff) : history;
+  };
+  const proposals = buildProposals(asset.name, runRules(historyFor, asset, deps.rules));
+  const changes: Array<{ id: number; event: WebhookEvent }> = [];
+  for (const p of proposals) {
+    const content = toContent(p);
+    const existing = open.find((o) => o.failure_mode === p.failureMode);
+    if (existing) {
+      if (sameContent(existing, content)) {
+        result.unchanged.push(existing.id);
+        continue;
+      }
+      await repo.updateContent(tx, existing.id, content);
+      result.updated.push(existing.id);
+      changes.push({ id: existing.id, event: 'suggestion.updated' });
+      continue;
+    }
+    const last = closed.get(p.failureMode);
+    if (last?.status === 'acknowledged' && p.priority >= last.priority) {
+      result.suppressed += 1;
+      continue;
+    }
+    const id = await repo.insert(tx, assetId, p.failureMode, content);
+    result.created.push(id);
+    changes.push({ id, event: 'suggestion.created' });
+  }
+  if (!deps.webhook || changes.length === 0) return [];
+  const rows = new Map((await repo.getMany(tx, changes.map((c) => c.id))).map((r) => [r.id, r]));
+  return outboxRepository.add(
+    tx,
+    changes.map((c) => ({ event: c.event, suggestion: toSuggestionDto(rows.get(c.id)!) })),
+  );
+}
+
+function toContent(p: Proposal): SuggestionContent {
+  return {
+    failure_mechanism: p.failureMechanism,
+    component: p.component,
+    rules: p.rules,
+    priority: p.priority,
+    title: p.title,
+    description: p.description,
+    recommended_action: p.recommendedAction,
+    due_at: p.dueAt,
+    evidence: p.evidence,
+    forecast_ids: p.forecastIds,
+  };
+}
+
+function sameContent(row: WorkOrderSuggestion, c: SuggestionContent): boolean {
+  return (
+    row.priority === c.priority &&
+    row.due_at.getTime() === c.due_at.getTime() &&
+    row.failure_mechanism === c.failure_mechanism &&
+    row.component === c.component &&
+    row.title === c.title &&
+    row.description === c.description &&
+    row.recommended_action === c.recommended_action &&
+    row.rules.join(',') === c.rules.join(',') &&
+    row.forecast_ids.join(',') === c.forecast_ids.join(',')
+  );
+}

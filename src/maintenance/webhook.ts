@@ -1,0 +1,144 @@
+/**
+ * Webhook delivery of suggestion changes. Changes are written to `webhook_outbox` in the
+ * transaction that makes them (nothing is lost if the process dies after commit); one
+ * deliver-webhook job per row sends it, retried by the queue with exponential backoff. Rows
+ * still pending after a restart (in-process queue) are picked up again by `dispatch`, which
+ * every scoring batch calls. Delivery is at least once: receivers dedup on X-Prognos-Delivery
+ * and keep the highest `suggestion.revision`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { WebhookConfig } from '../config.js';
+import type { DB } from '../db/schema.js';
+import { JOBS } from '../jobs/names.js';
+import type { JobQueue } from '../jobs/types.js';
+import type { SuggestionDto } from './suggestion-dto.js';
+
+export type WebhookEvent =
+  | 'suggestion.created'
+  | 'suggestion.updated'
+  | 'suggestion.acknowledged'
+  | 'suggestion.dismissed'
+  | 'suggestion.resolved';
+
+/** What the service needs: a way to have rows sent after commit. Never awaited by scoring. */
+export interface SuggestionWebhook {
+  dispatch(outboxIds: number[]): Promise<void>;
+}
+
+export function signature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function verifySignature(secret: string, timestamp: string, body: string, header: string): boolean {
+  const expected = Buffer.from(signature(secret, timestamp, body));
+  const got = Buffer.from(header);
+  return expected.length === got.length && timingSafeEqual(expected, got);
+}
+
+export const outboxRepository = {
+  async add(
+    tx: Transaction<DB>,
+    items: Array<{ event: WebhookEvent; suggestion: SuggestionDto }>,
+  ): Promise<number[]> {
+    if (items.length === 0) return [];
+    const rows = await tx
+      .insertInto('webhook_outbox')
+      .values(
+        items.map((i) => ({
+          suggestion_id: i.suggestion.id,
+          event: i.event,
+          payload: JSON.stringify({ event: i.event, suggestion: i.suggestion }),
+        })),
+      )
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  },
+
+  get(db: Kysely<DB>, id: number) {
+    return db.selectFrom('webhook_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async pendingIds(db: Kysely<DB>, olderThanMs: number, limit: number): Promise<number[]> {
+    const rows = await db
+      .selectFrom('webhook_outbox')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('created_at', '<', new Date(Date.now() - olderThanMs))
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  },
+
+  async attempted(db: Kysely<DB>, id: number, result: { ok: true } | { ok: false; error: string; final: boolean }) {
+    await db
+      .updateTable('webhook_outbox')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        last_attempt_at: new Date(),
+        ...(result.ok
+          ? { status: 'delivered' as const, delivered_at: new Date(), last_error: null }
+          : { last_error: result.error.slice(0, 1000), ...(result.final ? { status: 'failed' as const } : {}) }),
+      }))
+      .where('id', '=', id)
+      .execute();
+  },
+};
+
+/** One POST of one outbox row. Throws on anything but 2xx so the queue retries. */
+export async function deliverOutboxRow(
+  db: Kysely<DB>,
+  cfg: WebhookConfig,
+  id: number,
+  opts: { final: boolean; signal?: AbortSignal },
+): Promise<'delivered' | 'skipped'> {
+  const row = await outboxRepository.get(db, id);
+  if (!row || row.status !== 'pending') return 'skipped';
+  const body = JSON.stringify({ deliveryId: row.id, createdAt: row.created_at.toISOString(), ...row.payload });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signals = [AbortSignal.timeout(cfg.timeoutMs), ...(opts.signal ? [opts.signal] : [])];
+  let error: string;
+  try {
+    const res = await fetch(cfg.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'prognos-webhook/1',
+        'x-prognos-event': row.event,
+        'x-prognos-delivery': String(row.id),
+        'x-prognos-timestamp': timestamp,
+        'x-prognos-signature': signature(cfg.secret, timestamp, body),
+      },
+      body,
+      signal: AbortSignal.any(signals),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.ok) {
+      await outboxRepository.attempted(db, id, { ok: true });
+      return 'delivered';
+    }
+    error = `HTTP ${res.status}`;
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  await outboxRepository.attempted(db, id, { ok: false, error, final: opts.final });
+  throw new Error(`webhook delivery ${id} failed: ${error}`);
+}
+
+/** The production `SuggestionWebhook`: a deliver-webhook job per row (deduplicated by row id),
+ * plus rows left pending for over a minute (lost with an in-process queue on restart). */
+export function queueWebhook(db: Kysely<DB>, jobs: JobQueue, logger?: Logger): SuggestionWebhook {
+  return {
+    async dispatch(outboxIds) {
+      const stale = await outboxRepository.pendingIds(db, 60_000, 100);
+      for (const outboxId of new Set([...outboxIds, ...stale])) {
+        await jobs.enqueue(JOBS.deliverWebhook, { outboxId }).catch((err: unknown) => {
+          logger?.warn({ err, outboxId }, 'could not queue a webhook delivery; it stays pending');
+        });
+      }
+    },
+  };
+}
