@@ -40,7 +40,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const routes = installAuth(app, {
     db: ctx.database.db,
     enabled: ctx.config.auth,
-    requireDeclaredScopes: false,
   });
   app.decorate('declaredRoutes', routes);
   // A POST with no body is an empty object: action routes (promote, ack…) take an optional

@@ -28,25 +28,41 @@ describe('work-order suggestions API', () => {
     const r = await evaluateSuggestions(deps(db), [f]);
     return r.created[0]!;
   }
-  const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
-  const post = (url: string, payload?: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, headers });
+  const post = (url: string, payload?: unknown) =>
+    app.inject({ method: 'POST', url, payload: payload as object });
   const revision = async (id: number) =>
-    (await ctx.database.db.selectFrom('work_order_suggestions').select('revision').where('id', '=', id).executeTakeFirstOrThrow())
-      .revision;
+    (
+      await ctx.database.db
+        .selectFrom('work_order_suggestions')
+        .select('revision')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).revision;
 
   it('reads one suggestion, with a weak ETag and 304', async () => {
     const id = await newSuggestion('etag-pump');
     const res = await get(`/v1/work-order-suggestions/${id}`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ id, status: 'open', priority: 1, failureMode: 'VIB', revision: 1, asset: { externalRef: 'etag-pump-ref' } });
+    expect(body).toMatchObject({
+      id,
+      status: 'open',
+      priority: 1,
+      failureMode: 'VIB',
+      revision: 1,
+      asset: { externalRef: 'etag-pump-ref' },
+    });
     expect(body.description).toContain('9.4 mm/s');
     const etag = res.headers.etag as string;
     expect(etag).toMatch(/^W\/".+"$/);
     const again = await get(`/v1/work-order-suggestions/${id}`, { 'if-none-match': etag });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
-    expect((await get(`/v1/work-order-suggestions/${id}?format=sap`, { 'if-none-match': etag })).statusCode).toBe(200);
+    expect(
+      (await get(`/v1/work-order-suggestions/${id}?format=sap`, { 'if-none-match': etag })).statusCode,
+    ).toBe(200);
     await post(`/v1/work-order-suggestions/${id}/ack`, { workOrderRef: 'WO-77' });
     const changed = await get(`/v1/work-order-suggestions/${id}`, { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);
@@ -56,9 +72,17 @@ describe('work-order suggestions API', () => {
 
   it('acknowledges and dismisses; invalid transitions are 409 invalid_transition', async () => {
     const id = await newSuggestion('ack-pump');
-    const ack = await post(`/v1/work-order-suggestions/${id}/ack`, { workOrderRef: 'WO-1001', note: 'planned' });
+    const ack = await post(`/v1/work-order-suggestions/${id}/ack`, {
+      workOrderRef: 'WO-1001',
+      note: 'planned',
+    });
     expect(ack.statusCode).toBe(200);
-    expect(ack.json()).toMatchObject({ status: 'acknowledged', workOrderRef: 'WO-1001', statusNote: 'planned', revision: 2 });
+    expect(ack.json()).toMatchObject({
+      status: 'acknowledged',
+      workOrderRef: 'WO-1001',
+      statusNote: 'planned',
+      revision: 2,
+    });
     // A retry of the same acknowledgement is harmless.
     const retry = await post(`/v1/work-order-suggestions/${id}/ack`, { workOrderRef: 'WO-1001' });
     expect(retry.statusCode).toBe(200);
@@ -68,12 +92,20 @@ describe('work-order suggestions API', () => {
     expect(other.json().error).toMatchObject({ code: 'invalid_transition' });
     expect(other.json().error.message).toContain('WO-1001');
 
-    const dismiss = await post(`/v1/work-order-suggestions/${id}/dismiss`, { reason: 'work order cancelled' });
-    expect(dismiss.json()).toMatchObject({ status: 'dismissed', statusNote: 'work order cancelled', revision: 3 });
+    const dismiss = await post(`/v1/work-order-suggestions/${id}/dismiss`, {
+      reason: 'work order cancelled',
+    });
+    expect(dismiss.json()).toMatchObject({
+      status: 'dismissed',
+      statusNote: 'work order cancelled',
+      revision: 3,
+    });
     const late = await post(`/v1/work-order-suggestions/${id}/ack`, { workOrderRef: 'WO-3' });
     expect(late.statusCode).toBe(409);
     expect(late.json().error.details).toEqual({ from: 'dismissed', to: 'acknowledged' });
-    expect((await post(`/v1/work-order-suggestions/${id}/dismiss`, { reason: 'again' })).json().revision).toBe(3);
+    expect(
+      (await post(`/v1/work-order-suggestions/${id}/dismiss`, { reason: 'again' })).json().revision,
+    ).toBe(3);
     expect((await post('/v1/work-order-suggestions/999999/dismiss', { reason: 'x' })).statusCode).toBe(404);
   });
 
@@ -106,9 +138,20 @@ describe('work-order suggestions API', () => {
     const id = await newSuggestion('mapped-pump', 'south');
     const maximo = (await get(`/v1/work-order-suggestions?site=south&format=maximo`)).json();
     expect(maximo.items).toHaveLength(1);
-    expect(maximo.items[0]).toMatchObject({ assetnum: 'mapped-pump-ref', siteid: 'SOUTH', status: 'WAPPR', wopriority: 1, worktype: 'CM', problemcode: 'VIB' });
+    expect(maximo.items[0]).toMatchObject({
+      assetnum: 'mapped-pump-ref',
+      siteid: 'SOUTH',
+      status: 'WAPPR',
+      wopriority: 1,
+      worktype: 'CM',
+      problemcode: 'VIB',
+    });
     const sap = (await get(`/v1/work-order-suggestions/${id}?format=sap`)).json();
-    expect(sap).toMatchObject({ NotificationType: 'M2', TechnicalObject: 'mapped-pump-ref', MaintPriority: '1' });
+    expect(sap).toMatchObject({
+      NotificationType: 'M2',
+      TechnicalObject: 'mapped-pump-ref',
+      MaintPriority: '1',
+    });
     expect(sap.NotificationText.length).toBeLessThanOrEqual(40);
     const mx = (await get(`/v1/work-order-suggestions/${id}?format=maintainx`)).json();
     expect(mx).toMatchObject({ priority: 'HIGH', assetName: 'mapped-pump', assetId: null });
@@ -119,7 +162,8 @@ describe('work-order suggestions API', () => {
     const a = await newSuggestion('filter-pump', 'east');
     const b = await newSuggestion('filter-pump-2', 'east');
     await post(`/v1/work-order-suggestions/${b}/dismiss`, { reason: 'duplicate of WO-9' });
-    const ids = (q: string) => get(`/v1/work-order-suggestions?${q}`).then((r) => r.json().items.map((i: { id: number }) => i.id));
+    const ids = (q: string) =>
+      get(`/v1/work-order-suggestions?${q}`).then((r) => r.json().items.map((i: { id: number }) => i.id));
     expect(await ids('site=east')).toEqual([a, b]);
     expect(await ids('site=east&status=open')).toEqual([a]);
     expect(await ids('site=east&status=dismissed')).toEqual([b]);
@@ -134,7 +178,9 @@ describe('work-order suggestions API', () => {
     let cursor: string | null = null;
     let round = 0;
     do {
-      const res = await get(`/v1/work-order-suggestions?site=${site}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await get(
+        `/v1/work-order-suggestions?site=${site}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.statusCode).toBe(200);
       const page = res.json();
       seen.push(...page.items.map((i: { id: number; updatedAt: string; revision: number }) => i));
@@ -157,11 +203,16 @@ describe('work-order suggestions API', () => {
 
     // The next pass starts after the last change seen: nothing new, and its ETag is stable.
     const since = seen.at(-1)!.updatedAt;
-    const next = await get(`/v1/work-order-suggestions?site=${site}&updated_since=${encodeURIComponent(since)}`);
+    const next = await get(
+      `/v1/work-order-suggestions?site=${site}&updated_since=${encodeURIComponent(since)}`,
+    );
     expect(next.json()).toEqual({ items: [], nextCursor: null });
-    const cached = await get(`/v1/work-order-suggestions?site=${site}&updated_since=${encodeURIComponent(since)}`, {
-      'if-none-match': next.headers.etag as string,
-    });
+    const cached = await get(
+      `/v1/work-order-suggestions?site=${site}&updated_since=${encodeURIComponent(since)}`,
+      {
+        'if-none-match': next.headers.etag as string,
+      },
+    );
     expect(cached.statusCode).toBe(304);
   });
 });

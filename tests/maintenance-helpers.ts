@@ -10,7 +10,12 @@ export const HOUR = 3_600_000;
 export async function insertAsset(
   db: Kysely<DB>,
   name: string,
-  extra: { site?: string; external_ref?: string; iso_machine_group?: 1 | 2; iso_foundation?: 'rigid' | 'flexible' } = {},
+  extra: {
+    site?: string;
+    external_ref?: string;
+    iso_machine_group?: 1 | 2;
+    iso_foundation?: 'rigid' | 'flexible';
+  } = {},
 ): Promise<number> {
   const row = await db
     .insertInto('assets')
@@ -62,5 +67,10 @@ export function deps(db: Kysely<DB>, overrides: Partial<RuleSettings> = {}): Sug
 }
 
 export async function suggestions(db: Kysely<DB>, assetId: number) {
-  return db.selectFrom('work_order_suggestions').selectAll().where('asset_id', '=', assetId).orderBy('id').execute();
+  return db
+    .selectFrom('work_order_suggestions')
+    .selectAll()
+    .where('asset_id', '=', assetId)
+    .orderBy('id')
+    .execute();
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { buildProposals } from '../src/maintenance/proposal.js';
 import { DEFAULT_RULES, resolveRules } from '../src/maintenance/rule-settings.js';
-import { anomalyRule, bearingRule, isoZoneRule, rulRule, runRules, type RuleForecast } from '../src/maintenance/rules.js';
+import {
+  anomalyRule,
+  bearingRule,
+  isoZoneRule,
+  rulRule,
+  runRules,
+  type RuleForecast,
+} from '../src/maintenance/rules.js';
 
 const T0 = Date.parse('2024-06-01T00:00:00Z');
 const s = resolveRules();
@@ -30,26 +37,50 @@ function history(n: number, f: (i: number) => Partial<RuleForecast> = () => ({})
 
 describe('work-order rules (pure)', () => {
   it('fire on nothing for a healthy asset', () => {
-    const h = history(12, () => ({ rul_hours: 2000, rul_lower_hours: 1500, rul_upper_hours: 2500, indicators: { env_bpfo: 1 } }));
+    const h = history(12, () => ({
+      rul_hours: 2000,
+      rul_lower_hours: 1500,
+      rul_upper_hours: 2500,
+      indicators: { env_bpfo: 1 },
+    }));
     expect(runRules(() => h, asset, s)).toEqual([]);
   });
 
   it('(a) RUL lower bound below the lead time: priority by how far below, due at the bound', () => {
-    const at = (lower: number) => rulRule(history(1, () => ({ rul_hours: lower + 50, rul_lower_hours: lower, rul_upper_hours: lower + 100, rul_interval_level: 0.8 })), s);
+    const at = (lower: number) =>
+      rulRule(
+        history(1, () => ({
+          rul_hours: lower + 50,
+          rul_lower_hours: lower,
+          rul_upper_hours: lower + 100,
+          rul_interval_level: 0.8,
+        })),
+        s,
+      );
     expect(at(400)).toEqual([]);
     expect(at(336)).toEqual([]);
     expect(at(300)[0]!.priority).toBe(4);
     expect(at(200)[0]!.priority).toBe(3);
     expect(at(100)[0]!.priority).toBe(2);
     const urgent = at(48)[0]!;
-    expect(urgent).toMatchObject({ priority: 1, failureMode: 'BRD', failureMechanism: '2.0', forecastIds: [100] });
+    expect(urgent).toMatchObject({
+      priority: 1,
+      failureMode: 'BRD',
+      failureMechanism: '2.0',
+      forecastIds: [100],
+    });
     expect(urgent.dueAt.toISOString()).toBe(new Date(T0 + 48 * 3_600_000).toISOString());
     expect(urgent.evidenceText).toContain('80% interval 48–148 h');
     expect(urgent.evidenceText).toContain('336 h planning lead time');
   });
 
   it('(b) ISO zone C (2 or 3 by position in the band) and D (1), with the velocity', () => {
-    const at = (zone: 'B' | 'C' | 'D', v: number) => isoZoneRule(history(1, () => ({ iso_zone: zone, velocity_rms_mm_s: v })), asset, s);
+    const at = (zone: 'B' | 'C' | 'D', v: number) =>
+      isoZoneRule(
+        history(1, () => ({ iso_zone: zone, velocity_rms_mm_s: v })),
+        asset,
+        s,
+      );
     expect(at('B', 2)).toEqual([]);
     expect(at('C', 3.0)[0]).toMatchObject({ priority: 3, failureMode: 'VIB', failureMechanism: '1.2' });
     expect(at('C', 4.0)[0]!.priority).toBe(2); // group 2 rigid: C is 2.8–4.5 mm/s
@@ -58,44 +89,88 @@ describe('work-order rules (pure)', () => {
     expect(d.evidenceText).toContain('9.1 mm/s RMS');
     expect(d.dueAt.getTime()).toBe(T0 + 3 * 86_400_000);
     // Without a machine class the band position is unknown: priority 3.
-    expect(isoZoneRule(history(1, () => ({ iso_zone: 'C', velocity_rms_mm_s: 4 })), { ...asset, iso_machine_group: null }, s)[0]!.priority).toBe(3);
+    expect(
+      isoZoneRule(
+        history(1, () => ({ iso_zone: 'C', velocity_rms_mm_s: 4 })),
+        { ...asset, iso_machine_group: null },
+        s,
+      )[0]!.priority,
+    ).toBe(3);
   });
 
   it('(c) persistent anomaly: N consecutive, a break resets the run, 1 − health_index counts', () => {
     const run = (scores: Array<number | null>) =>
-      anomalyRule(history(scores.length, (i) => ({ anomaly_score: scores[i]!, health_index: null })), s);
+      anomalyRule(
+        history(scores.length, (i) => ({ anomaly_score: scores[i]!, health_index: null })),
+        s,
+      );
     expect(run([0.8, 0.8, 0.5, 0.8])).toEqual([]);
     expect(run([0.8, 0.8])).toEqual([]);
     const f = run([0.8, 0.75, 0.72, 0.1])[0]!;
-    expect(f).toMatchObject({ priority: 3, failureMode: 'PDE', failureMechanism: '6.4', forecastIds: [100, 99, 98] });
+    expect(f).toMatchObject({
+      priority: 3,
+      failureMode: 'PDE',
+      failureMechanism: '6.4',
+      forecastIds: [100, 99, 98],
+    });
     expect(f.evidence).toMatchObject({ consecutive: 3, scores: [0.8, 0.75, 0.72] });
     expect(run([0.95, 0.95, 0.95])[0]!.priority).toBe(2);
-    const fromHealth = anomalyRule(history(3, () => ({ anomaly_score: null, health_index: 0.2 })), s);
+    const fromHealth = anomalyRule(
+      history(3, () => ({ anomaly_score: null, health_index: 0.2 })),
+      s,
+    );
     expect(fromHealth).toHaveLength(1);
   });
 
   it('(d) bearing indicator: a sustained rise fires, a single spike does not', () => {
     const series = (values: number[]) =>
-      history(values.length, (i) => ({ indicators: { env_bpfo: values[values.length - 1 - i]!, env_bpfi: 1 } }));
+      history(values.length, (i) => ({
+        indicators: { env_bpfo: values[values.length - 1 - i]!, env_bpfi: 1 },
+      }));
     expect(bearingRule(series([1, 1.1, 0.9, 1, 1, 5]), s)).toEqual([]); // one spike
     expect(bearingRule(series([1, 1, 1, 2.5, 1, 2.6]), s)).toEqual([]); // not sustained
     const f = bearingRule(series([1, 1.1, 0.9, 2.2, 2.5, 3]), s);
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ priority: 3, failureMode: 'VIB', failureMechanism: '2.6', component: 'rolling-element bearing – outer race' });
-    expect(f[0]!.evidence).toMatchObject({ indicator: 'env_bpfo', baseline: 1, recent: [2.2, 2.5, 3], ratio: 2.5 });
+    expect(f[0]).toMatchObject({
+      priority: 3,
+      failureMode: 'VIB',
+      failureMechanism: '2.6',
+      component: 'rolling-element bearing – outer race',
+    });
+    expect(f[0]!.evidence).toMatchObject({
+      indicator: 'env_bpfo',
+      baseline: 1,
+      recent: [2.2, 2.5, 3],
+      ratio: 2.5,
+    });
     expect(bearingRule(series([1, 1, 1, 4.5, 5, 6]), s)[0]!.priority).toBe(2);
     // Too short a history to have a baseline: nothing.
     expect(bearingRule(series([1, 3, 3, 3]), s)).toEqual([]);
     const cage = history(6, (i) => ({ indicators: { env_ftf: i < 3 ? 3 : 1 } }));
-    expect(bearingRule(cage, s)[0]).toMatchObject({ failureMechanism: '2.4', component: 'rolling-element bearing – cage' });
+    expect(bearingRule(cage, s)[0]).toMatchObject({
+      failureMechanism: '2.4',
+      component: 'rolling-element bearing – cage',
+    });
   });
 
   it('merges findings of one failure mode: most urgent priority, most specific mechanism', () => {
-    const h = history(6, (i) => ({ iso_zone: 'C', velocity_rms_mm_s: 3, indicators: { env_bpfi: i < 3 ? 3 : 1 } }));
-    const proposals = buildProposals('pump-1', runRules(() => h, asset, s));
+    const h = history(6, (i) => ({
+      iso_zone: 'C',
+      velocity_rms_mm_s: 3,
+      indicators: { env_bpfi: i < 3 ? 3 : 1 },
+    }));
+    const proposals = buildProposals(
+      'pump-1',
+      runRules(() => h, asset, s),
+    );
     expect(proposals).toHaveLength(1);
     const p = proposals[0]!;
-    expect(p).toMatchObject({ failureMode: 'VIB', failureMechanism: '2.6', priority: 3, rules: ['iso_zone', 'bearing_defect_trend'] });
+    expect(p).toMatchObject({
+      failureMode: 'VIB',
+      failureMechanism: '2.6',
+      priority: 3,
+      rules: ['iso_zone', 'bearing_defect_trend'],
+    });
     expect(p.description).toContain('zone C');
     expect(p.description).toContain('BPFI');
     expect(p.recommendedAction).toContain('Check lubrication');
@@ -112,14 +187,20 @@ describe('work-order rules (pure)', () => {
 
 describe('rule and webhook configuration', () => {
   it('reads overrides and leaves defaults alone', () => {
-    const c = loadConfig({ PROGNOS_RULE_LEAD_TIME_HOURS: '168', PROGNOS_RULES_DISABLED: 'iso_zone, persistent_anomaly' });
+    const c = loadConfig({
+      PROGNOS_RULE_LEAD_TIME_HOURS: '168',
+      PROGNOS_RULES_DISABLED: 'iso_zone, persistent_anomaly',
+    });
     expect(resolveRules(c.suggestionRules)).toMatchObject({
       leadTimeHours: 168,
       disabled: ['iso_zone', 'persistent_anomaly'],
       anomalyConsecutive: DEFAULT_RULES.anomalyConsecutive,
     });
     expect(c.webhook).toBeUndefined();
-    const w = loadConfig({ PROGNOS_WEBHOOK_URL: 'https://cmms.example/hook', PROGNOS_WEBHOOK_SECRET: 'x'.repeat(32) });
+    const w = loadConfig({
+      PROGNOS_WEBHOOK_URL: 'https://cmms.example/hook',
+      PROGNOS_WEBHOOK_SECRET: 'x'.repeat(32),
+    });
     expect(w.webhook).toMatchObject({ url: 'https://cmms.example/hook', maxAttempts: 10, backoffMs: 5000 });
   });
 
@@ -146,6 +227,8 @@ describe('rule and webhook configuration', () => {
       'PROGNOS_WEBHOOK_SECRET must be at least 16',
     ])
       expect(text).toContain(name);
-    expect(() => loadConfig({ PROGNOS_WEBHOOK_URL: 'https://x.example' })).toThrow(/PROGNOS_WEBHOOK_SECRET is required/);
+    expect(() => loadConfig({ PROGNOS_WEBHOOK_URL: 'https://x.example' })).toThrow(
+      /PROGNOS_WEBHOOK_SECRET is required/,
+    );
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
 import { evaluateSuggestions } from '../src/maintenance/suggestions.service.js';
 import { SuggestionActions } from '../src/maintenance/suggestion-actions.service.js';
-import { createTestDatabase } from './helpers/database.js';
+import { lockSuggestionWrites, suggestionsRepository } from '../src/maintenance/suggestions.repository.js';
+import { DATABASE_URL, createTestDatabase, skipReason } from './helpers/database.js';
 import { deps, insertAsset, insertForecast, nowClock, suggestions } from './maintenance-helpers.js';
 
 describe('evaluateSuggestions', () => {
@@ -19,7 +20,14 @@ describe('evaluateSuggestions', () => {
     const a = await insertAsset(db, 'healthy');
     const ids = [];
     for (let i = 0; i < 8; i++)
-      ids.push(await insertForecast(db, a, { rul_hours: 3000, rul_lower_hours: 2000, rul_upper_hours: 4000, indicators: { env_bpfo: 1 } }));
+      ids.push(
+        await insertForecast(db, a, {
+          rul_hours: 3000,
+          rul_lower_hours: 2000,
+          rul_upper_hours: 4000,
+          indicators: { env_bpfo: 1 },
+        }),
+      );
     const r = await evaluateSuggestions(deps(db), ids);
     expect(r).toMatchObject({ assets: 1, created: [], updated: [], failedAssets: [] });
     expect(await suggestions(db, a)).toEqual([]);
@@ -51,10 +59,18 @@ describe('evaluateSuggestions', () => {
     const byMode = Object.fromEntries(rows.map((s) => [s.failure_mode, s]));
     expect(Object.keys(byMode).sort()).toEqual(['BRD', 'PDE', 'VIB']);
     expect(byMode.BRD).toMatchObject({ priority: 1, failure_mechanism: '2.0', status: 'open', revision: 1 });
-    const latest = await db.selectFrom('forecasts').select('as_of').where('id', '=', ids.at(-1)!).executeTakeFirstOrThrow();
+    const latest = await db
+      .selectFrom('forecasts')
+      .select('as_of')
+      .where('id', '=', ids.at(-1)!)
+      .executeTakeFirstOrThrow();
     expect(byMode.BRD!.due_at.getTime()).toBe(latest.as_of.getTime() + 50 * 3_600_000);
     expect(byMode.BRD!.description).toContain('90% interval 50–500 h');
-    expect(byMode.VIB).toMatchObject({ priority: 1, failure_mechanism: '2.6', rules: ['iso_zone', 'bearing_defect_trend'] });
+    expect(byMode.VIB).toMatchObject({
+      priority: 1,
+      failure_mechanism: '2.6',
+      rules: ['iso_zone', 'bearing_defect_trend'],
+    });
     expect(byMode.VIB!.description).toContain('7.3 mm/s');
     expect(byMode.VIB!.description).toContain('BPFO');
     expect(byMode.PDE).toMatchObject({ priority: 3, failure_mechanism: '6.4' });
@@ -133,8 +149,65 @@ describe('evaluateSuggestions', () => {
     await expect(
       db
         .insertInto('work_order_suggestions')
-        .values({ ...copy, evidence: JSON.stringify(copy.evidence), forecast_ids: copy.forecast_ids.map(Number) })
+        .values({
+          ...copy,
+          evidence: JSON.stringify(copy.evidence),
+          forecast_ids: copy.forecast_ids.map(Number),
+        })
         .execute(),
     ).rejects.toThrow(/work_order_suggestions_open_uq|duplicate key/);
+  });
+});
+
+skipReason('DATABASE_URL', 'suggestion stamps follow commit order (needs concurrent PostgreSQL sessions)');
+describe.runIf(DATABASE_URL)('suggestion stamps follow commit order', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('a change committed late is never behind a cursor that already passed later changes', async () => {
+    const db = database.db;
+    const actions = new SuggestionActions({ db });
+    const ids: number[] = [];
+    for (const name of ['late-a', 'late-b']) {
+      const a = await insertAsset(db, name, { site: 'race' });
+      ids.push(
+        ...(
+          await evaluateSuggestions(deps(db), [
+            await insertForecast(db, a, { iso_zone: 'D', velocity_rms_mm_s: 9 }),
+          ])
+        ).created,
+      );
+    }
+    const first = await actions.list({ site: 'race', limit: 10 });
+    const since = first.items.at(-1)!.updatedAt;
+
+    // W1 changes A and holds its transaction open; W2 (ack of B) starts after it.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let w1Locked!: () => void;
+    const locked = new Promise<void>((r) => (w1Locked = r));
+    const w1 = db.transaction().execute(async (tx) => {
+      await lockSuggestionWrites(tx);
+      await suggestionsRepository.setStatus(tx, ids[0]!, { status: 'dismissed', note: 'slow writer' });
+      w1Locked();
+      await gate;
+    });
+    await locked;
+    const w2 = actions.ack(ids[1]!, { workOrderRef: 'WO-FAST' });
+    await new Promise((r) => setTimeout(r, 200));
+    // Neither is visible: W2 waits for W1, so it cannot commit a later stamp first.
+    expect((await actions.list({ site: 'race', updated_since: since })).items).toEqual([]);
+    release();
+    await Promise.all([w1, w2]);
+    const after = await actions.list({ site: 'race', updated_since: since });
+    expect(after.items.map((s) => [s.id, s.status])).toEqual([
+      [ids[0], 'dismissed'],
+      [ids[1], 'acknowledged'],
+    ]);
   });
 });

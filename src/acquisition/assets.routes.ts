@@ -22,6 +22,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.post(
     '/v1/assets',
     {
+      config: { scope: 'admin' },
       schema: {
         tags,
         summary: 'Register an asset',
@@ -35,6 +36,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.get(
     '/v1/assets',
     {
+      config: { scope: 'read' },
       schema: {
         tags,
         summary: 'List assets, filtered by site and type, by id',
@@ -48,6 +50,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.get(
     '/v1/assets/:id',
     {
+      config: { scope: 'read' },
       schema: {
         tags,
         summary: 'Get an asset',
@@ -61,6 +64,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.patch(
     '/v1/assets/:id',
     {
+      config: { scope: 'admin' },
       schema: {
         tags,
         summary: 'Update an asset (fields given; null clears)',
@@ -75,6 +79,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.post(
     '/v1/assets/:id/sensors',
     {
+      config: { scope: 'admin' },
       schema: {
         tags: ['sensors'],
         summary: 'Add a sensor to an asset',
@@ -89,6 +94,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.get(
     '/v1/assets/:id/sensors',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['sensors'],
         summary: "List an asset's sensors",
@@ -103,6 +109,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.get(
     '/v1/sensors/:id',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['sensors'],
         summary: 'Get a sensor',
@@ -116,6 +123,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.patch(
     '/v1/sensors/:id',
     {
+      config: { scope: 'admin' },
       schema: {
         tags: ['sensors'],
         summary: 'Update a sensor (fields given; null clears)',

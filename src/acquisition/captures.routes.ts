@@ -82,6 +82,7 @@ export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     '/v1/sensors/:id/captures',
     {
+      config: { scope: 'ingest' },
       schema: {
         tags,
         summary: 'Ingest a vibration waveform capture (idempotent on sensor and timestamp)',
@@ -126,6 +127,7 @@ export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/v1/sensors/:id/captures',
     {
+      config: { scope: 'read' },
       schema: {
         tags,
         summary: 'Capture metadata in [from, to), time ordered, keyset paginated',
@@ -140,6 +142,7 @@ export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/v1/sensors/:id/captures/:ts',
     {
+      config: { scope: 'read' },
       schema: {
         tags,
         summary: 'One capture by sensor and timestamp (ISO-8601 or epoch ms)',
@@ -152,7 +155,10 @@ export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   app.get(
     '/v1/captures/:id',
-    { schema: { tags, summary: 'One capture by id', params: IdParams, response: sampleResponses } },
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'One capture by id', params: IdParams, response: sampleResponses },
+    },
     async (req, reply) => sendCapture(req, reply, await service.byId(req.params.id)),
   );
 };

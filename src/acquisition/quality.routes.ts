@@ -92,6 +92,7 @@ export const qualityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/v1/sensors/:id/quality',
     {
+      config: { scope: 'read' },
       schema: {
         tags,
         summary: 'Data-quality report of a sensor over [from, to)',
@@ -107,6 +108,7 @@ export const qualityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     '/v1/sensors/:id/quality/recompute',
     {
+      config: { scope: 'admin' },
       schema: {
         tags,
         summary: 'Recompute and store the quality flags of readings and captures in [from, to)',

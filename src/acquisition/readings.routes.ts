@@ -51,6 +51,7 @@ export const readingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     '/v1/sensors/:id/readings',
     {
+      config: { scope: 'ingest' },
       schema: {
         tags,
         summary: 'Ingest a batch of readings (idempotent on sensor and timestamp)',
@@ -70,6 +71,7 @@ export const readingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/v1/sensors/:id/readings',
     {
+      config: { scope: 'read' },
       schema: {
         tags,
         summary: 'Readings in [from, to), time ordered, keyset paginated',

@@ -24,8 +24,6 @@ export interface AuthOptions {
   db: Kysely<DB>;
   /** false only in tests of other concerns and in explicitly open deployments. */
   enabled: boolean;
-  /** Fail start-up on an /v1 route that declares no scope. */
-  requireDeclaredScopes: boolean;
 }
 
 function presentedKey(req: FastifyRequest): string | undefined {
@@ -52,7 +50,7 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): DeclaredRo
       const c = (route.config ?? {}) as { scope?: Scope; public?: boolean };
       declared.push({ method: String(method), url, scope: c.scope, public: c.public === true });
     }
-    if (!opts.requireDeclaredScopes || !url.startsWith('/v1')) return;
+    if (!url.startsWith('/v1')) return;
     const cfg = (route.config ?? {}) as { scope?: Scope; public?: boolean };
     if (!cfg.public && !(cfg.scope && SCOPES.includes(cfg.scope))) {
       throw new Error(

@@ -86,6 +86,7 @@ export const evalCmapssCommand: Command = {
     }
 
     const epochStarts: number[] = [];
+    let finished = 0;
     const options: TrainRulOptions = {
       seed,
       source: values.train,
@@ -109,9 +110,11 @@ export const evalCmapssCommand: Command = {
         );
       },
       onMemberEnd: (member, result) => {
+        finished++;
         const elapsed = epochStarts[epochStarts.length - 1] ?? 0;
         const members = options.members ?? 1;
-        const eta = (elapsed / (member + 1)) * (members - member - 1);
+        // Members run `parallel` at a time, so remaining time scales with members not yet done.
+        const eta = (elapsed / finished) * (members - finished);
         process.stderr.write(
           `member ${member + 1}/${members} done (${result.stoppedBy}, best epoch ${result.bestEpoch + 1}, ` +
             `val RMSE ${result.bestValRmse.toFixed(2)}); ETA ${eta.toFixed(0)} s\n`,

@@ -280,7 +280,11 @@ export interface WebhookOutboxTable {
   suggestion_id: number | null;
   event: string;
   payload: ColumnType<Record<string, unknown>, string, string>;
-  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | undefined, 'pending' | 'delivered' | 'failed'>;
+  status: ColumnType<
+    'pending' | 'delivered' | 'failed',
+    'pending' | undefined,
+    'pending' | 'delivered' | 'failed'
+  >;
   attempts: ColumnType<number, number | undefined, number>;
   last_error: string | null;
   created_at: CreatedAt;

@@ -83,6 +83,7 @@ export const featureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     '/v1/assets/:id/feature-extractions',
     {
+      config: { scope: 'admin' },
       schema: {
         tags: ['features'],
         summary: 'Queue feature extraction for an asset over a time range',
@@ -103,6 +104,7 @@ export const featureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/v1/assets/:id/features',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['features'],
         summary: 'Feature rows of an asset, one per sensor and window, in a time range',
@@ -117,6 +119,7 @@ export const featureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     '/v1/feature-sets',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['features'],
         summary: 'Feature set definitions: registered ones and any older stored versions',

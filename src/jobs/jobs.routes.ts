@@ -44,6 +44,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app.get(
     '/v1/jobs/:id',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['jobs'],
         summary: 'Status of a background job: state, progress, result, error and logs',
@@ -61,6 +62,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app.post(
     '/v1/jobs/:id/cancel',
     {
+      config: { scope: 'admin' },
       schema: {
         tags: ['jobs'],
         summary: 'Cancel a waiting or running job',

@@ -10,7 +10,10 @@ export const maintenanceEventsRepository = {
   },
 
   /** undefined when a concurrent insert holds the dedup_key. */
-  insertUnlessDuplicate(q: Q, row: Insertable<MaintenanceEventsTable>): Promise<MaintenanceEvent | undefined> {
+  insertUnlessDuplicate(
+    q: Q,
+    row: Insertable<MaintenanceEventsTable>,
+  ): Promise<MaintenanceEvent | undefined> {
     return q
       .insertInto('maintenance_events')
       .values(row)
@@ -21,7 +24,9 @@ export const maintenanceEventsRepository = {
 
   async assetId(q: Q, by: { id: number } | { externalRef: string }): Promise<number | undefined> {
     const base = q.selectFrom('assets').select('id');
-    const row = await ('id' in by ? base.where('id', '=', by.id) : base.where('external_ref', '=', by.externalRef)).executeTakeFirst();
+    const row = await (
+      'id' in by ? base.where('id', '=', by.id) : base.where('external_ref', '=', by.externalRef)
+    ).executeTakeFirst();
     return row?.id;
   },
 

@@ -5,7 +5,7 @@
  * repeat answers 200 with the event stored first. An event may resolve the suggestion it
  * answers, in the same transaction.
  */
-import type { DB, MaintenanceEvent } from '../db/schema.js';
+import type { MaintenanceEvent } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { maintenanceEventsRepository as events } from './maintenance-events.repository.js';
 import { changeStatus, invalidTransition, type ActionDeps } from './suggestion-actions.service.js';
@@ -54,26 +54,29 @@ export class MaintenanceEvents {
     if (+occurredAt > Date.now() + MAX_FUTURE_MS)
       throw badRequest('invalid_occurred_at', 'body/occurredAt is more than a day in the future');
     const endedAt = input.endedAt ? new Date(input.endedAt) : null;
-    if (endedAt && endedAt < occurredAt) throw badRequest('invalid_ended_at', 'body/endedAt is before body/occurredAt');
+    if (endedAt && endedAt < occurredAt)
+      throw badRequest('invalid_ended_at', 'body/endedAt is before body/occurredAt');
     const dedupKey = `cmms:${assetId}:${input.workOrderRef}:${input.kind}`;
 
-    const out = await db.transaction().execute(async (tx) => {
-      const existing = await events.byDedupKey(tx, dedupKey);
-      if (existing) return { row: existing, created: false, outbox: [] as number[] };
-      let suggestionId: number | undefined;
-      if (input.suggestionId !== undefined) {
-        await lockSuggestionWrites(tx);
-        const s = await suggestionsRepository.get(tx, input.suggestionId, true);
-        if (!s) throw notFound('body/suggestionId: work-order suggestion', input.suggestionId);
-        if (s.asset_id !== assetId)
-          throw badRequest(
-            'suggestion_asset_mismatch',
-            `body/suggestionId ${s.id} belongs to asset ${s.asset_id}, not to asset ${assetId}`,
-          );
-        if (s.status !== 'open' && s.status !== 'acknowledged') throw invalidTransition(s, 'resolved');
-        suggestionId = s.id;
-      }
-      const row = await events.insertUnlessDuplicate(tx, {
+    const out = await db
+      .transaction()
+      .execute(async (tx) => {
+        const existing = await events.byDedupKey(tx, dedupKey);
+        if (existing) return { row: existing, created: false, outbox: [] as number[] };
+        let suggestionId: number | undefined;
+        if (input.suggestionId !== undefined) {
+          await lockSuggestionWrites(tx);
+          const s = await suggestionsRepository.get(tx, input.suggestionId, true);
+          if (!s) throw notFound('body/suggestionId: work-order suggestion', input.suggestionId);
+          if (s.asset_id !== assetId)
+            throw badRequest(
+              'suggestion_asset_mismatch',
+              `body/suggestionId ${s.id} belongs to asset ${s.asset_id}, not to asset ${assetId}`,
+            );
+          if (s.status !== 'open' && s.status !== 'acknowledged') throw invalidTransition(s, 'resolved');
+          suggestionId = s.id;
+        }
+        const row = await events.insertUnlessDuplicate(tx, {
           asset_id: assetId,
           kind: input.kind,
           component: input.component ?? null,
@@ -86,18 +89,20 @@ export class MaintenanceEvents {
           source: 'cmms',
           dedup_key: dedupKey,
         });
-      // A concurrent retry won the insert: answer with its event.
-      if (!row) throw new AppError('retry_dedup', 409, 'retry');
-      const outbox =
-        suggestionId === undefined
-          ? []
-          : (await changeStatus(tx, this.deps, suggestionId, { status: 'resolved', eventId: row.id })).outbox;
-      return { row, created: true, outbox };
-    }).catch(async (err: unknown) => {
-      if (!(err instanceof AppError && err.code === 'retry_dedup')) throw err;
-      const row = (await events.byDedupKey(db, dedupKey))!;
-      return { row, created: false, outbox: [] as number[] };
-    });
+        // A concurrent retry won the insert: answer with its event.
+        if (!row) throw new AppError('retry_dedup', 409, 'retry');
+        const outbox =
+          suggestionId === undefined
+            ? []
+            : (await changeStatus(tx, this.deps, suggestionId, { status: 'resolved', eventId: row.id }))
+                .outbox;
+        return { row, created: true, outbox };
+      })
+      .catch(async (err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'retry_dedup')) throw err;
+        const row = (await events.byDedupKey(db, dedupKey))!;
+        return { row, created: false, outbox: [] as number[] };
+      });
     if (out.outbox.length > 0) dispatch(this.deps, out.outbox);
     return { event: await this.toDto(out.row), created: out.created };
   }
@@ -110,7 +115,8 @@ export class MaintenanceEvents {
       input.assetId !== undefined ? { id: input.assetId } : { externalRef: input.assetRef! },
     );
     if (id === undefined) {
-      const which = input.assetId !== undefined ? `body/assetId ${input.assetId}` : `body/assetRef "${input.assetRef}"`;
+      const which =
+        input.assetId !== undefined ? `body/assetId ${input.assetId}` : `body/assetRef "${input.assetRef}"`;
       throw new AppError('asset_not_found', 404, `${which}: no such asset`);
     }
     return id;

@@ -28,7 +28,8 @@ import { queueWebhook } from './webhook.js';
 export const MAINTENANCE_TAGS = [
   {
     name: 'work-order-suggestions',
-    description: 'Work-order suggestions from forecasts, for a CMMS: keyset change feed, ack, dismiss, Maximo/SAP/MaintainX payloads',
+    description:
+      'Work-order suggestions from forecasts, for a CMMS: keyset change feed, ack, dismiss, Maximo/SAP/MaintainX payloads',
   },
   { name: 'maintenance-events', description: 'What the CMMS found and did: failure labels for training' },
 ];

@@ -11,21 +11,24 @@ const FormatQuery = Type.Optional(
   ),
 );
 
-export const ListQuery = Type.Object(
-  {
-    status: Type.Optional(
-      Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('dismissed'), Type.Literal('resolved')]),
-    ),
-    updated_since: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Only rows changed after this instant (exclusive)' }),
-    ),
-    asset_id: Type.Optional(Type.Integer({ minimum: 1 })),
-    site: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
-    format: FormatQuery,
-  },
-);
+export const ListQuery = Type.Object({
+  status: Type.Optional(
+    Type.Union([
+      Type.Literal('open'),
+      Type.Literal('acknowledged'),
+      Type.Literal('dismissed'),
+      Type.Literal('resolved'),
+    ]),
+  ),
+  updated_since: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Only rows changed after this instant (exclusive)' }),
+  ),
+  asset_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  site: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  format: FormatQuery,
+});
 
 export const GetQuery = Type.Object({ format: FormatQuery });
 
@@ -48,7 +51,9 @@ export const MappedItem = Type.Record(Type.String(), Type.Unknown());
 export const MaintenanceEventBody = Type.Object(
   {
     assetId: Type.Optional(Type.Integer({ minimum: 1 })),
-    assetRef: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The asset external_ref' })),
+    assetRef: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The asset external_ref' }),
+    ),
     kind: Type.Union([
       Type.Literal('failure'),
       Type.Literal('repair'),
@@ -57,9 +62,14 @@ export const MaintenanceEventBody = Type.Object(
       Type.Literal('preventive'),
     ]),
     component: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    failureMode: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 14224 failure mode, e.g. VIB' })),
+    failureMode: Type.Optional(
+      Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 14224 failure mode, e.g. VIB' }),
+    ),
     failureMechanism: Type.Optional(
-      Type.String({ pattern: '^[0-9]{1,2}\\.[0-9]{1,2}$', description: 'ISO 14224 failure mechanism, e.g. 2.6' }),
+      Type.String({
+        pattern: '^[0-9]{1,2}\\.[0-9]{1,2}$',
+        description: 'ISO 14224 failure mechanism, e.g. 2.6',
+      }),
     ),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     occurredAt: Type.String({ format: 'date-time' }),

@@ -24,7 +24,9 @@ export interface Proposal {
 
 /** The failure mode each rule reports under (for the dismissal cut-off, before rules run). */
 export function ruleFailureMode(rule: RuleName): string {
-  return rule === 'bearing_defect_trend' ? BEARING_DEFECTS[0]!.failureMode : RULE_FAILURE_CLASS[rule].failureMode;
+  return rule === 'bearing_defect_trend'
+    ? BEARING_DEFECTS[0]!.failureMode
+    : RULE_FAILURE_CLASS[rule].failureMode;
 }
 
 const TITLE_MAX = 120;
@@ -46,7 +48,8 @@ export function buildProposals(assetName: string, findings: Finding[]): Proposal
     ].join('\n');
     const evidence: Record<string, unknown> = {};
     for (const f of ordered) {
-      const key = f.rule === 'bearing_defect_trend' ? `bearing_defect_trend.${String(f.evidence.indicator)}` : f.rule;
+      const key =
+        f.rule === 'bearing_defect_trend' ? `bearing_defect_trend.${String(f.evidence.indicator)}` : f.rule;
       evidence[key] = { ...f.evidence, priority: f.priority, forecastIds: f.forecastIds };
     }
     return {

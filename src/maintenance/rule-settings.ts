@@ -3,7 +3,12 @@
  * environment (PROGNOS_RULE_*); `resolveRules` fills in the rest. No imports, so config.ts can
  * depend on it without pulling in the domain.
  */
-export const RULE_NAMES = ['rul_below_lead_time', 'iso_zone', 'persistent_anomaly', 'bearing_defect_trend'] as const;
+export const RULE_NAMES = [
+  'rul_below_lead_time',
+  'iso_zone',
+  'persistent_anomaly',
+  'bearing_defect_trend',
+] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 
 export interface RuleSettings {

@@ -59,7 +59,8 @@ export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
   const share = lower / s.leadTimeHours;
   const priority: Priority = share < 0.25 ? 1 : share < 0.5 ? 2 : share < 0.75 ? 3 : 4;
   const level = f.rul_interval_level === null ? '' : `${Math.round(f.rul_interval_level * 100)}% `;
-  const interval = f.rul_upper_hours === null ? `≥ ${r1(lower)} h` : `${r1(lower)}–${r1(f.rul_upper_hours)} h`;
+  const interval =
+    f.rul_upper_hours === null ? `≥ ${r1(lower)} h` : `${r1(lower)}–${r1(f.rul_upper_hours)} h`;
   const days = Math.max(0, Math.floor(lower / 24));
   return [
     {

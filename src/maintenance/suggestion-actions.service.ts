@@ -12,7 +12,11 @@ import type { DB, SuggestionStatus } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 import { toSuggestionDto, type SuggestionDto } from './suggestion-dto.js';
 import { dispatch } from './suggestions.service.js';
-import { lockSuggestionWrites, suggestionsRepository as repo, type SuggestionRow } from './suggestions.repository.js';
+import {
+  lockSuggestionWrites,
+  suggestionsRepository as repo,
+  type SuggestionRow,
+} from './suggestions.repository.js';
 import { outboxRepository, type SuggestionWebhook, type WebhookEvent } from './webhook.js';
 
 export interface ListQuery {
@@ -49,7 +53,9 @@ export async function changeStatus(
   await repo.setStatus(tx, id, change);
   const dto = toSuggestionDto((await repo.get(tx, id))!);
   const outbox = deps.webhook
-    ? await outboxRepository.add(tx, [{ event: `suggestion.${change.status}` as WebhookEvent, suggestion: dto }])
+    ? await outboxRepository.add(tx, [
+        { event: `suggestion.${change.status}` as WebhookEvent, suggestion: dto },
+      ])
     : [];
   return { dto, outbox };
 }
@@ -72,7 +78,8 @@ export class SuggestionActions {
     const last = page.at(-1);
     return {
       items: page.map(toSuggestionDto),
-      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.updated_at.getTime(), id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ t: last.updated_at.getTime(), id: last.id }) : null,
     };
   }
 
@@ -86,7 +93,8 @@ export class SuggestionActions {
     return this.transition(id, (s) => {
       if (s.status === 'acknowledged' && s.work_order_ref === body.workOrderRef) return 'unchanged';
       if (s.status !== 'open') {
-        const hint = s.status === 'acknowledged' ? ` (already acknowledged as work order ${s.work_order_ref})` : '';
+        const hint =
+          s.status === 'acknowledged' ? ` (already acknowledged as work order ${s.work_order_ref})` : '';
         throw invalidTransition(s, 'acknowledged', hint);
       }
       return { status: 'acknowledged', workOrderRef: body.workOrderRef, note: body.note ?? null };

@@ -57,7 +57,12 @@ function withAsset(q: Q) {
     .selectFrom('work_order_suggestions as s')
     .innerJoin('assets as a', 'a.id', 's.asset_id')
     .selectAll('s')
-    .select(['a.name as asset_name', 'a.type as asset_type', 'a.site as asset_site', 'a.external_ref as asset_external_ref']);
+    .select([
+      'a.name as asset_name',
+      'a.type as asset_type',
+      'a.site as asset_site',
+      'a.external_ref as asset_external_ref',
+    ]);
 }
 
 export const suggestionsRepository = {
@@ -124,10 +129,21 @@ export const suggestionsRepository = {
     return rows.map(normalise);
   },
 
-  async insert(tx: Transaction<DB>, assetId: number, failureMode: string, c: SuggestionContent): Promise<number> {
+  async insert(
+    tx: Transaction<DB>,
+    assetId: number,
+    failureMode: string,
+    c: SuggestionContent,
+  ): Promise<number> {
     const row = await tx
       .insertInto('work_order_suggestions')
-      .values({ asset_id: assetId, failure_mode: failureMode, ...c, evidence: JSON.stringify(c.evidence), updated_at: nextStamp })
+      .values({
+        asset_id: assetId,
+        failure_mode: failureMode,
+        ...c,
+        evidence: JSON.stringify(c.evidence),
+        updated_at: nextStamp,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;

@@ -18,7 +18,11 @@ import { buildProposals, ruleFailureMode, type Proposal } from './proposal.js';
 import { resolveRules, type RuleName, type RuleSettings } from './rule-settings.js';
 import { runRules, type RuleAsset, type RuleForecast } from './rules.js';
 import { toSuggestionDto } from './suggestion-dto.js';
-import { lockSuggestionWrites, suggestionsRepository as repo, type SuggestionContent } from './suggestions.repository.js';
+import {
+  lockSuggestionWrites,
+  suggestionsRepository as repo,
+  type SuggestionContent,
+} from './suggestions.repository.js';
 import { outboxRepository, queueWebhook, type SuggestionWebhook, type WebhookEvent } from './webhook.js';
 
 export interface SuggestionDeps {
@@ -50,8 +54,18 @@ export function suggestionDeps(ctx: AppContext): SuggestionDeps {
   };
 }
 
-export async function evaluateSuggestions(deps: SuggestionDeps, forecastIds: number[]): Promise<EvaluationResult> {
-  const result: EvaluationResult = { assets: 0, created: [], updated: [], unchanged: [], suppressed: 0, failedAssets: [] };
+export async function evaluateSuggestions(
+  deps: SuggestionDeps,
+  forecastIds: number[],
+): Promise<EvaluationResult> {
+  const result: EvaluationResult = {
+    assets: 0,
+    created: [],
+    updated: [],
+    unchanged: [],
+    suppressed: 0,
+    failedAssets: [],
+  };
   const ids = [...new Set(forecastIds.filter((id) => Number.isSafeInteger(id) && id > 0))];
   const assetIds = await repo.assetIdsOfForecasts(deps.db, ids);
   if (assetIds.length > 0) {
@@ -65,7 +79,9 @@ export async function evaluateSuggestions(deps: SuggestionDeps, forecastIds: num
       try {
         const written = await deps.db
           .transaction()
-          .execute((tx) => evaluateAsset(tx, deps, assetId, assets.get(assetId)!, histories.get(assetId)!, result));
+          .execute((tx) =>
+            evaluateAsset(tx, deps, assetId, assets.get(assetId)!, histories.get(assetId)!, result),
+          );
         outbox.push(...written);
       } catch (err) {
         result.failedAssets.push(assetId);
@@ -78,7 +94,10 @@ export async function evaluateSuggestions(deps: SuggestionDeps, forecastIds: num
 }
 
 /** Never awaited: a slow or failing webhook must not hold up scoring. */
-export function dispatch(deps: { webhook?: SuggestionWebhook | undefined; logger?: Logger | undefined }, ids: number[]) {
+export function dispatch(
+  deps: { webhook?: SuggestionWebhook | undefined; logger?: Logger | undefined },
+  ids: number[],
+) {
   deps.webhook?.dispatch(ids).catch((err: unknown) => deps.logger?.warn({ err }, 'webhook dispatch failed'));
 }
 
@@ -122,7 +141,14 @@ async function evaluateAsset(
     changes.push({ id, event: 'suggestion.created' });
   }
   if (!deps.webhook || changes.length === 0) return [];
-  const rows = new Map((await repo.getMany(tx, changes.map((c) => c.id))).map((r) => [r.id, r]));
+  const rows = new Map(
+    (
+      await repo.getMany(
+        tx,
+        changes.map((c) => c.id),
+      )
+    ).map((r) => [r.id, r]),
+  );
   return outboxRepository.add(
     tx,
     changes.map((c) => ({ event: c.event, suggestion: toSuggestionDto(rows.get(c.id)!) })),

@@ -73,7 +73,11 @@ export const outboxRepository = {
     return rows.map((r) => r.id);
   },
 
-  async attempted(db: Kysely<DB>, id: number, result: { ok: true } | { ok: false; error: string; final: boolean }) {
+  async attempted(
+    db: Kysely<DB>,
+    id: number,
+    result: { ok: true } | { ok: false; error: string; final: boolean },
+  ) {
     await db
       .updateTable('webhook_outbox')
       .set((eb) => ({
@@ -81,7 +85,10 @@ export const outboxRepository = {
         last_attempt_at: new Date(),
         ...(result.ok
           ? { status: 'delivered' as const, delivered_at: new Date(), last_error: null }
-          : { last_error: result.error.slice(0, 1000), ...(result.final ? { status: 'failed' as const } : {}) }),
+          : {
+              last_error: result.error.slice(0, 1000),
+              ...(result.final ? { status: 'failed' as const } : {}),
+            }),
       }))
       .where('id', '=', id)
       .execute();
@@ -97,7 +104,11 @@ export async function deliverOutboxRow(
 ): Promise<'delivered' | 'skipped'> {
   const row = await outboxRepository.get(db, id);
   if (!row || row.status !== 'pending') return 'skipped';
-  const body = JSON.stringify({ deliveryId: row.id, createdAt: row.created_at.toISOString(), ...row.payload });
+  const body = JSON.stringify({
+    deliveryId: row.id,
+    createdAt: row.created_at.toISOString(),
+    ...row.payload,
+  });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signals = [AbortSignal.timeout(cfg.timeoutMs), ...(opts.signal ? [opts.signal] : [])];
   let error: string;

@@ -140,7 +140,7 @@ export class BulkWriter {
   /** The asset with this external_ref, created from `spec` when missing. `metadata` is the
    * stored metadata as it was before this call. */
   async ensureAsset(spec: AssetSpec): Promise<AssetRow> {
-    await this.series.settle();
+    await this.series.idle();
     const b = spec.bearing;
     const inserted = await this.session.query<{ id: number; metadata: Record<string, unknown> }>(
       `insert into assets (external_ref, name, type, site, nominal_speed_rpm, bearing_n_balls,
@@ -180,7 +180,7 @@ export class BulkWriter {
 
   /** Adds keys to an asset's metadata (a no-op when it already holds them). */
   async mergeAssetMetadata(assetId: number, patch: Record<string, unknown>): Promise<void> {
-    await this.series.settle();
+    await this.series.idle();
     await this.session.query(
       `update assets set metadata = metadata || $2::jsonb, updated_at = now()
        where id = $1 and not metadata @> $2::jsonb`,
@@ -190,7 +190,7 @@ export class BulkWriter {
 
   /** Sensor ids by name for `specs` on one asset, creating the missing sensors. */
   async ensureSensors(assetId: number, specs: readonly SensorSpec[]): Promise<Map<string, number>> {
-    await this.series.settle();
+    await this.series.idle();
     const params: unknown[] = [assetId];
     const tuples = specs.map((s) => {
       params.push(s.name, s.kind, s.unit, s.axis ?? null, s.location ?? null, s.sampleRateHz ?? null);
@@ -215,7 +215,7 @@ export class BulkWriter {
 
   /** Stores maintenance events (source 'import'); those whose dedup_key exists are skipped. */
   async addEvents(events: readonly EventSpec[]): Promise<void> {
-    await this.series.settle();
+    await this.series.idle();
     for (let start = 0; start < events.length; start += EVENT_BATCH) {
       const batch = events.slice(start, start + EVENT_BATCH);
       const params: unknown[] = [];

@@ -96,6 +96,12 @@ export class SeriesWriter {
     }
   }
 
+  /** Waits for the statement in flight (and throws its error): other queries may follow. Queued
+   * rows stay queued, so batches fill up across assets and files. */
+  async idle(): Promise<void> {
+    await this.inflight;
+  }
+
   /** Sends everything queued and waits for it: call before commit. */
   async settle(): Promise<void> {
     await this.flushReadings();

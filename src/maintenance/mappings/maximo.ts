@@ -4,7 +4,7 @@
  * ISO 14224 failure mode and the cause the mechanism (failure hierarchy via failurereport).
  */
 import type { SuggestionDto } from '../suggestion-dto.js';
-import { isoSecondsUtc, truncate } from './text.js';
+import { cut, isoSecondsUtc, truncate } from './text.js';
 
 export interface MaximoWorkOrderRequest {
   siteid: string | null;
@@ -27,8 +27,8 @@ export interface MaximoWorkOrderRequest {
 export function toMaximo(s: SuggestionDto): MaximoWorkOrderRequest {
   const start = Math.min(Date.parse(s.updatedAt), Date.parse(s.dueAt));
   return {
-    siteid: s.asset.site === null ? null : truncate(s.asset.site.toUpperCase(), 8),
-    assetnum: truncate(s.asset.externalRef ?? String(s.asset.id), 25),
+    siteid: s.asset.site === null ? null : cut(s.asset.site.toUpperCase(), 8),
+    assetnum: cut(s.asset.externalRef ?? String(s.asset.id), 25),
     description: truncate(s.title, 100),
     description_longdescription: `${s.description}\n\nRecommended action: ${s.recommendedAction}`,
     wopriority: s.priority,
@@ -37,7 +37,7 @@ export function toMaximo(s: SuggestionDto): MaximoWorkOrderRequest {
     status: 'WAPPR',
     targstartdate: isoSecondsUtc(new Date(start).toISOString()),
     targcompdate: isoSecondsUtc(s.dueAt),
-    failurecode: truncate(s.asset.type.toUpperCase().replace(/[^A-Z0-9]/g, ''), 8),
+    failurecode: cut(s.asset.type.toUpperCase().replace(/[^A-Z0-9]/g, ''), 8),
     problemcode: s.failureMode,
     failurereport: [
       { type: 'PROBLEM', failurecode: s.failureMode },

@@ -4,7 +4,7 @@
  * mechanism (group ISO14MEC): create both code groups in the catalog profile.
  */
 import type { SuggestionDto } from '../suggestion-dto.js';
-import { truncate } from './text.js';
+import { cut, truncate } from './text.js';
 
 export interface SapNotification {
   NotificationType: 'M1' | 'M2';
@@ -25,7 +25,11 @@ export interface SapNotification {
     MaintNotifItemText: string;
     MaintNotifDamageCodeGroup: string;
     MaintNotifDamageCode: string;
-    to_ItemCause: Array<{ MaintNotifCauseCodeGroup: string; MaintNotifCauseCode: string; MaintNotifCauseText: string }>;
+    to_ItemCause: Array<{
+      MaintNotifCauseCodeGroup: string;
+      MaintNotifCauseCode: string;
+      MaintNotifCauseText: string;
+    }>;
   }>;
 }
 
@@ -48,7 +52,7 @@ export function toSap(s: SuggestionDto): SapNotification {
     NotificationType: s.priority <= 2 ? 'M2' : 'M1',
     NotificationText: truncate(s.title, 40),
     NotificationLongText: `${s.description}\n\nRecommended action: ${s.recommendedAction}`,
-    TechnicalObject: truncate(s.asset.externalRef ?? String(s.asset.id), 40),
+    TechnicalObject: cut(s.asset.externalRef ?? String(s.asset.id), 40),
     TechObjIsEquipOrFuncnlLoc: 'EAMS_EQUI',
     MaintPriority: String(s.priority) as SapNotification['MaintPriority'],
     MaintPriorityType: 'PM',

@@ -18,3 +18,8 @@ export function actionSteps(action: string): string[] {
 export function isoSecondsUtc(iso: string): string {
   return `${new Date(iso).toISOString().slice(0, 19)}+00:00`;
 }
+
+/** Codes and identifiers are cut, never given an ellipsis: they must stay valid codes. */
+export function cut(code: string, max: number): string {
+  return code.trim().slice(0, max);
+}
