@@ -113,7 +113,6 @@ export async function benchBulk(
   try {
     return await withSqlSession(database, async (session) => {
       const writer = new BulkWriter(session, { batchSize: setup.batch, method });
-      await writer.tuneSession();
       const started = performance.now();
       let ids = db.sensorIds;
       if (newSensors) {

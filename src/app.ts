@@ -18,6 +18,7 @@ import { jobRoutes } from './jobs/jobs.routes.js';
 import { MAINTENANCE_TAGS, maintenanceRoutes } from './maintenance/maintenance.routes.js';
 import { modelRoutes } from './ml/registry/models.routes.js';
 import { trainingRoutes } from './ml/training/training.routes.js';
+import { webPlugin } from './web/web.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,6 +66,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         { name: 'training', description: 'Training runs: start, progress, cancel' },
         ...MAINTENANCE_TAGS,
         { name: 'forecasts', description: 'Live scoring, forecasts, fleet risk' },
+        { name: 'dashboard', description: 'Reads behind the web dashboard served at /' },
       ],
     },
   });
@@ -79,5 +81,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(trainingRoutes, { ctx });
   await app.register(maintenanceRoutes, { ctx });
   await app.register(forecastingRoutes, { ctx });
+  await app.register(webPlugin, { ctx });
   return app;
 }

@@ -16,6 +16,8 @@ import { ActiveModels } from './forecasting/active-models.js';
 import { ScoringService } from './forecasting/scoring.service.js';
 import { createLogger } from './logger.js';
 import { resolveRules } from './maintenance/rule-settings.js';
+import { evaluateSuggestions } from './maintenance/suggestions.service.js';
+import { queueWebhook } from './maintenance/webhook.js';
 import { ModelRegistry } from './ml/registry/registry.service.js';
 import { createTrainers } from './ml/training/trainers.js';
 import { TrainingService, type TrainingDeps } from './ml/training/training.service.js';
@@ -70,9 +72,26 @@ export async function createContext(config: Config, options: ContextOptions = {}
       leadTimeHours: resolveRules(config.suggestionRules).leadTimeHours,
       failureHorizonHours: config.failureHorizonHours,
       logger,
+      // Work-order rules run on every committed scoring batch (the queue exists by then).
+      afterCommit: async (ids) => {
+        await evaluateSuggestions(
+          {
+            db: database.db,
+            rules: resolveRules(config.suggestionRules),
+            logger,
+            webhook: config.webhook ? queueWebhook(database.db, jobs, logger) : undefined,
+          },
+          ids,
+        );
+      },
     });
     const registry = buildJobRegistry(
-      createJobDefinitions({ db: database.db, training: trainingDeps, scoring: () => scoring }),
+      createJobDefinitions({
+        db: database.db,
+        training: trainingDeps,
+        scoring: () => scoring,
+        webhook: config.webhook,
+      }),
     );
     const jobs: JobQueue = config.redisUrl
       ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix)

@@ -78,6 +78,20 @@ export const suggestionsRepository = {
     return rows.map((r) => r.asset_id);
   },
 
+  /** The newest forecast of each asset (or of one): what a re-evaluation starts from. */
+  async latestForecastIds(q: Q, assetId?: number): Promise<number[]> {
+    const rows = await q
+      .selectFrom('forecasts')
+      .select('id')
+      .distinctOn('asset_id')
+      .$if(assetId !== undefined, (qb) => qb.where('asset_id', '=', assetId!))
+      .orderBy('asset_id')
+      .orderBy('scored_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((r) => r.id);
+  },
+
   async assets(q: Q, ids: number[]): Promise<Map<number, RuleAsset>> {
     const rows = await q
       .selectFrom('assets')

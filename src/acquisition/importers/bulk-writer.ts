@@ -85,7 +85,12 @@ export class BulkWriter {
 
   /** Opens a transaction: what is written until `commit` is stored together, or not at all. */
   async begin(): Promise<void> {
-    await this.session.query('begin');
+    // No wait for the WAL flush at commit: safe because imports are idempotent (a crash loses at
+    // most the last batches, and running the import again restores them). Local to the
+    // transaction, so the pooled connection goes back unchanged.
+    await this.session.query(
+      this.session.kind === 'postgres' ? 'begin; set local synchronous_commit = off' : 'begin',
+    );
     this.before = { ...this.counts };
     this.series.startTransaction();
   }
@@ -129,12 +134,6 @@ export class BulkWriter {
     return this.before
       ? this.counts.events + this.counts.duplicates - this.before.events - this.before.duplicates
       : 0;
-  }
-
-  /** Session-level settings for a long import. Safe because imports are idempotent: a crash
-   * loses at most the last commits, and running the import again restores them. */
-  async tuneSession(): Promise<void> {
-    if (this.session.kind === 'postgres') await this.session.query('set synchronous_commit = off');
   }
 
   /** The asset with this external_ref, created from `spec` when missing. `metadata` is the

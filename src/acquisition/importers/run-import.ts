@@ -105,7 +105,6 @@ export async function executeImport(
         ...(deps.method ? { method: deps.method } : {}),
         ...(progress ? { onRows: (n: number) => progress.rows(n) } : {}),
       });
-      await writer.tuneSession();
       const ctx: ImportContext = { writer, options };
       let batchStart: string | null = null;
       let next = tasks[0] ? settled(tasks[0].load()) : null;

@@ -1,0 +1,106 @@
+/**
+ * The whole advisory chain over HTTP, as a plant would drive it: register an asset and its
+ * sensor, ingest a vibration capture, extract features, score, and find the forecast and the
+ * work-order suggestion the CMMS will fetch.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { initSignal } from '../src/signal/fft.js';
+import { createTestContext } from './helpers/context.js';
+
+type Ctx = Awaited<ReturnType<typeof createTestContext>>;
+
+describe('ingest → features → score → forecast → suggestion', () => {
+  let ctx: Ctx;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  beforeAll(async () => {
+    await initSignal();
+    ctx = await createTestContext();
+    app = await buildApp(ctx);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+  });
+
+  it('turns a violent capture into a zone-D forecast and one open suggestion, updated not duplicated', async () => {
+    const asset = await app.inject({
+      method: 'POST',
+      url: '/v1/assets',
+      payload: {
+        name: 'Fan F-7',
+        type: 'fan',
+        site: 'east',
+        isoMachineGroup: 2,
+        isoFoundation: 'rigid',
+        nominalSpeedRpm: 1500,
+      },
+    });
+    expect(asset.statusCode).toBe(201);
+    const assetId = asset.json().id as number;
+    const sensor = await app.inject({
+      method: 'POST',
+      url: `/v1/assets/${assetId}/sensors`,
+      payload: { name: 'DE accel', kind: 'vibration', unit: 'g', sampleRateHz: 12000 },
+    });
+    expect(sensor.statusCode).toBe(201);
+    const sensorId = sensor.json().id as number;
+    // 25 Hz at 2 g: about 125 mm/s velocity RMS, far into zone D for group 2 rigid.
+    const samples = Array.from({ length: 8192 }, (_, i) => 2 * Math.sin((2 * Math.PI * 25 * i) / 12000));
+    const ts = '2026-03-01T10:00:00.000Z';
+    const ingest = await app.inject({
+      method: 'POST',
+      url: `/v1/sensors/${sensorId}/captures`,
+      payload: { ts, sampleRateHz: 12000, samples },
+    });
+    expect(ingest.statusCode).toBe(201);
+
+    const job = await app.inject({
+      method: 'POST',
+      url: `/v1/assets/${assetId}/feature-extractions`,
+      payload: { featureSet: 'prognos-vibration' },
+    });
+    expect(job.statusCode).toBe(202);
+    const done = await ctx.jobs.waitFor(job.json().jobId, 60_000);
+    expect(done.state).toBe('completed');
+
+    const scored = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      payload: { assetId, featureSet: 'prognos-vibration', capture: { ts, sampleRateHz: 12000, samples } },
+    });
+    expect(scored.statusCode).toBe(200);
+    const forecast = scored.json();
+    expect(forecast.isoZone).toBe('D');
+    expect(forecast.velocityRmsMmS).toBeGreaterThan(50);
+
+    const stored = await ctx.database.db
+      .selectFrom('forecasts')
+      .selectAll()
+      .where('id', '=', forecast.id)
+      .executeTakeFirst();
+    expect(stored?.iso_zone).toBe('D');
+
+    const list = await app.inject(`/v1/work-order-suggestions?status=open&asset_id=${assetId}`);
+    expect(list.statusCode).toBe(200);
+    const items = list.json().items as Array<{ id: number; priority: number; forecastIds: number[] }>;
+    expect(items).toHaveLength(1);
+    expect(items[0]!.priority).toBe(1);
+
+    // New evidence for the same asset and failure mode updates the suggestion.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      payload: {
+        assetId,
+        featureSet: 'prognos-vibration',
+        capture: { ts: '2026-03-01T11:00:00.000Z', sampleRateHz: 12000, samples },
+      },
+    });
+    expect(again.statusCode).toBe(200);
+    const after = (await app.inject(`/v1/work-order-suggestions?status=open&asset_id=${assetId}`)).json()
+      .items;
+    expect(after).toHaveLength(1);
+    expect(after[0].id).toBe(items[0]!.id);
+  });
+});
