@@ -128,14 +128,16 @@ export const suggestionsRepository = {
     return rows.map(normalise);
   },
 
-  /** Per failure mode, the most recent suggestion that left 'open' (the dismissal policy). */
-  async lastClosedForAsset(q: Q, assetId: number): Promise<WorkOrderSuggestion[]> {
+  /** Per asset and failure mode, the most recent suggestion that left 'open' (the policy). */
+  async lastClosed(q: Q, assetIds: number[]): Promise<WorkOrderSuggestion[]> {
+    if (assetIds.length === 0) return [];
     const rows = await q
       .selectFrom('work_order_suggestions')
       .selectAll()
-      .distinctOn('failure_mode')
-      .where('asset_id', '=', assetId)
+      .distinctOn(['asset_id', 'failure_mode'])
+      .where('asset_id', 'in', assetIds)
       .where('status', '<>', 'open')
+      .orderBy('asset_id')
       .orderBy('failure_mode')
       .orderBy('status_changed_at', 'desc')
       .orderBy('id', 'desc')

@@ -73,15 +73,20 @@ export async function evaluateSuggestions(
     const depth = Math.max(2 * s.anomalyConsecutive, s.bearingLookback, 1);
     const assets = await repo.assets(deps.db, assetIds);
     const histories = await repo.recentForecasts(deps.db, assetIds, depth);
+    const closed = await repo.lastClosed(deps.db, assetIds);
     result.assets = assetIds.length;
     const outbox: number[] = [];
     for (const assetId of assetIds) {
+      const asset = assets.get(assetId)!;
+      const history = histories.get(assetId)!;
+      // Nothing fires: nothing to create or update (suggestions are never closed automatically),
+      // so a healthy fleet costs no transaction and no lock.
+      const closedHere = closed.filter((c) => c.asset_id === assetId);
+      if (propose(asset, history, closedHere, deps.rules).length === 0) continue;
       try {
         const written = await deps.db
           .transaction()
-          .execute((tx) =>
-            evaluateAsset(tx, deps, assetId, assets.get(assetId)!, histories.get(assetId)!, result),
-          );
+          .execute((tx) => evaluateAsset(tx, deps, assetId, asset, history, result));
         outbox.push(...written);
       } catch (err) {
         result.failedAssets.push(assetId);
@@ -111,12 +116,9 @@ async function evaluateAsset(
 ): Promise<number[]> {
   await lockSuggestionWrites(tx);
   const open = await repo.openForAsset(tx, assetId);
-  const closed = new Map((await repo.lastClosedForAsset(tx, assetId)).map((c) => [c.failure_mode, c]));
-  const historyFor = (rule: RuleName) => {
-    const cutoff = closed.get(ruleFailureMode(rule))?.status_changed_at;
-    return cutoff ? history.filter((f) => f.scored_at > cutoff) : history;
-  };
-  const proposals = buildProposals(asset.name, runRules(historyFor, asset, deps.rules));
+  const closedRows = await repo.lastClosed(tx, [assetId]);
+  const closed = new Map(closedRows.map((c) => [c.failure_mode, c]));
+  const proposals = propose(asset, history, closedRows, deps.rules);
   const changes: Array<{ id: number; event: WebhookEvent }> = [];
   for (const p of proposals) {
     const content = toContent(p);
@@ -153,6 +155,21 @@ async function evaluateAsset(
     tx,
     changes.map((c) => ({ event: c.event, suggestion: toSuggestionDto(rows.get(c.id)!) })),
   );
+}
+
+/** The rules of a failure mode only see forecasts scored after its last suggestion left 'open'. */
+function propose(
+  asset: RuleAsset,
+  history: RuleForecast[],
+  closed: WorkOrderSuggestion[],
+  rules: RuleSettings,
+): Proposal[] {
+  const cutoffs = new Map(closed.map((c) => [c.failure_mode, c.status_changed_at]));
+  const historyFor = (rule: RuleName) => {
+    const cutoff = cutoffs.get(ruleFailureMode(rule));
+    return cutoff ? history.filter((f) => f.scored_at > cutoff) : history;
+  };
+  return buildProposals(asset.name, runRules(historyFor, asset, rules));
 }
 
 function toContent(p: Proposal): SuggestionContent {

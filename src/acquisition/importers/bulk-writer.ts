@@ -136,6 +136,14 @@ export class BulkWriter {
       : 0;
   }
 
+  /**
+   * Formerly set synchronous_commit for the session; `begin()` now sets it per transaction so a
+   * pooled connection goes back unchanged. Kept as a no-op for existing callers (src/twin).
+   */
+  async tuneSession(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** The asset with this external_ref, created from `spec` when missing. `metadata` is the
    * stored metadata as it was before this call. */
   async ensureAsset(spec: AssetSpec): Promise<AssetRow> {

@@ -1,0 +1,233 @@
+/**
+ * RUL from stored feature rows (`params.source: 'feature-rows'`): each asset's windows of a
+ * stored feature set, in window_start order, up to its first failure event, are a run to
+ * failure. The cycle of a row is its time since the asset's first row in steps of `stepHours`
+ * (the median window spacing), so dropped captures leave gaps instead of shortening the life;
+ * scoring multiplies the predicted steps by the manifest's `stepHours`.
+ *
+ * The model input is the columns finite in every row (`inputColumns`, indices into the set's
+ * vector), with no operating settings. Scoring sees only the last `window` rows of an asset, so
+ * the per-unit baseline channels and the age feature (which need the whole history) are off.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { CmapssRow } from '../../acquisition/formats/cmapss.js';
+import { AppError } from '../../errors.js';
+import { carvePseudoTest } from '../evaluate-cmapss.js';
+import { phm08Score, rmse } from '../metrics.js';
+import { loadRulModel, saveRulModel } from '../model-store.js';
+import { predictRul } from '../predict-rul.js';
+import { assertRulManifest, type RulManifest } from '../rul-manifest.js';
+import { trainRul, TRAIN_DEFAULTS } from '../train-rul.js';
+import { featureSetIdByHash, loadFeatureHistories, type FeatureHistory } from './feature-rows.repository.js';
+import { resolveStoredSet } from './health-trainer.js';
+import { findAssets, type AssetFilter } from './run-rows.repository.js';
+import type { Trainer, TrainerInput, TrainerResult } from './trainer.js';
+
+export interface FeatureRulParams extends AssetFilter {
+  source: 'feature-rows';
+  featureSet: string;
+  holdoutFraction?: number;
+  seed?: number;
+  members?: number;
+  maxEpochs?: number;
+  window?: number;
+  /** Cap of the target, in steps. */
+  cap?: number;
+  maxTrainSeconds?: number;
+  samplesPerEpoch?: number;
+}
+
+type FeatureRulManifest = RulManifest & { inputColumns?: number[]; stepHours?: number };
+
+interface Unit {
+  assetId: number;
+  times: number[];
+  vectors: number[][];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
+}
+
+/** Failed assets' rows before the failure; assets without a failure event tell no RUL. */
+function unitsOf(histories: FeatureHistory[]): Unit[] {
+  const units: Unit[] = [];
+  for (const h of histories) {
+    if (!h.failureAt) continue;
+    const t = h.timestamps.map((d) => d.getTime());
+    let end = t.findIndex((x) => x >= h.failureAt!.getTime());
+    if (end < 0) end = t.length;
+    if (end >= 2) units.push({ assetId: h.assetId, times: t.slice(0, end), vectors: h.vectors.slice(0, end) });
+  }
+  return units;
+}
+
+function toRows(units: Unit[], columns: number[], stepMs: number): CmapssRow[] {
+  return units.flatMap((u, i) => {
+    let previous = 0;
+    return u.vectors.map((v, k) => {
+      // Two windows closer than a step (several per capture) still get increasing cycles.
+      const cycle = Math.max(previous + 1, Math.round((u.times[k]! - u.times[0]!) / stepMs) + 1);
+      previous = cycle;
+      return { unit: i + 1, cycle, settings: [], sensors: columns.map((c) => v[c]!) };
+    });
+  });
+}
+
+function score(model: tf.LayersModel, manifest: RulManifest, test: CmapssRow[], truth: Map<number, number>) {
+  const preds = predictRul(model, manifest, test);
+  const actual = preds.map((p) => Math.min(manifest.cap, truth.get(p.unit) ?? NaN));
+  const predicted = preds.map((p) => p.rul);
+  const covered = preds.filter((p, i) => p.lower <= actual[i]! && actual[i]! <= p.upper).length;
+  return {
+    rmse: rmse(predicted, actual),
+    phm08: phm08Score(predicted, actual),
+    interval_coverage: covered / Math.max(1, preds.length),
+    holdout_units: preds.length,
+  };
+}
+
+export const featureRulTrainer: Trainer = {
+  kind: 'rul',
+  async train(input: TrainerInput): Promise<TrainerResult> {
+    const p = input.params as unknown as FeatureRulParams;
+    const set = resolveStoredSet(p.featureSet);
+    await input.progress({ percent: 0, phase: 'loading feature rows' });
+    const setId = await featureSetIdByHash(input.db, set.hash);
+    const assets = await findAssets(input.db, p);
+    const histories =
+      setId === undefined
+        ? []
+        : await loadFeatureHistories(
+            input.db,
+            assets,
+            setId,
+            (done, total) =>
+              input.progress({ percent: Math.round((5 * done) / total), phase: 'loading feature rows' }),
+            input.signal,
+          );
+    const units = unitsOf(histories);
+    if (units.length < 4) {
+      throw new AppError(
+        'not_enough_data',
+        400,
+        `RUL training needs at least 4 assets with feature rows of ${set.name} and a failure event; found ${units.length} of ${assets.length}`,
+      );
+    }
+    const all = units.flatMap((u) => u.vectors);
+    const columns = set.featureNames.flatMap((_, j) => (all.every((v) => Number.isFinite(v[j])) ? [j] : []));
+    if (columns.length === 0)
+      throw new AppError('not_enough_data', 400, `no feature of ${set.name} is finite in every row`);
+    const stepMs = median(units.flatMap((u) => u.times.slice(1).map((t, k) => t - u.times[k]!)));
+    if (!(stepMs > 0)) throw new AppError('not_enough_data', 400, 'feature rows share one window_start');
+    const stepHours = stepMs / 3_600_000;
+    const rows = toRows(units, columns, stepMs);
+    const seed = p.seed ?? TRAIN_DEFAULTS.seed;
+    const split = carvePseudoTest(rows, p.holdoutFraction ?? 0.2, seed);
+    const members = p.members ?? 2;
+    const maxEpochs = p.maxEpochs ?? 10;
+    let epochsDone = 0;
+    const started = Date.now();
+    await input.log(
+      `training on ${units.length - split.rul.length} assets (${columns.length} features, step ${stepHours.toFixed(3)} h), holding out ${split.rul.length}`,
+    );
+    const { model, manifest } = await trainRul(split.train, {
+      seed,
+      members,
+      maxEpochs,
+      minEpochs: Math.min(TRAIN_DEFAULTS.minEpochs, maxEpochs),
+      baselineCycles: 0,
+      cycleFeature: false,
+      source: `feature rows of ${set.name}`,
+      ...(p.window ? { window: p.window } : {}),
+      ...(p.cap ? { cap: p.cap } : {}),
+      ...(p.samplesPerEpoch ? { samplesPerEpoch: p.samplesPerEpoch } : {}),
+      ...(p.maxTrainSeconds ? { maxTrainSeconds: p.maxTrainSeconds } : {}),
+      signal: input.signal,
+      onEpoch: (epoch, logs) => {
+        epochsDone += 1;
+        const share = Math.min(1, epochsDone / (members * maxEpochs));
+        const elapsed = (Date.now() - started) / 1000;
+        void input.epoch({
+          epoch,
+          member: logs.member,
+          loss: logs.loss,
+          valRmse: logs.valRmse,
+          seconds: logs.elapsedSeconds,
+        });
+        void input.progress({
+          percent: Math.round(5 + 85 * share),
+          phase: `training member ${logs.member + 1}/${members}`,
+          etaSeconds: share > 0 ? Math.round((elapsed / share) * (1 - share)) : undefined,
+        });
+      },
+    });
+    if (input.signal.aborted) throw new Error('cancelled');
+    await input.progress({ percent: 92, phase: 'evaluating on held-out assets' });
+    const truth = new Map(
+      [...new Set(split.test.map((r) => r.unit))].map((unit, i) => [unit, split.rul[i] ?? NaN] as const),
+    );
+    const withHours = (m: Record<string, number>, hours: number) => ({ ...m, rmse_hours: m.rmse! * hours });
+    const metrics = withHours(score(model, manifest, split.test, truth), stepHours);
+    let baselineMetrics: Record<string, number> | undefined;
+    if (input.baseline && input.baseline.row.feature_set_hash === set.hash) {
+      try {
+        const base = await loadRulModel(input.baseline.dir);
+        assertRulManifest(base.manifest);
+        const bm = base.manifest as FeatureRulManifest;
+        const baseColumns = bm.inputColumns ?? columns;
+        const sameStep = Math.abs((bm.stepHours ?? stepHours) / stepHours - 1) < 0.01;
+        const finite = baseColumns.every((c) => all.every((v) => Number.isFinite(v[c])));
+        if (sameStep && finite) {
+          // Same held-out assets and cut points, in the baseline's own columns.
+          const seen = new Map<number, number>();
+          const test = split.test.map((r) => {
+            const k = seen.get(r.unit) ?? 0;
+            seen.set(r.unit, k + 1);
+            const v = units[r.unit - 1]!.vectors[k]!;
+            return { ...r, sensors: baseColumns.map((c) => v[c]!) };
+          });
+          baselineMetrics = withHours(score(base.model, base.manifest, test, truth), stepHours);
+        } else {
+          await input.log('the active model reads other columns or another step: not compared');
+        }
+        base.model.dispose();
+      } catch (err) {
+        await input.log(`the active model could not be scored on the held-out data: ${(err as Error).message}`);
+      }
+    }
+    const times = units.flatMap((u) => [u.times[0]!, u.times.at(-1)!]);
+    const dataRange = {
+      source: 'feature-rows',
+      featureSet: { name: set.name, version: set.version, hash: set.hash },
+      assets: units.map((u) => u.assetId),
+      from: new Date(Math.min(...times)).toISOString(),
+      to: new Date(Math.max(...times)).toISOString(),
+      rows: rows.length,
+      labels: 'failure-events',
+      holdoutAssets: [...truth.keys()].map((unit) => units[unit - 1]!.assetId),
+    };
+    const full = Object.assign(manifest, {
+      modelKind: 'rul',
+      featureSet: { name: set.name, version: set.version, hash: set.hash },
+      inputColumns: columns,
+      inputNames: columns.map((c) => set.featureNames[c]!),
+      stepHours,
+      metrics,
+      dataRange,
+    });
+    await saveRulModel(input.workDir, model, full);
+    model.dispose();
+    return { metrics, baselineMetrics, primary: { name: 'rmse_hours', lowerIsBetter: true }, dataRange };
+  },
+};
+
+/** The `rul` kind: feature rows when `params.source` is 'feature-rows', scalar readings otherwise. */
+export function withFeatureRows(scalar: Trainer): Trainer {
+  return {
+    kind: 'rul',
+    train: (input) =>
+      input.params.source === 'feature-rows' ? featureRulTrainer.train(input) : scalar.train(input),
+  };
+}

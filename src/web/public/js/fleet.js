@@ -1,0 +1,165 @@
+/** Fleet view: assets ranked by risk, filterable by site and type, sortable by any column. */
+import { api } from './api.js';
+import { clear, el, fmtAgo, fmtNum, fmtPct, fmtRul, fmtTime } from './dom.js';
+import { zoneBadge } from './iso.js';
+import { announce } from './status.js';
+
+const num = (x, missing) => (x === null || x === undefined ? missing : x);
+const COLUMNS = [
+  { key: 'rank', label: 'Rank', value: (r) => r.rank },
+  { key: 'name', label: 'Asset', value: (r) => r.asset.name.toLowerCase() },
+  { key: 'risk', label: 'Risk', value: (r) => r.forecast.risk },
+  { key: 'rul', label: 'RUL (interval)', value: (r) => num(r.forecast.rul?.hours, Infinity) },
+  { key: 'health', label: 'Health index', value: (r) => num(r.forecast.healthIndex, Infinity) },
+  { key: 'zone', label: 'ISO zone', value: (r) => r.forecast.isoZone ?? '' },
+  { key: 'pf', label: 'Failure probability', value: (r) => num(r.forecast.failureProbability, -1) },
+  { key: 'open', label: 'Open suggestions', value: (r) => r.open },
+  { key: 'asOf', label: 'Last data', value: (r) => Date.parse(r.forecast.asOf) },
+];
+// Survives re-renders, so coming back from an asset keeps the operator's filters and order.
+const state = { site: '', type: '', sort: 'rank', dir: 'asc' };
+
+function select(id, label, onChange) {
+  const s = el('select', { id, onchange: onChange }, el('option', { value: '' }, 'All'));
+  return { wrap: el('label', { for: id }, `${label} `, s), select: s };
+}
+
+function fillOptions(sel, values, current) {
+  clear(sel).append(el('option', { value: '' }, 'All'), ...values.map((v) => el('option', { value: v }, v)));
+  sel.value = values.includes(current) ? current : '';
+}
+
+export function renderFleet(view) {
+  let rows = [];
+  const site = select('filter-site', 'Site', () => {
+    state.site = site.select.value;
+    void refresh();
+  });
+  const type = select('filter-type', 'Type', () => {
+    state.type = type.select.value;
+    void refresh();
+  });
+  const headRow = el('tr');
+  const tbody = el('tbody');
+  const table = el(
+    'table',
+    { class: 'fleet', id: 'fleet-table' },
+    el('caption', {}, 'Assets ranked by risk (latest forecast of each). Select a column header to sort.'),
+    el('thead', {}, headRow),
+    tbody,
+  );
+  view.append(
+    el('h1', { tabindex: '-1' }, 'Fleet'),
+    el(
+      'div',
+      { class: 'toolbar', role: 'group', 'aria-label': 'Filters' },
+      site.wrap,
+      type.wrap,
+      el('button', { type: 'button', class: 'secondary', onclick: () => void refresh() }, 'Refresh now'),
+    ),
+    el('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Fleet table', tabindex: '0' }, table),
+  );
+
+  function renderHead() {
+    clear(headRow);
+    for (const c of COLUMNS) {
+      const active = state.sort === c.key;
+      const sort = active ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none';
+      const arrow = active ? (state.dir === 'asc' ? '▲' : '▼') : '↕';
+      headRow.append(
+        el(
+          'th',
+          { scope: 'col', 'aria-sort': sort },
+          el(
+            'button',
+            { type: 'button', class: 'sort', dataset: { sort: c.key }, onclick: () => sortBy(c.key) },
+            c.label,
+            el('span', { 'aria-hidden': 'true', class: 'arrow' }, ` ${arrow}`),
+          ),
+        ),
+      );
+    }
+  }
+
+  function sortBy(key) {
+    state.dir = state.sort === key && state.dir === 'asc' ? 'desc' : 'asc';
+    state.sort = key;
+    renderHead();
+    renderRows();
+    headRow.querySelector(`[data-sort="${key}"]`).focus();
+  }
+
+  function renderRows() {
+    const col = COLUMNS.find((c) => c.key === state.sort) ?? COLUMNS[0];
+    const sign = state.dir === 'asc' ? 1 : -1;
+    const sorted = [...rows].sort((a, b) => {
+      const va = col.value(a);
+      const vb = col.value(b);
+      return (va < vb ? -1 : va > vb ? 1 : 0) * sign || a.rank - b.rank;
+    });
+    clear(tbody);
+    if (sorted.length === 0) {
+      tbody.append(el('tr', {}, el('td', { colspan: COLUMNS.length }, 'No assets with forecasts match.')));
+    }
+    for (const r of sorted) tbody.append(row(r));
+  }
+
+  function row(r) {
+    const f = r.forecast;
+    const href = `#/assets/${r.asset.id}`;
+    const bar = el('span', { class: 'risk-bar', 'aria-hidden': 'true' });
+    bar.style.setProperty('--v', String(Math.min(1, Math.max(0, f.risk))));
+    const tr = el(
+      'tr',
+      { dataset: { assetId: String(r.asset.id) } },
+      el('td', { class: 'num' }, String(r.rank)),
+      el(
+        'th',
+        { scope: 'row' },
+        el('a', { href }, r.asset.name),
+        el('span', { class: 'sub' }, [r.asset.type, r.asset.site].filter(Boolean).join(' · ')),
+      ),
+      el(
+        'td',
+        { class: 'num' },
+        el('span', { class: 'risk-val' }, fmtPct(f.risk)),
+        bar,
+        f.lineage?.riskDriver ? el('span', { class: 'sub' }, String(f.lineage.riskDriver)) : null,
+      ),
+      el('td', { class: 'num' }, fmtRul(f.rul)),
+      el('td', { class: 'num' }, fmtNum(f.healthIndex)),
+      el('td', {}, zoneBadge(f.isoZone)),
+      el('td', { class: 'num' }, fmtPct(f.failureProbability)),
+      el('td', { class: 'num', dataset: { open: String(r.open) } }, String(r.open)),
+      el('td', {}, el('time', { datetime: f.asOf }, fmtTime(f.asOf)), el('span', { class: 'sub' }, fmtAgo(f.asOf))),
+    );
+    // The name is the link (keyboard: Tab + Enter); the rest of the row is a mouse shortcut.
+    tr.addEventListener('click', (e) => {
+      if (!e.target.closest('a')) location.hash = href;
+    });
+    return tr;
+  }
+
+  async function refresh() {
+    const q = new URLSearchParams();
+    if (state.site) q.set('site', state.site);
+    if (state.type) q.set('type', state.type);
+    const [fleet, summary] = await Promise.all([
+      api(`/v1/fleet/risk${q.size ? `?${q}` : ''}`),
+      api('/v1/dashboard/fleet-summary'),
+    ]);
+    fillOptions(site.select, summary.sites, state.site);
+    fillOptions(type.select, summary.types, state.type);
+    const open = new Map(summary.openSuggestions.map((s) => [s.assetId, s.count]));
+    rows = fleet.items.map((it, i) => ({ ...it, rank: i + 1, open: open.get(it.asset.id) ?? 0 }));
+    renderHead();
+    renderRows();
+    const urgent = rows.filter((r) => r.forecast.isoZone === 'C' || r.forecast.isoZone === 'D').length;
+    announce(
+      `Fleet updated ${new Date().toLocaleTimeString()}: ${rows.length} assets, ${urgent} in ISO zone C or D.`,
+    );
+  }
+
+  renderHead();
+  return { load: refresh, refresh };
+}
