@@ -33,6 +33,29 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's plain ES modules run in the browser (uPlot is a global from its IIFE build).
+    files: ['src/web/public/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'localStorage',
+          'location',
+          'fetch',
+          'URLSearchParams',
+          'FormData',
+          'Node',
+          'ResizeObserver',
+          'devicePixelRatio',
+          'setInterval',
+          'clearInterval',
+          'uPlot',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     // config.ts is the one place allowed to read the environment; scripts and tests set it up.
     files: ['src/config.ts', 'tests/**', 'bench/**', '**/*.test.ts', 'bin/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },

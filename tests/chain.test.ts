@@ -81,6 +81,7 @@ describe('ingest → features → score → forecast → suggestion', () => {
       .executeTakeFirst();
     expect(stored?.iso_zone).toBe('D');
 
+    await ctx.scoring.settled(); // the rules run just after the forecast commits
     const list = await app.inject(`/v1/work-order-suggestions?status=open&asset_id=${assetId}`);
     expect(list.statusCode).toBe(200);
     const items = list.json().items as Array<{ id: number; priority: number; forecastIds: number[] }>;
@@ -98,6 +99,7 @@ describe('ingest → features → score → forecast → suggestion', () => {
       },
     });
     expect(again.statusCode).toBe(200);
+    await ctx.scoring.settled();
     const after = (await app.inject(`/v1/work-order-suggestions?status=open&asset_id=${assetId}`)).json()
       .items;
     expect(after).toHaveLength(1);

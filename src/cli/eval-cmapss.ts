@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCmapss, parseCmapssRul } from '../acquisition/formats/cmapss.js';
 import { carvePseudoTest, evaluateCmapss } from '../ml/evaluate-cmapss.js';
@@ -89,7 +90,7 @@ export const evalCmapssCommand: Command = {
     let finished = 0;
     const options: TrainRulOptions = {
       seed,
-      source: values.train,
+      source: basename(values.train),
       ...(values.name ? { name: values.name } : {}),
       maxEpochs: intFlag(values.epochs, 'epochs', 1) ?? TRAIN_DEFAULTS.maxEpochs,
       members: intFlag(values.members, 'members', 1) ?? TRAIN_DEFAULTS.members,
@@ -99,7 +100,7 @@ export const evalCmapssCommand: Command = {
       parallel: intFlag(values.parallel, 'parallel', 1) ?? availableParallelism(),
       // Under 10 minutes of training on any subset, whatever else the machine is doing: members
       // still running at their share of the budget stop early (keeping their best weights).
-      maxTrainSeconds: intFlag(values['max-train-seconds'], 'max-train-seconds', 1) ?? 570,
+      maxTrainSeconds: intFlag(values['max-train-seconds'], 'max-train-seconds', 1) ?? 540,
       logger: { info: (message) => process.stderr.write(`${message}\n`) },
       onEpoch: (epoch, logs) => {
         epochStarts.push(logs.elapsedSeconds);

@@ -13,6 +13,7 @@ import { mqttCommand } from './mqtt.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { suggestionsCommand } from './suggestions.js';
 import { trainCommand } from './train.js';
 import { workerCommand } from './worker.js';
 
@@ -25,6 +26,7 @@ const commands: Command[] = [
   modelsCommand,
   trainCommand,
   keysCommand,
+  suggestionsCommand,
   importCommand,
   mqttCommand,
   simulateCommand,

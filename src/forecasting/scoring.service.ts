@@ -49,16 +49,40 @@ export class ScoringService {
   constructor(private readonly deps: ScoringDeps) {
     this.writer = new GroupCommitter({
       write: async (rows) => {
-        const stored = await deps.db.transaction().execute((trx) => repo.insertMany(trx, rows));
         // Rows come back in insertion order with a single VALUES list; match by position.
-        await deps
-          .afterCommit?.(stored.map((f) => f.id))
-          .catch((err: unknown) =>
-            deps.logger?.error({ err }, 'work-order rules failed after a scoring batch'),
-          );
+        const stored = await deps.db.transaction().execute((trx) => repo.insertMany(trx, rows));
+        this.afterCommit(stored.map((f) => f.id));
         return stored;
       },
     });
+  }
+
+  private pendingRules: number[] = [];
+  private rules: Promise<void> = Promise.resolve();
+  private rulesRunning = false;
+
+  /** The work-order rules run after the response, off the request path, coalescing batches:
+   * a 200 means the forecast is stored; its suggestion follows within moments. */
+  private afterCommit(ids: number[]) {
+    if (!this.deps.afterCommit) return;
+    this.pendingRules.push(...ids);
+    if (this.rulesRunning) return;
+    this.rulesRunning = true;
+    this.rules = (async () => {
+      while (this.pendingRules.length > 0) {
+        const batch = this.pendingRules.splice(0);
+        await this.deps.afterCommit!(batch).catch((err: unknown) =>
+          this.deps.logger?.error({ err }, 'work-order rules failed after a scoring batch'),
+        );
+      }
+      this.rulesRunning = false;
+    })();
+  }
+
+  /** Resolves when every committed forecast so far has been through the work-order rules. */
+  async settled(): Promise<void> {
+    await this.writer.flush();
+    while (this.rulesRunning || this.pendingRules.length > 0) await this.rules;
   }
 
   private async loadAsset(id: number) {
@@ -204,5 +228,6 @@ export class ScoringService {
 
   async close(): Promise<void> {
     await this.writer.close();
+    await this.settled();
   }
 }

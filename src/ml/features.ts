@@ -118,9 +118,11 @@ export function toUnitSeries(
       const sum = new Float64Array(sensors);
       for (let i = 0; i < list.length; i++) {
         const row = i * width;
-        if (i < baselineCycles) for (let f = 0; f < sensors; f++) sum[f] = (sum[f] ?? 0) + (features[row + f] ?? 0);
+        if (i < baselineCycles)
+          for (let f = 0; f < sensors; f++) sum[f] = (sum[f] ?? 0) + (features[row + f] ?? 0);
         const n = Math.min(i + 1, baselineCycles);
-        for (let f = 0; f < sensors; f++) features[row + sensors + f] = (features[row + f] ?? 0) - (sum[f] ?? 0) / n;
+        for (let f = 0; f < sensors; f++)
+          features[row + sensors + f] = (features[row + f] ?? 0) - (sum[f] ?? 0) / n;
       }
     }
     const cycles = list.map((r) => r.cycle);

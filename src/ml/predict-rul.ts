@@ -30,7 +30,11 @@ export function predictRul(
       regimes: manifest.regimes,
       normaliser: { sensorIndices: manifest.sensorIndices, ...manifest.normalisation },
     },
-    { smoothing: manifest.smoothing, baselineCycles: manifest.baselineCycles, cycleScale: manifest.cycleScale },
+    {
+      smoothing: manifest.smoothing,
+      baselineCycles: manifest.baselineCycles,
+      cycleScale: manifest.cycleScale,
+    },
   );
   const refs = lastWindows(series);
   const cols = predictRefs(model, series, refs, manifest.window, manifest.cap);

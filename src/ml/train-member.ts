@@ -124,6 +124,7 @@ export async function trainMember(
   let epoch = 0;
   const shadow = o.weightAveraging > 0 ? model.getWeights().map((w) => tf.variable(w.clone(), false)) : [];
   let updates = 0;
+  let lastEpochMs = 0;
   try {
     for (; epoch < o.maxEpochs; epoch++) {
       checkAbort(o.isCancelled);
@@ -131,10 +132,12 @@ export async function trainMember(
         lr = o.learningRate * (0.02 + 0.49 * (1 + Math.cos((Math.PI * epoch) / o.maxEpochs)));
         setRate(lr);
       }
-      if (epoch >= o.minEpochs && performance.now() > o.deadline) {
+      // Do not start an epoch that would end past the deadline (judged by the last one's length).
+      if (epoch >= o.minEpochs && performance.now() + lastEpochMs > o.deadline) {
         stoppedBy = 'budget';
         break;
       }
+      const epochStart = performance.now();
       const order = shuffleInPlace([...trainRefs], rng).slice(0, o.samplesPerEpoch);
       let lossSum = 0;
       let batches = 0;
@@ -188,6 +191,7 @@ export async function trainMember(
         setRate(lr);
         sinceLr = 0;
       }
+      lastEpochMs = performance.now() - epochStart;
       o.onEpoch?.(epoch, {
         member: o.member,
         members: o.members,

@@ -187,7 +187,8 @@ export async function trainRul(
     o.signal?.removeEventListener('abort', cancel);
   }
   const results = outcomes.map((x) => x.result);
-  const oofPred = outcomes.flatMap((x) => [...x.oofPred]);
+  // Clipped like predictRul clips its outputs, so the interval bins see the same values.
+  const oofPred = outcomes.flatMap((x) => [...x.oofPred].map((p) => Math.min(o.cap, Math.max(0, p))));
   const oofTarget = outcomes.flatMap((x) => [...x.oofTarget]);
   const trainSeconds = (performance.now() - startedAt) / 1000;
   const interval = calibrateInterval(oofPred, oofTarget, o.intervalLevel);

@@ -97,7 +97,12 @@ export function assetSpectrum(
     spectrum: pool(spec.magnitude, spec.binHz, spec.magnitude.length - 1),
     envelope: { ...pool(env.magnitude, env.binHz, Math.floor(envMaxHz / env.binHz)), bandHz: band },
     defects: defects
-      ? { bpfo: round(defects.bpfo), bpfi: round(defects.bpfi), bsf: round(defects.bsf), ftf: round(defects.ftf) }
+      ? {
+          bpfo: round(defects.bpfo),
+          bpfi: round(defects.bpfi),
+          bsf: round(defects.bsf),
+          ftf: round(defects.ftf),
+        }
       : null,
     markers,
   };

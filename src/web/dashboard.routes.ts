@@ -114,7 +114,8 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       config: { scope: 'read' },
       schema: {
         tags,
-        summary: "Spectrum and envelope spectrum of the asset's latest capture, with BPFO/BPFI/BSF/FTF markers",
+        summary:
+          "Spectrum and envelope spectrum of the asset's latest capture, with BPFO/BPFI/BSF/FTF markers",
         params: IdParams,
         response: { 200: SpectrumBody, ...errorResponses },
       },

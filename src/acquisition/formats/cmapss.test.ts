@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CmapssFormatError, cmapssUnits, parseCmapss, parseCmapssRul, trainRulTargets } from './cmapss.js';
+import { FormatError } from './format-error.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const sampleDir = `${repoRoot}datasets/cmapss-sample/`;
@@ -56,20 +57,26 @@ describe('parseCmapss tolerance and errors', () => {
   it('names the line and column of a non-numeric field', () => {
     const bad = line(1, 2).replace(' 3.5 ', ' x ');
     try {
-      parseCmapss(`${line(1, 1)}\n${bad}\n`);
+      parseCmapss(`${line(1, 1)}\n${bad}\n`, 'train_FD009.txt');
       expect.unreachable();
     } catch (error) {
+      expect(error).toBeInstanceOf(FormatError);
       expect(error).toBeInstanceOf(CmapssFormatError);
-      const e = error as CmapssFormatError;
+      const e = error as FormatError;
       expect(e.line).toBe(2);
       expect(e.column).toBe(9);
-      expect(e.message).toMatch(/line 2, column 9: sensor 4/);
+      expect(e.field).toBe('sensor 4');
+      expect(e.message).toMatch(
+        /^train_FD009.txt line 2, column 9, field "sensor 4": sensor 4 is not a finite/,
+      );
     }
   });
 
   it('names the line of a short row and rejects a bad cycle', () => {
     expect(() => parseCmapss(`${line(1, 1)}\n1 2 0.1 0.2\n`)).toThrow(/line 2, column 5: expected 26 fields/);
-    expect(() => parseCmapss(line(1, 0))).toThrow(/line 1, column 2: cycle must be a positive integer/);
+    expect(() => parseCmapss(line(1, 0))).toThrow(
+      /line 1, column 2, field "cycle": cycle must be a positive integer/,
+    );
     expect(() => parseCmapssRul('12\n-3\n')).toThrow(/line 2, column 1/);
   });
 });

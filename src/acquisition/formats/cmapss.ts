@@ -1,8 +1,10 @@
 /**
  * NASA C-MAPSS turbofan run-to-failure text format (Saxena et al., PHM 2008): whitespace separated,
  * no header, 26 columns per line: unit, cycle, 3 operational settings, 21 sensors.
- * Pure: strings in, rows out.
+ * Pure: strings in, rows out. Malformed input throws the shared FormatError naming line and column
+ * (column = 1-based whitespace-separated field, so column 3 is operational setting 1).
  */
+import { FormatError, type FormatErrorLocation } from './format-error.js';
 
 export const CMAPSS_SETTINGS = 3;
 export const CMAPSS_SENSORS = 21;
@@ -15,23 +17,6 @@ export interface CmapssRow {
   sensors: number[];
 }
 
-/**
- * A malformed line or field. `line` and `column` are 1-based (column counts whitespace-separated
- * fields, so column 3 is operational setting 1).
- * Local to this module because no shared `format-error.ts` existed when it was written; it keeps
- * the same shape (message, line, column) so it can extend the shared class later.
- */
-export class CmapssFormatError extends Error {
-  override name = 'FormatError';
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column?: number,
-  ) {
-    super(column === undefined ? `line ${line}: ${message}` : `line ${line}, column ${column}: ${message}`);
-  }
-}
-
 const WS = /\s+/;
 
 function fields(line: string): string[] {
@@ -39,44 +24,74 @@ function fields(line: string): string[] {
   return trimmed === '' ? [] : trimmed.split(WS);
 }
 
-function parseNumber(text: string, line: number, column: number, what: string): number {
+/**
+ * The FormatError this parser throws. Without a file label its message reads
+ * `line 2, column 9: reason` (the shape the C-MAPSS importer strips before adding its own file
+ * label); with one it is the standard FormatError message.
+ */
+export class CmapssFormatError extends FormatError {
+  constructor(reason: string, location: FormatErrorLocation) {
+    super(reason, location);
+    if (location.file === undefined && location.line !== undefined) {
+      const column = location.column === undefined ? '' : `, column ${location.column}`;
+      this.message = `line ${location.line}${column}: ${reason}`;
+    }
+  }
+}
+
+interface Where {
+  file: string | undefined;
+  line: number;
+}
+
+function fail(reason: string, where: Where, column: number, field?: string): never {
+  throw new CmapssFormatError(reason, {
+    ...(where.file === undefined ? {} : { file: where.file }),
+    line: where.line,
+    column,
+    ...(field ? { field } : {}),
+  });
+}
+
+function parseNumber(text: string, where: Where, column: number, what: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value)) {
-    throw new CmapssFormatError(`${what} is not a finite number: "${text}"`, line, column);
-  }
+  if (text === '' || !Number.isFinite(value))
+    fail(`${what} is not a finite number: "${text}"`, where, column, what);
   return value;
 }
 
-function parsePositiveInt(text: string, line: number, column: number, what: string): number {
-  const value = parseNumber(text, line, column, what);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CmapssFormatError(`${what} must be a positive integer, got "${text}"`, line, column);
-  }
+function parsePositiveInt(text: string, where: Where, column: number, what: string): number {
+  const value = parseNumber(text, where, column, what);
+  if (!Number.isInteger(value) || value < 1)
+    fail(`${what} must be a positive integer, got "${text}"`, where, column, what);
   return value;
 }
 
-/** Parses a `train_FDxxx.txt` or `test_FDxxx.txt` file. Blank lines are skipped. */
-export function parseCmapss(text: string): CmapssRow[] {
+/**
+ * Parses a `train_FDxxx.txt` or `test_FDxxx.txt` file. Blank lines are skipped. `file` only
+ * labels error messages.
+ */
+export function parseCmapss(text: string, file?: string): CmapssRow[] {
   const rows: CmapssRow[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
+    const where: Where = { file, line: i + 1 };
     const parts = fields(lines[i] ?? '');
     if (parts.length === 0) continue;
     if (parts.length !== CMAPSS_COLUMNS) {
       const column = Math.min(parts.length, CMAPSS_COLUMNS) + 1;
-      throw new CmapssFormatError(`expected ${CMAPSS_COLUMNS} fields, found ${parts.length}`, lineNo, column);
+      fail(`expected ${CMAPSS_COLUMNS} fields, found ${parts.length}`, where, column);
     }
-    const unit = parsePositiveInt(parts[0] ?? '', lineNo, 1, 'unit');
-    const cycle = parsePositiveInt(parts[1] ?? '', lineNo, 2, 'cycle');
+    const unit = parsePositiveInt(parts[0] ?? '', where, 1, 'unit');
+    const cycle = parsePositiveInt(parts[1] ?? '', where, 2, 'cycle');
     const settings: number[] = [];
     for (let s = 0; s < CMAPSS_SETTINGS; s++) {
-      settings.push(parseNumber(parts[2 + s] ?? '', lineNo, 3 + s, `operational setting ${s + 1}`));
+      settings.push(parseNumber(parts[2 + s] ?? '', where, 3 + s, `operational setting ${s + 1}`));
     }
     const sensors: number[] = [];
     for (let s = 0; s < CMAPSS_SENSORS; s++) {
       const column = 3 + CMAPSS_SETTINGS + s;
-      sensors.push(parseNumber(parts[column - 1] ?? '', lineNo, column, `sensor ${s + 1}`));
+      sensors.push(parseNumber(parts[column - 1] ?? '', where, column, `sensor ${s + 1}`));
     }
     rows.push({ unit, cycle, settings, sensors });
   }
@@ -84,19 +99,17 @@ export function parseCmapss(text: string): CmapssRow[] {
 }
 
 /** Parses a `RUL_FDxxx.txt` file: one non-negative integer per line, in test-unit order. */
-export function parseCmapssRul(text: string): number[] {
+export function parseCmapssRul(text: string, file?: string): number[] {
   const values: number[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
+    const where: Where = { file, line: i + 1 };
     const parts = fields(lines[i] ?? '');
     if (parts.length === 0) continue;
-    if (parts.length !== 1) {
-      throw new CmapssFormatError(`expected 1 field, found ${parts.length}`, i + 1, 2);
-    }
-    const value = parseNumber(parts[0] ?? '', i + 1, 1, 'RUL');
-    if (!Number.isInteger(value) || value < 0) {
-      throw new CmapssFormatError(`RUL must be a non-negative integer, got "${parts[0]}"`, i + 1, 1);
-    }
+    if (parts.length !== 1) fail(`expected 1 field, found ${parts.length}`, where, 2);
+    const value = parseNumber(parts[0] ?? '', where, 1, 'RUL');
+    if (!Number.isInteger(value) || value < 0)
+      fail(`RUL must be a non-negative integer, got "${parts[0]}"`, where, 1, 'RUL');
     values.push(value);
   }
   return values;

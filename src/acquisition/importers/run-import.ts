@@ -114,7 +114,15 @@ export async function executeImport(
         try {
           write = await next!;
         } catch (err) {
-          if (batchStart !== null) await writer.commit();
+          if (batchStart !== null) {
+            // The files before this one are whole: store them, then report this one.
+            try {
+              await writer.commit();
+            } catch (commitErr) {
+              await writer.rollback();
+              throw new ImportFileError(tasks[i - 1]!.path, { ...writer.counts }, commitErr, batchStart);
+            }
+          }
           throw new ImportFileError(task.path, { ...writer.counts }, err);
         }
         next = tasks[i + 1] ? settled(tasks[i + 1]!.load()) : null;

@@ -50,7 +50,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   const tags = ['models'];
   app.get(
     '/v1/models',
-    { config: { scope: 'read' }, schema: {
+    {
+      config: { scope: 'read' },
+      schema: {
         tags,
         summary: 'List model versions',
         querystring: Type.Object({
@@ -67,7 +69,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/v1/models/:name/versions/:version',
-    { config: { scope: 'read' }, schema: {
+    {
+      config: { scope: 'read' },
+      schema: {
         tags,
         summary: 'One model version with its manifest',
         params: VersionParams,
@@ -79,7 +83,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/v1/models/:name/compare',
-    { config: { scope: 'read' }, schema: {
+    {
+      config: { scope: 'read' },
+      schema: {
         tags,
         summary: 'Compare the metrics of two versions',
         params: NameParam,
@@ -92,7 +98,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.post(
     '/v1/models/:name/versions/:version/promote',
-    { config: { scope: 'admin' }, schema: {
+    {
+      config: { scope: 'admin' },
+      schema: {
         tags,
         summary: 'Make this version the active one',
         params: VersionParams,
@@ -108,7 +116,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.post(
     '/v1/models/:name/rollback',
-    { config: { scope: 'admin' }, schema: {
+    {
+      config: { scope: 'admin' },
+      schema: {
         tags,
         summary: 'Re-activate the previously active version',
         params: NameParam,
@@ -121,7 +131,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.post(
     '/v1/models/:name/versions/:version/archive',
-    { config: { scope: 'admin' }, schema: {
+    {
+      config: { scope: 'admin' },
+      schema: {
         tags,
         summary: 'Archive a version that is not active',
         params: VersionParams,
@@ -133,7 +145,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/v1/models/:name/events',
-    { config: { scope: 'read' }, schema: {
+    {
+      config: { scope: 'read' },
+      schema: {
         tags,
         summary: 'Registry history of a model (register, promote, rollback, archive)',
         params: NameParam,

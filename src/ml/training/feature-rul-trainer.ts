@@ -58,7 +58,8 @@ function unitsOf(histories: FeatureHistory[]): Unit[] {
     const t = h.timestamps.map((d) => d.getTime());
     let end = t.findIndex((x) => x >= h.failureAt!.getTime());
     if (end < 0) end = t.length;
-    if (end >= 2) units.push({ assetId: h.assetId, times: t.slice(0, end), vectors: h.vectors.slice(0, end) });
+    if (end >= 2)
+      units.push({ assetId: h.assetId, times: t.slice(0, end), vectors: h.vectors.slice(0, end) });
   }
   return units;
 }
@@ -194,7 +195,9 @@ export const featureRulTrainer: Trainer = {
         }
         base.model.dispose();
       } catch (err) {
-        await input.log(`the active model could not be scored on the held-out data: ${(err as Error).message}`);
+        await input.log(
+          `the active model could not be scored on the held-out data: ${(err as Error).message}`,
+        );
       }
     }
     const times = units.flatMap((u) => [u.times[0]!, u.times.at(-1)!]);

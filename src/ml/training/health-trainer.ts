@@ -114,7 +114,7 @@ export function separationAuc(healthy: readonly number[], endOfLife: readonly nu
     (a, b) => a[0] - b[0],
   );
   let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]![0] === all[i]![0]) j++;
     const rank = (i + j + 1) / 2;
@@ -226,7 +226,9 @@ export const healthTrainer: Trainer = {
         baselineMetrics = evaluate(base.model, base.manifest, split);
         base.model.dispose();
       } catch (err) {
-        await input.log(`the active model could not be scored on the held-out data: ${(err as Error).message}`);
+        await input.log(
+          `the active model could not be scored on the held-out data: ${(err as Error).message}`,
+        );
       }
     }
     const dataRange = {

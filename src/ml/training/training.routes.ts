@@ -71,7 +71,9 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.post(
     '/v1/training-runs',
-    { config: { scope: 'admin' }, schema: {
+    {
+      config: { scope: 'admin' },
+      schema: {
         tags,
         summary: 'Start a training run on the training queue',
         body: StartBody,
@@ -83,7 +85,9 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.get(
     '/v1/training-runs',
-    { config: { scope: 'read' }, schema: {
+    {
+      config: { scope: 'read' },
+      schema: {
         tags,
         summary: 'Training runs, newest first',
         querystring: Type.Object({
@@ -99,7 +103,9 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.get(
     '/v1/training-runs/:id',
-    { config: { scope: 'read' }, schema: {
+    {
+      config: { scope: 'read' },
+      schema: {
         tags,
         summary: 'A run: status, progress with ETA, per-epoch metrics, logs',
         params: IdParam,
@@ -111,7 +117,9 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.post(
     '/v1/training-runs/:id/cancel',
-    { config: { scope: 'admin' }, schema: {
+    {
+      config: { scope: 'admin' },
+      schema: {
         tags,
         summary: 'Cancel a queued or running run (no version is registered)',
         params: IdParam,
@@ -123,7 +131,9 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.get(
     '/v1/training-runs/:id/events',
-    { config: { scope: 'read' }, schema: {
+    {
+      config: { scope: 'read' },
+      schema: {
         tags,
         summary: 'Server-sent events: the run as it changes, until it finishes',
         params: IdParam,

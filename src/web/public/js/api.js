@@ -36,11 +36,11 @@ export async function api(path, { method = 'GET', body } = {}) {
     throw new ApiError(0, 'network', 'the server cannot be reached');
   }
   const text = await res.text();
-  let json = null;
+  let json;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
-    json = null;
+    json = null; // a proxy's HTML error page: report the status line instead
   }
   if (!res.ok) {
     const err = new ApiError(

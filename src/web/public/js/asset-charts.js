@@ -23,7 +23,12 @@ export function rulChart(trend, leadTimeHours) {
       { label: 'RUL (h)', values: pts.map((t) => t.rulHours), colour: '#1d5fa8', points: pts.length < 30 },
       { label: 'Lower bound', values: pts.map((t) => t.rulLowerHours), colour: '#7ea6d8', width: 1 },
       { label: 'Upper bound', values: pts.map((t) => t.rulUpperHours), colour: '#7ea6d8', width: 1 },
-      { label: `Lead time (${fmtHours(leadTimeHours)})`, values: pts.map(() => leadTimeHours), colour: '#b85c00', dash: [6, 4] },
+      {
+        label: `Lead time (${fmtHours(leadTimeHours)})`,
+        values: pts.map(() => leadTimeHours),
+        colour: '#b85c00',
+        dash: [6, 4],
+      },
       { label: 'Failure (RUL 0)', values: pts.map(() => 0), colour: '#b3261e', dash: [2, 3] },
     ],
     bands: [{ series: [3, 2], fill: 'rgba(29, 95, 168, 0.14)' }],
@@ -42,7 +47,14 @@ export function healthChart(trend) {
     xLabel: 'Time',
     yLabel: 'Health index (1 = as new)',
     summary: pts.length ? `Latest ${fmtNum(last(pts).healthIndex)}.` : 'No health index yet.',
-    series: [{ label: 'Health index', values: pts.map((t) => t.healthIndex), colour: '#2e7d32', points: pts.length < 30 }],
+    series: [
+      {
+        label: 'Health index',
+        values: pts.map((t) => t.healthIndex),
+        colour: '#2e7d32',
+        points: pts.length < 30,
+      },
+    ],
     yRange: (_u, min, max) => [Math.min(0, min), Math.max(1, max)],
   });
   return fig;
@@ -61,7 +73,14 @@ export function velocityChart(trend, asset) {
     xLabel: 'Time',
     yLabel: 'Velocity RMS (mm/s)',
     summary: `${pts.length ? `Latest ${fmtNum(last(pts).velocityRmsMmS)} mm/s. ` : ''}${where}`,
-    series: [{ label: 'Velocity RMS (mm/s)', values: pts.map((t) => t.velocityRmsMmS), colour: '#222', points: pts.length < 30 }],
+    series: [
+      {
+        label: 'Velocity RMS (mm/s)',
+        values: pts.map((t) => t.velocityRmsMmS),
+        colour: '#222',
+        points: pts.length < 30,
+      },
+    ],
     yRange: (_u, _min, max) => [0, Math.max(max, bounds ? bounds[2] * 1.2 : 1) * 1.05],
     hooks: bounds ? { drawClear: [zoneHook(bounds, ZONES)] } : undefined,
     extra: { zoneBoundaries: bounds },
@@ -71,9 +90,21 @@ export function velocityChart(trend, asset) {
 
 export function temperatureChart(readings, sensor, baseline) {
   const fig = chartFigure('temperature', 'Temperature');
-  const series = [{ label: `Temperature (${sensor?.unit ?? '°C'})`, values: readings.map((r) => r.value), colour: '#b85c00' }];
+  const series = [
+    {
+      label: `Temperature (${sensor?.unit ?? '°C'})`,
+      values: readings.map((r) => r.value),
+      colour: '#b85c00',
+    },
+  ];
   if (baseline !== null && baseline !== undefined) {
-    series.push({ label: 'Baseline', values: readings.map(() => baseline), colour: '#777', dash: [6, 4], width: 1 });
+    series.push({
+      label: 'Baseline',
+      values: readings.map(() => baseline),
+      colour: '#777',
+      dash: [6, 4],
+      width: 1,
+    });
   }
   plot(fig, {
     name: 'temperature',
@@ -101,7 +132,9 @@ export function spectrumChart(spec) {
     summary: spec
       ? `Capture ${spec.capture.id} at ${fmtTime(spec.capture.ts)}, ${spec.capture.sampleRateHz} Hz, ${spec.windowSamples} samples.`
       : 'No vibration capture yet.',
-    series: [{ label: 'Amplitude', values: spec ? spec.spectrum.amplitude : [], colour: '#1d5fa8', width: 1 }],
+    series: [
+      { label: 'Amplitude', values: spec ? spec.spectrum.amplitude : [], colour: '#1d5fa8', width: 1 },
+    ],
   });
   return fig;
 }
@@ -121,7 +154,9 @@ export function envelopeChart(spec) {
       : spec.defects
         ? `Demodulated ${band}; shaft ${fmtNum(spec.shaftHz)} Hz. Markers: fundamental dashed, harmonics dotted.`
         : `Demodulated ${band}. Bearing geometry or speed not set: no defect markers.`,
-    series: [{ label: 'Envelope amplitude', values: spec ? spec.envelope.amplitude : [], colour: '#333', width: 1 }],
+    series: [
+      { label: 'Envelope amplitude', values: spec ? spec.envelope.amplitude : [], colour: '#333', width: 1 },
+    ],
     hooks: markers.length ? { draw: [markerHook(markers)] } : undefined,
     extra: { markers, defects: spec?.defects ?? null },
   });
@@ -137,7 +172,15 @@ function markerTable(markers) {
     el(
       'table',
       { class: 'compact' },
-      el('thead', {}, el('tr', {}, ...['Marker', 'Frequency (Hz)', 'Envelope peak'].map((h) => el('th', { scope: 'col' }, h)))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...['Marker', 'Frequency (Hz)', 'Envelope peak'].map((h) => el('th', { scope: 'col' }, h)),
+        ),
+      ),
       el(
         'tbody',
         {},
@@ -145,7 +188,12 @@ function markerTable(markers) {
           el(
             'tr',
             { dataset: { marker: m.label, hz: String(m.hz) } },
-            el('th', { scope: 'row' }, el('span', { class: 'swatch', dataset: { defect: m.defect } }), m.label),
+            el(
+              'th',
+              { scope: 'row' },
+              el('span', { class: 'swatch', dataset: { defect: m.defect } }),
+              m.label,
+            ),
             el('td', { class: 'num' }, fmtNum(m.hz, 1)),
             el('td', { class: 'num' }, m.amplitude === null ? '—' : m.amplitude.toPrecision(3)),
           ),

@@ -92,6 +92,7 @@ export function markerHook(markers) {
     ctx.save();
     ctx.font = font();
     ctx.lineWidth = 1.5 * ratio();
+    const rightEdge = {}; // per label row: labels that would overlap are left to the table
     for (const m of markers) {
       const x = Math.round(u.valToPos(m.hz, 'x', true));
       if (x < bbox.left || x > bbox.left + bbox.width) continue;
@@ -102,7 +103,9 @@ export function markerHook(markers) {
       ctx.lineTo(x, bbox.top + bbox.height);
       ctx.stroke();
       const row = order.indexOf(m.defect) + 1;
+      if (x + 3 < (rightEdge[row] ?? -Infinity)) continue;
       ctx.fillText(m.label, x + 3, bbox.top + row * 13 * ratio());
+      rightEdge[row] = x + 3 + ctx.measureText(m.label).width + 4 * ratio();
     }
     ctx.restore();
   };

@@ -41,6 +41,11 @@ export function fmtTime(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+export function fmtShort(iso) {
+  if (!iso) return dash;
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+}
+
 /** "3 h ago" beside the absolute time: stale data is what an operator must notice first. */
 export function fmtAgo(iso, now = Date.now()) {
   if (!iso) return '';

@@ -1,6 +1,6 @@
 /** Fleet view: assets ranked by risk, filterable by site and type, sortable by any column. */
 import { api } from './api.js';
-import { clear, el, fmtAgo, fmtNum, fmtPct, fmtRul, fmtTime } from './dom.js';
+import { clear, el, fmtAgo, fmtHours, fmtNum, fmtPct, fmtShort, fmtTime } from './dom.js';
 import { zoneBadge } from './iso.js';
 import { announce } from './status.js';
 
@@ -126,12 +126,24 @@ export function renderFleet(view) {
         bar,
         f.lineage?.riskDriver ? el('span', { class: 'sub' }, String(f.lineage.riskDriver)) : null,
       ),
-      el('td', { class: 'num' }, fmtRul(f.rul)),
+      el(
+        'td',
+        { class: 'num' },
+        fmtHours(f.rul?.hours),
+        f.rul && f.rul.lowerHours !== null && f.rul.upperHours !== null
+          ? el('span', { class: 'sub' }, `${fmtHours(f.rul.lowerHours)}–${fmtHours(f.rul.upperHours)}`)
+          : null,
+      ),
       el('td', { class: 'num' }, fmtNum(f.healthIndex)),
       el('td', {}, zoneBadge(f.isoZone)),
       el('td', { class: 'num' }, fmtPct(f.failureProbability)),
       el('td', { class: 'num', dataset: { open: String(r.open) } }, String(r.open)),
-      el('td', {}, el('time', { datetime: f.asOf }, fmtTime(f.asOf)), el('span', { class: 'sub' }, fmtAgo(f.asOf))),
+      el(
+        'td',
+        { class: 'when' },
+        fmtAgo(f.asOf),
+        el('time', { class: 'sub', datetime: f.asOf, title: fmtTime(f.asOf) }, fmtShort(f.asOf)),
+      ),
     );
     // The name is the link (keyboard: Tab + Enter); the rest of the row is a mouse shortcut.
     tr.addEventListener('click', (e) => {

@@ -3,7 +3,16 @@ import { api, ApiError } from './api.js';
 import { el, fmtTime } from './dom.js';
 
 const PRIORITY = { 1: 'urgent', 2: 'high', 3: 'medium', 4: 'low' };
-const th = (...labels) => el('thead', {}, el('tr', {}, labels.map((l) => el('th', { scope: 'col' }, l))));
+const th = (...labels) =>
+  el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      labels.map((l) => el('th', { scope: 'col' }, l)),
+    ),
+  );
 
 /** Opens a form dialog; resolves after a successful submit, or undefined on cancel. */
 function formDialog(id, subject, submit) {
@@ -52,13 +61,17 @@ export function ackSuggestion(s) {
 
 export function dismissSuggestion(s) {
   return formDialog('dismiss-dialog', `#${s.id}: ${s.title}`, (v) =>
-    api(`/v1/work-order-suggestions/${s.id}/dismiss`, { method: 'POST', body: { reason: String(v.reason).trim() } }),
+    api(`/v1/work-order-suggestions/${s.id}/dismiss`, {
+      method: 'POST',
+      body: { reason: String(v.reason).trim() },
+    }),
   );
 }
 
 /** `onChange` runs after an ack or dismissal went through (the caller reloads). */
 export function suggestionsTable(suggestions, onChange) {
-  if (suggestions.length === 0) return el('p', { class: 'muted' }, 'No work-order suggestions for this asset.');
+  if (suggestions.length === 0)
+    return el('p', { class: 'muted' }, 'No work-order suggestions for this asset.');
   const act = (fn, s) => async (e) => {
     const button = e.currentTarget;
     if (await fn(s)) await onChange();
@@ -78,7 +91,15 @@ export function suggestionsTable(suggestions, onChange) {
           el(
             'tr',
             { dataset: { suggestionId: String(s.id) } },
-            el('td', {}, el('span', { class: `prio prio-${s.priority}` }, `P${s.priority} ${PRIORITY[s.priority] ?? ''}`)),
+            el(
+              'td',
+              {},
+              el(
+                'span',
+                { class: `prio prio-${s.priority}` },
+                `P${s.priority} ${PRIORITY[s.priority] ?? ''}`,
+              ),
+            ),
             el(
               'td',
               {},
@@ -98,12 +119,25 @@ export function suggestionsTable(suggestions, onChange) {
               'td',
               { class: 'actions' },
               s.status === 'open'
-                ? el('button', { type: 'button', onclick: act(ackSuggestion, s), 'aria-label': `Acknowledge suggestion ${s.id}` }, 'Ack')
+                ? el(
+                    'button',
+                    {
+                      type: 'button',
+                      onclick: act(ackSuggestion, s),
+                      'aria-label': `Acknowledge suggestion ${s.id}`,
+                    },
+                    'Ack',
+                  )
                 : null,
               s.status === 'open' || s.status === 'acknowledged'
                 ? el(
                     'button',
-                    { type: 'button', class: 'secondary', onclick: act(dismissSuggestion, s), 'aria-label': `Dismiss suggestion ${s.id}` },
+                    {
+                      type: 'button',
+                      class: 'secondary',
+                      onclick: act(dismissSuggestion, s),
+                      'aria-label': `Dismiss suggestion ${s.id}`,
+                    },
                     'Dismiss',
                   )
                 : null,

@@ -35,4 +35,3 @@ export function showBanner(err) {
 export function announce(text) {
   live.textContent = text;
 }
-
