@@ -24,7 +24,15 @@ const SMALL: DemoOptions = {
   readingEveryMin: 30,
   prefix: 'demo-test',
   healthParams: { healthyHours: 96, epochs: 15, patience: 5, seed: 3 },
-  rulParams: { members: 1, maxEpochs: 3, window: 12, cap: 120, samplesPerEpoch: 800, maxTrainSeconds: 15, seed: 3 },
+  rulParams: {
+    members: 1,
+    maxEpochs: 3,
+    window: 12,
+    cap: 120,
+    samplesPerEpoch: 800,
+    maxTrainSeconds: 15,
+    seed: 3,
+  },
   scoreRows: 4,
 };
 

@@ -60,10 +60,14 @@ function terminalReporter(out: NodeJS.WriteStream): DemoReporter {
       if (!tty || Date.now() - lastDraw < 200) return;
       lastDraw = Date.now();
       const pct = `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`.padStart(4);
-      out.write(`\r\x1b[2K  … ${LABELS[stage].padEnd(26)} ${pct}  ${detail}`.slice(0, (out.columns || 100) + 6));
+      out.write(
+        `\r\x1b[2K  … ${LABELS[stage].padEnd(26)} ${pct}  ${detail}`.slice(0, (out.columns || 100) + 6),
+      );
     },
     done(stage, seconds, summary) {
-      out.write(`${tty ? '\r\x1b[2K' : ''}  ✓ ${LABELS[stage].padEnd(26)} ${seconds.toFixed(1).padStart(6)} s  ${summary}\n`);
+      out.write(
+        `${tty ? '\r\x1b[2K' : ''}  ✓ ${LABELS[stage].padEnd(26)} ${seconds.toFixed(1).padStart(6)} s  ${summary}\n`,
+      );
     },
   };
 }
@@ -139,10 +143,13 @@ export const demoCommand: Command = {
             : 'no forecast yet';
           const failed = t.failures.length ? `; FAILED: ${t.failures.join(', ')}` : '';
           const errors = t.errors ? `; ${t.errors} capture(s) not processed (see log)` : '';
-          out.write(`live ${t.at.toISOString().slice(0, 16)}Z  ${t.captures} captures scored; ${top}${failed}${errors}\n`);
+          out.write(
+            `live ${t.at.toISOString().slice(0, 16)}Z  ${t.captures} captures scored; ${top}${failed}${errors}\n`,
+          );
         },
       });
-      if (!result.aborted) out.write(`live: stream ended at ${result.until ?? '-'}; the API keeps running.\n`);
+      if (!result.aborted)
+        out.write(`live: stream ended at ${result.until ?? '-'}; the API keeps running.\n`);
     }
     await new Promise(() => {});
     return 0;

@@ -21,8 +21,9 @@ export async function demoAssets(db: Kysely<DB>, prefix: string): Promise<DemoAs
     .orderBy('id')
     .execute();
   return rows.map((r) => {
-    const twin = (r.metadata as { twin?: { fingerprint?: string; config?: { degradation?: { mode?: string } } } })
-      .twin;
+    const twin = (
+      r.metadata as { twin?: { fingerprint?: string; config?: { degradation?: { mode?: string } } } }
+    ).twin;
     return {
       id: r.id,
       externalRef: r.external_ref!,
@@ -34,7 +35,10 @@ export async function demoAssets(db: Kysely<DB>, prefix: string): Promise<DemoAs
 }
 
 /** Sensor ids of each asset by sensor name. */
-export async function sensorIds(db: Kysely<DB>, assetIds: number[]): Promise<Map<number, Map<string, number>>> {
+export async function sensorIds(
+  db: Kysely<DB>,
+  assetIds: number[],
+): Promise<Map<number, Map<string, number>>> {
   const out = new Map<number, Map<string, number>>();
   if (assetIds.length === 0) return out;
   const rows = await db
@@ -51,7 +55,11 @@ export async function sensorIds(db: Kysely<DB>, assetIds: number[]): Promise<Map
 }
 
 /** Newest window_start of the asset's rows of the set, or undefined. */
-export async function lastWindowStart(db: Kysely<DB>, assetId: number, setHash: string): Promise<Date | undefined> {
+export async function lastWindowStart(
+  db: Kysely<DB>,
+  assetId: number,
+  setHash: string,
+): Promise<Date | undefined> {
   const row = await db
     .selectFrom('feature_rows')
     .innerJoin('feature_sets', 'feature_sets.id', 'feature_rows.feature_set_id')

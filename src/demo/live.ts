@@ -52,7 +52,11 @@ export function liveStartDay(o: DemoOptions, lastCapture: Date | undefined): num
   return Math.max(o.historyDays, next / DAY_MS);
 }
 
-export async function streamDemoLive(ctx: AppContext, o: DemoOptions, opts: LiveOptions): Promise<StreamLiveResult> {
+export async function streamDemoLive(
+  ctx: AppContext,
+  o: DemoOptions,
+  opts: LiveOptions,
+): Promise<StreamLiveResult> {
   const db = ctx.database.db;
   const set = getFeatureSet(o.featureSet)!;
   const lookbackMs = (set.temperature?.lookbackSeconds ?? 3600) * 1000;
@@ -72,7 +76,10 @@ export async function streamDemoLive(ctx: AppContext, o: DemoOptions, opts: Live
   const readings = new ReadingsService(db);
   const pending = new Map<string, { ts: string; value: number }[]>();
   const recent = new Map<string, { ts: Date; value: number }[]>();
-  const latest = new Map<number, { name: string; risk: number; rulHours: number | null; anomaly: number | null }>();
+  const latest = new Map<
+    number,
+    { name: string; risk: number; rulHours: number | null; anomaly: number | null }
+  >();
   const tickMs = (opts.tickHours ?? 12) * 3_600_000;
   let nextTick = Date.parse(fleet.start) + tickMs;
   let tick: LiveTick = { at: new Date(nextTick), captures: 0, failures: [], top: null, errors: 0 };

@@ -119,7 +119,12 @@ async function train(
     externalRefPrefix: `${o.prefix}/`,
     ...(health ? o.healthParams : { source: 'feature-rows', ...o.rulParams }),
   };
-  const run = await ctx.training.start({ modelName: name, kind: health ? 'health' : 'rul', params, autoPromote: true });
+  const run = await ctx.training.start({
+    modelName: name,
+    kind: health ? 'health' : 'rul',
+    params,
+    autoPromote: true,
+  });
   const status = await waitJob(ctx, run.job_id!, (p) =>
     report.progress(stage, (p.percent ?? 0) / 100, p.phase ?? ''),
   );
@@ -127,7 +132,8 @@ async function train(
   if (status.state !== 'completed' || done.status !== 'completed')
     throw new Error(`training ${name} ${done.status}: ${done.error ?? status.error ?? ''}`);
   const m = (done.metrics ?? {}) as Record<string, unknown>;
-  const fmt = (k: string, unit = '') => (typeof m[k] === 'number' ? `${k} ${(m[k] as number).toFixed(3)}${unit}` : '');
+  const fmt = (k: string, unit = '') =>
+    typeof m[k] === 'number' ? `${k} ${(m[k] as number).toFixed(3)}${unit}` : '';
   const metric = health ? fmt('separation_auc') : fmt('rmse_hours', ' h');
   return `${name} trained (${metric}; ${m.promoted ? 'active' : 'not promoted'})`;
 }
@@ -184,7 +190,8 @@ export async function runDemoSetup(
   const before = await repo.countRows(ctx.database.db, ids);
   await stage('score', async () => {
     const scored = await score(ctx, o, assets, report);
-    // score() resolves after its batch committed and the work-order rules ran on it.
+    // The work-order rules run after each committed batch, off the scoring path: wait for them.
+    await ctx.scoring.settled();
     const after = await repo.countRows(ctx.database.db, ids);
     return `${scored} forecasts for ${assets.length} assets; ${after.suggestions - before.suggestions} new work-order suggestions (${after.suggestions} in all)`;
   });

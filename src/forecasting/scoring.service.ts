@@ -135,6 +135,9 @@ export class ScoringService {
     for (const name of ENV_INDICATORS) indicators[name] = featureValue(set, vector, name);
     return this.writer.submit({
       asset_id: asset.id,
+      // Millisecond precision, set here rather than by now(): history cursors carry a JS Date,
+      // which would otherwise cut PostgreSQL's microseconds and skip or repeat rows.
+      scored_at: new Date(),
       as_of: req.asOf ?? req.capture?.ts ?? new Date(),
       health_index: out.anomaly === null ? null : 1 - out.anomaly,
       anomaly_score: out.anomaly,
