@@ -75,15 +75,15 @@ export const evalCmapssCommand: Command = {
       throw new UsageError('--test and --rul are required (or --holdout FRACTION for a pseudo-test)');
     }
     const seed = intFlag(values.seed, 'seed', 0) ?? TRAIN_DEFAULTS.seed;
-    let train = parseCmapss(readText(values.train, 'train'));
+    let train = parseCmapss(readText(values.train, 'train'), basename(values.train));
     let test;
     let rul;
     if (holdout !== undefined) {
       ({ train, test, rul } = carvePseudoTest(train, holdout, seed));
       process.stderr.write(`pseudo-test: ${rul.length} held-out units truncated at random cycles\n`);
     } else {
-      test = parseCmapss(readText(values.test as string, 'test'));
-      rul = parseCmapssRul(readText(values.rul as string, 'rul'));
+      test = parseCmapss(readText(values.test as string, 'test'), basename(values.test as string));
+      rul = parseCmapssRul(readText(values.rul as string, 'rul'), basename(values.rul as string));
     }
 
     const epochStarts: number[] = [];

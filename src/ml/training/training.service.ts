@@ -93,6 +93,15 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
   const trainer = deps.trainers[run.kind];
   if (!trainer) throw new Error(`no trainer for kind ${run.kind}`);
   await repo.start(deps.db, runId);
+  // Cancelled either through the job (ctx.signal) or in the database, when the cancel request
+  // found no job to signal (between attempts, or a queue that lost it): check both.
+  const controller = new AbortController();
+  ctx.signal.addEventListener('abort', () => controller.abort(ctx.signal.reason), { once: true });
+  const signal = controller.signal;
+  const checkCancelled = async () => {
+    if (!signal.aborted && (await repo.get(deps.db, runId))?.status === 'cancelled')
+      controller.abort(new Error('cancelled'));
+  };
   const baseline = await deps.models.load(run.model_name).catch(() => undefined);
   const workDir = await mkdtemp(path.join(os.tmpdir(), `prognos-train-${runId}-`));
   try {
@@ -103,18 +112,22 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
       workDir,
       db: deps.db,
       baseline,
-      signal: ctx.signal,
+      signal,
       progress: async (p) => {
         await repo.progress(deps.db, runId, p);
         await ctx.progress(p);
       },
-      epoch: async (e) => repo.appendEpoch(deps.db, runId, e),
+      epoch: async (e) => {
+        await repo.appendEpoch(deps.db, runId, e);
+        await checkCancelled();
+      },
       log: async (m) => {
         deps.logger?.info({ run: runId }, m);
         await ctx.log(m);
       },
     });
-    if (ctx.signal.aborted) throw new Error('cancelled');
+    await checkCancelled();
+    if (signal.aborted) throw new Error('cancelled');
     const version = await deps.models.register({
       name: run.model_name,
       kind: run.kind,
@@ -146,7 +159,7 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
     await ctx.progress({ percent: 100, phase: 'done' });
     return { modelVersion: version.version, promoted, metrics: result.metrics };
   } catch (err) {
-    const cancelled = ctx.signal.aborted;
+    const cancelled = signal.aborted;
     await repo.finish(deps.db, runId, {
       status: cancelled ? 'cancelled' : 'failed',
       error: cancelled ? 'cancelled' : (err as Error).message,
