@@ -4,13 +4,16 @@
  * training settings: forecasts for every asset, work-order suggestions, the riskiest asset one
  * the twin made degrade, and a second run that stores nothing twice. PGlite by default,
  * PostgreSQL with DATABASE_URL; with REDIS_URL the jobs go through BullMQ with the workers in
- * this process, as `prognos demo` runs them. No listener and no live stream.
+ * this process, as `prognos demo` runs them. No listener; the live stream plays one simulated
+ * day unpaced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { liveStartDay, streamDemoLive, type LiveTick } from '../src/demo/live.js';
 import { DEMO_DEFAULTS, type DemoOptions } from '../src/demo/plan.js';
 import { issueDemoKey, runDemoSetup, type DemoSetupResult } from '../src/demo/setup.js';
 import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
+import { DEFAULT_START } from '../src/twin/index.js';
 import { createTestContext } from './helpers/context.js';
 import { REDIS_URL } from './helpers/database.js';
 
@@ -131,4 +134,64 @@ describe('demo set-up', () => {
     expect(rows.find((r) => r.id === a.id)!.revoked_at).not.toBeNull();
     expect(rows.find((r) => r.id === b.id)!.revoked_at).toBeNull();
   });
+});
+
+describe('demo live stream', () => {
+  let ctx: Ctx;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    await runDemoSetup(ctx, SMALL);
+  }, 180_000);
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('scores, stores and extracts each live capture, and resumes after the last one', async () => {
+    const db = ctx.database.db;
+    const countForecasts = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('forecasts')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('source', '=', 'demo')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await countForecasts();
+    const ticks: LiveTick[] = [];
+    let from: Date | undefined;
+    const result = await streamDemoLive(ctx, SMALL, {
+      speedup: Infinity,
+      days: 1,
+      onStart: (f) => (from = f),
+      onTick: (t) => ticks.push(t),
+    });
+    expect(from?.toISOString()).toBe(
+      new Date(Date.parse(DEFAULT_START) + SMALL.historyDays * 86_400_000).toISOString(),
+    );
+    expect(result.captures).toBeGreaterThan(0);
+    expect(ticks.reduce((n, t) => n + t.errors, 0)).toBe(0);
+    expect(ticks.reduce((n, t) => n + t.captures, 0)).toBe(result.captures);
+    expect(ticks.at(-1)!.top.length).toBeGreaterThan(0);
+    expect(await countForecasts()).toBe(before + result.captures);
+    const last = await db
+      .selectFrom('captures')
+      .select(['sensor_id', 'ts'])
+      .orderBy('ts', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const rows = await db
+      .selectFrom('feature_rows')
+      .select('window_start')
+      .where('sensor_id', '=', last.sensor_id)
+      .where('window_start', '=', last.ts)
+      .execute();
+    expect(rows).toHaveLength(1);
+    const nextDay = liveStartDay(SMALL, last.ts);
+    expect(nextDay).toBeGreaterThan(SMALL.historyDays);
+    expect(nextDay).toBeLessThanOrEqual(SMALL.historyDays + 1.01);
+  }, 120_000);
 });

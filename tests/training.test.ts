@@ -81,7 +81,7 @@ function suite(name: string, redis: boolean) {
       const run = await ctx.training.start({
         modelName: 'fleet-rul',
         kind: 'rul',
-        params: { ...TINY, maxEpochs: 500, samplesPerEpoch: 2048 },
+        params: { ...TINY, maxEpochs: 500, patience: 500, samplesPerEpoch: 2048 },
       });
       for (
         let r = await ctx.training.get(run.id);

@@ -137,9 +137,14 @@ export const demoCommand: Command = {
         onStart: (from, machines) =>
           out.write(`live: ${machines} machines from ${from.toISOString().slice(0, 16)}Z (simulated time)\n`),
         onTick: (t) => {
-          const top = t.top
-            ? `highest risk ${t.top.name} ${t.top.risk.toFixed(2)}` +
-              (t.top.rulHours === null ? '' : `, RUL ${Math.round(t.top.rulHours)} h`)
+          const top = t.top.length
+            ? `top risk: ${t.top
+                .map(
+                  (a) =>
+                    `${a.name.replace(/ \(.*\)$/, '')} ${a.risk.toFixed(2)}` +
+                    (a.rulHours === null ? '' : ` (RUL ${Math.round(a.rulHours)} h)`),
+                )
+                .join(', ')}`
             : 'no forecast yet';
           const failed = t.failures.length ? `; FAILED: ${t.failures.join(', ')}` : '';
           const errors = t.errors ? `; ${t.errors} capture(s) not processed (see log)` : '';

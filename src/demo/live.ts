@@ -28,8 +28,8 @@ export interface LiveTick {
   at: Date;
   captures: number;
   failures: string[];
-  /** Highest-risk asset by its latest live forecast. */
-  top: { name: string; risk: number; rulHours: number | null; anomaly: number | null } | null;
+  /** The highest-risk assets by their latest live forecast, highest first (at most 3). */
+  top: { name: string; risk: number; rulHours: number | null; anomaly: number | null }[];
   errors: number;
 }
 
@@ -82,13 +82,13 @@ export async function streamDemoLive(
   >();
   const tickMs = (opts.tickHours ?? 12) * 3_600_000;
   let nextTick = Date.parse(fleet.start) + tickMs;
-  let tick: LiveTick = { at: new Date(nextTick), captures: 0, failures: [], top: null, errors: 0 };
+  let tick: LiveTick = { at: new Date(nextTick), captures: 0, failures: [], top: [], errors: 0 };
   const advance = (t: number) => {
     while (t >= nextTick) {
-      const top = [...latest.values()].sort((a, b) => b.risk - a.risk)[0] ?? null;
+      const top = [...latest.values()].sort((a, b) => b.risk - a.risk).slice(0, 3);
       opts.onTick?.({ ...tick, top });
       nextTick += tickMs;
-      tick = { at: new Date(nextTick), captures: 0, failures: [], top: null, errors: 0 };
+      tick = { at: new Date(nextTick), captures: 0, failures: [], top: [], errors: 0 };
     }
   };
 
@@ -129,7 +129,7 @@ export async function streamDemoLive(
     }
   };
 
-  return streamLive({
+  const result = await streamLive({
     fleet,
     speedup: opts.speedup,
     signal: opts.signal,
@@ -158,4 +158,10 @@ export async function streamDemoLive(
       });
     },
   });
+  // The last, partial tick.
+  if (tick.captures + tick.failures.length + tick.errors > 0) {
+    tick.at = new Date(result.until ?? tick.at);
+    opts.onTick?.({ ...tick, top: [...latest.values()].sort((a, b) => b.risk - a.risk).slice(0, 3) });
+  }
+  return result;
 }

@@ -133,7 +133,8 @@ export async function trainMember(
         setRate(lr);
       }
       // Do not start an epoch that would end past the deadline (judged by the last one's length).
-      if (epoch >= o.minEpochs && performance.now() + lastEpochMs > o.deadline) {
+      // The budget wins over minEpochs: on a busy machine the run must still end in time.
+      if (epoch >= 1 && performance.now() + lastEpochMs > o.deadline) {
         stoppedBy = 'budget';
         break;
       }

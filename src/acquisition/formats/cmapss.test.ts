@@ -74,9 +74,7 @@ describe('parseCmapss tolerance and errors', () => {
 
   it('names the line of a short row and rejects a bad cycle', () => {
     expect(() => parseCmapss(`${line(1, 1)}\n1 2 0.1 0.2\n`)).toThrow(/line 2, column 5: expected 26 fields/);
-    expect(() => parseCmapss(line(1, 0))).toThrow(
-      /^line 1, column 2: cycle must be a positive integer/,
-    );
+    expect(() => parseCmapss(line(1, 0))).toThrow(/^line 1, column 2: cycle must be a positive integer/);
     expect(() => parseCmapssRul('12\n-3\n')).toThrow(/line 2, column 1/);
   });
 });

@@ -8,8 +8,10 @@
  * in flight, and its error surfaces at the next flush or at `settle()`.
  *
  * `method: 'copy-stage'` (PostgreSQL only) sends readings by COPY into a temporary staging
- * table then `INSERT ... SELECT ... ON CONFLICT DO NOTHING`; bench/ingest.bench.ts measures
- * both, and unnest was the faster (see the bench header), so it is the default everywhere.
+ * table then `INSERT ... SELECT ... ON CONFLICT DO NOTHING`. bench/ingest.bench.ts measures
+ * both: the staging path was never faster beyond the noise (it writes every row twice; the
+ * per-row costs, the foreign key check and the primary-key index, are the same), and both reach
+ * plain COPY's rate. unnest stays the default: one statement, no temp table, PGlite too.
  */
 import { addToGroups, dayOf, groupKey, IngestStats, type BatchGroups } from './ingest-stats.js';
 import type { SqlSession } from './sql-session.js';

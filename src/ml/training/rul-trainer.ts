@@ -27,6 +27,7 @@ export interface RulTrainParams extends AssetFilter {
   cap?: number;
   maxTrainSeconds?: number;
   samplesPerEpoch?: number;
+  patience?: number;
 }
 
 function score(model: tf.LayersModel, manifest: RulManifest, test: CmapssRow[], truth: Map<number, number>) {
@@ -98,6 +99,7 @@ export const rulTrainer: Trainer = {
       ...(p.window ? { window: p.window } : {}),
       ...(p.cap ? { cap: p.cap } : {}),
       ...(p.samplesPerEpoch ? { samplesPerEpoch: p.samplesPerEpoch } : {}),
+      ...(p.patience ? { patience: p.patience } : {}),
       ...(p.maxTrainSeconds ? { maxTrainSeconds: p.maxTrainSeconds } : {}),
       minEpochs: Math.min(TRAIN_DEFAULTS.minEpochs, maxEpochs),
       signal: input.signal,

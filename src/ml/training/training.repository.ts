@@ -29,13 +29,16 @@ export const trainingRepository = {
     await db.updateTable('training_runs').set({ job_id: jobId }).where('id', '=', id).execute();
   },
 
-  async start(db: Kysely<DB>, id: number): Promise<void> {
-    // A retried attempt starts over: its epochs are those of this attempt only.
-    await db
+  /** False when the run was cancelled meanwhile. A retried attempt starts over: its epochs
+   * are those of this attempt only. */
+  async start(db: Kysely<DB>, id: number): Promise<boolean> {
+    const r = await db
       .updateTable('training_runs')
       .set({ status: 'running', started_at: new Date(), epochs: '[]', error: null, finished_at: null })
       .where('id', '=', id)
-      .execute();
+      .where('status', '<>', 'cancelled')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   },
 
   async progress(db: Kysely<DB>, id: number, progress: Record<string, unknown>): Promise<void> {

@@ -76,11 +76,10 @@ export class TrainingService {
     if (['completed', 'failed', 'cancelled'].includes(run.status)) {
       throw new AppError('run_finished', 409, `training run ${id} is already ${run.status}`);
     }
-    const cancelled = run.job_id ? await this.jobs().cancel(run.job_id) : false;
-    // A run still waiting in the queue never reaches the worker: record it here.
-    if (run.status === 'queued' || !cancelled) {
-      await repo.finish(this.deps.db, id, { status: 'cancelled', error: 'cancelled by request' });
-    }
+    // Recorded first: the worker re-reads it every epoch and before registering, so a cancel
+    // that races the job's own signal still stops the run and registers nothing.
+    await repo.finish(this.deps.db, id, { status: 'cancelled', error: 'cancelled by request' });
+    if (run.job_id) await this.jobs().cancel(run.job_id);
     return this.get(id);
   }
 }
@@ -92,7 +91,7 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
   if (run.status === 'cancelled' || run.status === 'completed') return { skipped: run.status };
   const trainer = deps.trainers[run.kind];
   if (!trainer) throw new Error(`no trainer for kind ${run.kind}`);
-  await repo.start(deps.db, runId);
+  if (!(await repo.start(deps.db, runId))) return { skipped: 'cancelled' };
   // Cancelled either through the job (ctx.signal) or in the database, when the cancel request
   // found no job to signal (between attempts, or a queue that lost it): check both.
   const controller = new AbortController();
@@ -101,6 +100,15 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
   const checkCancelled = async () => {
     if (!signal.aborted && (await repo.get(deps.db, runId))?.status === 'cancelled')
       controller.abort(new Error('cancelled'));
+  };
+  // Trainers report from synchronous callbacks without awaiting: keep the writes in order, one at
+  // a time (a burst of epochs must not exhaust the pool), and never let one reject unhandled.
+  let reports: Promise<void> = Promise.resolve();
+  const report = (write: () => Promise<void>) => {
+    reports = reports
+      .then(write)
+      .catch((err: unknown) => deps.logger?.warn({ err, run: runId }, 'progress not recorded'));
+    return reports;
   };
   const baseline = await deps.models.load(run.model_name).catch(() => undefined);
   const workDir = await mkdtemp(path.join(os.tmpdir(), `prognos-train-${runId}-`));
@@ -113,19 +121,22 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
       db: deps.db,
       baseline,
       signal,
-      progress: async (p) => {
-        await repo.progress(deps.db, runId, p);
-        await ctx.progress(p);
-      },
-      epoch: async (e) => {
-        await repo.appendEpoch(deps.db, runId, e);
-        await checkCancelled();
-      },
+      progress: (p) =>
+        report(async () => {
+          await repo.progress(deps.db, runId, p);
+          await ctx.progress(p);
+        }),
+      epoch: (e) =>
+        report(async () => {
+          await repo.appendEpoch(deps.db, runId, e);
+          await checkCancelled();
+        }),
       log: async (m) => {
         deps.logger?.info({ run: runId }, m);
         await ctx.log(m);
       },
     });
+    await reports;
     await checkCancelled();
     if (signal.aborted) throw new Error('cancelled');
     const version = await deps.models.register({
@@ -159,6 +170,7 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
     await ctx.progress({ percent: 100, phase: 'done' });
     return { modelVersion: version.version, promoted, metrics: result.metrics };
   } catch (err) {
+    await reports;
     const cancelled = signal.aborted;
     await repo.finish(deps.db, runId, {
       status: cancelled ? 'cancelled' : 'failed',
