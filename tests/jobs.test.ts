@@ -54,9 +54,7 @@ describe('job registry', () => {
   it('refuses two handlers for one job', () => {
     const d = probeJob({ calls: 0 });
     expect(() => buildJobRegistry([d, d])).toThrow(/two handlers/);
-    expect(() => buildJobRegistry([d])).toThrow(
-      /no handler registered for job\(s\): extract-features/,
-    );
+    expect(() => buildJobRegistry([d])).toThrow(/no handler registered for job\(s\): extract-features/);
   });
 });
 

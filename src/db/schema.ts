@@ -240,7 +240,11 @@ export interface ForecastsTable {
   rul_upper_hours: number | null;
   rul_interval_level: number | null;
   risk: number;
-  contributions: ColumnType<Array<{ feature: string; share: number; z?: number }>, string | undefined, string>;
+  contributions: ColumnType<
+    Array<{ feature: string; share: number; z?: number }>,
+    string | undefined,
+    string
+  >;
   indicators: ColumnType<Record<string, number | null>, string | undefined, string>;
   lineage: ColumnType<Record<string, unknown>, string, string>;
   source: 'api' | 'scheduled' | 'demo';

@@ -13,7 +13,9 @@ const Readiness = Type.Object({
 export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     '/healthz',
-    { config: { public: true }, schema: {
+    {
+      config: { public: true },
+      schema: {
         tags: ['health'],
         summary: 'Liveness',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
@@ -24,7 +26,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
 
   app.get(
     '/readyz',
-    { config: { public: true }, schema: {
+    {
+      config: { public: true },
+      schema: {
         tags: ['health'],
         summary: 'Readiness: database and queue reachable',
         response: { 200: Readiness, 503: Readiness },
