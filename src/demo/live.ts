@@ -148,6 +148,8 @@ export async function streamDemoLive(
       advance(f.ts.getTime());
       const asset = byMachine.get(f.machineId)!;
       tick.failures.push(asset.name);
+      // A failed machine stops; the ranking is of the machines still running.
+      latest.delete(asset.id);
       await repo.recordFailure(db, {
         assetId: asset.id,
         ref: asset.externalRef,

@@ -113,7 +113,8 @@ export class ScoringService {
         ? isoZone(velocity, asset.iso_machine_group, asset.iso_foundation)
         : null;
     const models = await this.deps.models.forFeatureSet(set.hash);
-    const out = await this.applyModels(models, set, vector, req.assetId);
+    const asOf = req.asOf ?? req.capture?.ts ?? new Date();
+    const out = await this.applyModels(models, set, vector, req.assetId, asOf);
     let failureProbability = out.failureProbability;
     if (failureProbability === null && out.rul) {
       failureProbability = failureProbabilityFromRul(
@@ -138,7 +139,7 @@ export class ScoringService {
       // Millisecond precision, set here rather than by now(): history cursors carry a JS Date,
       // which would otherwise cut PostgreSQL's microseconds and skip or repeat rows.
       scored_at: new Date(),
-      as_of: req.asOf ?? req.capture?.ts ?? new Date(),
+      as_of: asOf,
       health_index: out.anomaly === null ? null : 1 - out.anomaly,
       anomaly_score: out.anomaly,
       iso_zone: zone,
@@ -167,6 +168,7 @@ export class ScoringService {
     set: StoredFeatureSet,
     vector: Float64Array,
     assetId: number,
+    asOf: Date,
   ) {
     let anomaly: number | null = null;
     let contributions: Array<{ feature: string; share: number; z: number }> = [];
@@ -185,7 +187,7 @@ export class ScoringService {
         const [p] = predictFailure(m.model, m.manifest, [Array.from(vector)]);
         if (p) failureProbability = clamp01(p.probability);
       } else if (m.kind === 'rul') {
-        rul = await this.rul(m, set, vector, assetId);
+        rul = await this.rul(m, set, vector, assetId, asOf);
       }
     }
     return { anomaly, contributions, failureProbability, rul };
@@ -197,6 +199,7 @@ export class ScoringService {
     set: StoredFeatureSet,
     vector: Float64Array,
     assetId: number,
+    asOf: Date,
   ) {
     const manifest = m.manifest as typeof m.manifest & { stepHours?: number; inputColumns?: number[] };
     const need = manifest.window - 1;
@@ -206,6 +209,8 @@ export class ScoringService {
       .select(['feature_rows.values'])
       .where('feature_rows.asset_id', '=', assetId)
       .where('feature_sets.hash', '=', set.hash)
+      // Only windows before this one: the row being scored may already be stored.
+      .where('feature_rows.window_end', '<', asOf)
       .orderBy('feature_rows.window_start', 'desc')
       .limit(need)
       .execute();
