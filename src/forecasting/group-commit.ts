@@ -9,6 +9,9 @@ export interface GroupCommitOptions<T, R> {
   maxBatch?: number;
   /** How long the first item of a batch waits for company. */
   maxDelayMs?: number;
+  /** Batches written at once (each on its own connection): while one waits for its commit
+   * to reach disk, the next is already on its way, and PostgreSQL flushes them together. */
+  maxInFlight?: number;
 }
 
 interface Pending<T, R> {
@@ -20,13 +23,15 @@ interface Pending<T, R> {
 export class GroupCommitter<T, R> {
   private queue: Pending<T, R>[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
+  private readonly maxInFlight: number;
 
   constructor(private readonly opts: GroupCommitOptions<T, R>) {
     this.maxBatch = opts.maxBatch ?? 200;
     this.maxDelayMs = opts.maxDelayMs ?? 2;
+    this.maxInFlight = opts.maxInFlight ?? 4;
   }
 
   submit(item: T): Promise<R> {
@@ -50,25 +55,39 @@ export class GroupCommitter<T, R> {
     }
   }
 
-  /** Writes everything queued so far (batches in order, one at a time). */
+  /** Starts writing what is queued, as far as the in-flight limit allows; resolves when the
+   * batches started by this call are written. */
   flush(): Promise<void> {
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(async () => {
-      try {
-        const results = await this.opts.write(batch.map((p) => p.item));
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
-    });
-    if (this.queue.length > 0) this.flushSoon(this.maxDelayMs);
-    return this.flushing;
+    const started: Promise<void>[] = [];
+    while (this.queue.length > 0 && this.inFlight.size < this.maxInFlight) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const p: Promise<void> = this.opts
+        .write(batch.map((x) => x.item))
+        .then(
+          (results) => batch.forEach((x, i) => x.resolve(results[i]!)),
+          (err: unknown) => batch.forEach((x) => x.reject(err)),
+        )
+        .finally(() => {
+          this.inFlight.delete(p);
+          // Whatever queued up meanwhile goes next, without waiting for the timer.
+          if (this.queue.length > 0) void this.flush();
+        });
+      this.inFlight.add(p);
+      started.push(p);
+    }
+    return Promise.all(started).then(() => undefined);
+  }
+
+  /** Resolves when nothing is queued or being written. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      if (this.queue.length > 0) void this.flush();
+      await Promise.race(this.inFlight);
+    }
   }
 
   async close(): Promise<void> {
     clearTimeout(this.timer);
-    while (this.queue.length > 0) await this.flush();
-    await this.flushing;
+    await this.drain();
   }
 }

@@ -50,7 +50,8 @@ export class ScoringService {
     this.writer = new GroupCommitter({
       write: async (rows) => {
         // Rows come back in insertion order with a single VALUES list; match by position.
-        const stored = await deps.db.transaction().execute((trx) => repo.insertMany(trx, rows));
+        // One multi-row INSERT is atomic on its own: no BEGIN/COMMIT round trips.
+        const stored = await repo.insertMany(deps.db, rows);
         this.afterCommit(stored.map((f) => f.id));
         return stored;
       },
@@ -81,7 +82,7 @@ export class ScoringService {
 
   /** Resolves when every committed forecast so far has been through the work-order rules. */
   async settled(): Promise<void> {
-    await this.writer.flush();
+    await this.writer.drain();
     while (this.rulesRunning || this.pendingRules.length > 0) await this.rules;
   }
 
