@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { parseCmapss, parseCmapssRul } from '../acquisition/formats/cmapss.js';
 import { carvePseudoTest, evaluateCmapss } from '../ml/evaluate-cmapss.js';
 import { saveRulModel } from '../ml/model-store.js';
+import { CMAPSS_INPUT_NAMES, rulInputFeatureSet } from '../ml/training/rul-input.js';
 import { TRAIN_DEFAULTS, type TrainRulOptions } from '../ml/train-rul.js';
 import { UsageError, type Command } from './command.js';
 
@@ -124,8 +125,22 @@ export const evalCmapssCommand: Command = {
     };
     const { evaluation, model, manifest } = await evaluateCmapss(train, test, rul, options);
     if (values.out) {
-      manifest.metrics = { test: evaluation, testSource: values.test ?? `holdout ${holdout}` };
-      await saveRulModel(values.out, model, manifest);
+      const { rmse, phm08, interval_coverage, units, train_seconds } = evaluation;
+      manifest.metrics = {
+        rmse,
+        phm08,
+        interval_coverage,
+        units,
+        train_seconds,
+        testSource: values.test ?? `holdout ${holdout}`,
+      };
+      // The registry's identity for the model's inputs: the 24 raw C-MAPSS columns, named as the
+      // importer names the sensors, so a model trained here scores imported engines.
+      await saveRulModel(
+        values.out,
+        model,
+        Object.assign(manifest, { modelKind: 'rul', featureSet: rulInputFeatureSet(CMAPSS_INPUT_NAMES) }),
+      );
       process.stderr.write(`saved model to ${values.out}\n`);
     }
     process.stdout.write(`${JSON.stringify(evaluation)}\n`);

@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { evalAi4iCommand } from './eval-ai4i.js';
+import { evalCmapssCommand } from './eval-cmapss.js';
 import { evalCwruCommand } from './eval-cwru.js';
 import { evalFemtoCommand } from './eval-femto.js';
 import { featuresCommand } from './features.js';
@@ -30,6 +31,7 @@ const commands: Command[] = [
   importCommand,
   mqttCommand,
   simulateCommand,
+  evalCmapssCommand,
   evalCwruCommand,
   evalFemtoCommand,
   evalAi4iCommand,
