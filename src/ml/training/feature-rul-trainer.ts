@@ -21,7 +21,7 @@ import { trainRul, TRAIN_DEFAULTS } from '../train-rul.js';
 import { featureSetIdByHash, loadFeatureHistories, type FeatureHistory } from './feature-rows.repository.js';
 import { resolveStoredSet } from './health-trainer.js';
 import { findAssets, type AssetFilter } from './run-rows.repository.js';
-import type { Trainer, TrainerInput, TrainerResult } from './trainer.js';
+import { ensembleEpochReporter, type Trainer, type TrainerInput, type TrainerResult } from './trainer.js';
 
 export interface FeatureRulParams extends AssetFilter {
   source: 'feature-rows';
@@ -128,8 +128,6 @@ export const featureRulTrainer: Trainer = {
     const split = carvePseudoTest(rows, p.holdoutFraction ?? 0.2, seed);
     const members = p.members ?? 2;
     const maxEpochs = p.maxEpochs ?? 10;
-    let epochsDone = 0;
-    const started = Date.now();
     await input.log(
       `training on ${units.length - split.rul.length} assets (${columns.length} features, step ${stepHours.toFixed(3)} h), holding out ${split.rul.length}`,
     );
@@ -146,23 +144,7 @@ export const featureRulTrainer: Trainer = {
       ...(p.samplesPerEpoch ? { samplesPerEpoch: p.samplesPerEpoch } : {}),
       ...(p.maxTrainSeconds ? { maxTrainSeconds: p.maxTrainSeconds } : {}),
       signal: input.signal,
-      onEpoch: (epoch, logs) => {
-        epochsDone += 1;
-        const share = Math.min(1, epochsDone / (members * maxEpochs));
-        const elapsed = (Date.now() - started) / 1000;
-        void input.epoch({
-          epoch,
-          member: logs.member,
-          loss: logs.loss,
-          valRmse: logs.valRmse,
-          seconds: logs.elapsedSeconds,
-        });
-        void input.progress({
-          percent: Math.round(5 + 85 * share),
-          phase: `training member ${logs.member + 1}/${members}`,
-          etaSeconds: share > 0 ? Math.round((elapsed / share) * (1 - share)) : undefined,
-        });
-      },
+      onEpoch: ensembleEpochReporter(input, members, maxEpochs),
     });
     if (input.signal.aborted) throw new Error('cancelled');
     await input.progress({ percent: 92, phase: 'evaluating on held-out assets' });

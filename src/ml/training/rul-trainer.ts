@@ -15,7 +15,7 @@ import { assertRulManifest, type RulManifest } from '../rul-manifest.js';
 import { trainRul, TRAIN_DEFAULTS } from '../train-rul.js';
 import { rulInputFeatureSet } from './rul-input.js';
 import { findAssets, loadAssetHistory, type AssetFilter } from './run-rows.repository.js';
-import type { Trainer, TrainerInput, TrainerResult } from './trainer.js';
+import { ensembleEpochReporter, type Trainer, type TrainerInput, type TrainerResult } from './trainer.js';
 
 export interface RulTrainParams extends AssetFilter {
   labels?: 'failure-events' | 'run-to-failure';
@@ -89,8 +89,6 @@ export const rulTrainer: Trainer = {
     const split = carvePseudoTest(rows, p.holdoutFraction ?? 0.2, seed);
     const members = p.members ?? TRAIN_DEFAULTS.members;
     const maxEpochs = p.maxEpochs ?? TRAIN_DEFAULTS.maxEpochs;
-    let epochsDone = 0;
-    const started = Date.now();
     await input.log(`training on ${units.length - split.rul.length} assets, holding out ${split.rul.length}`);
     const { model, manifest } = await trainRul(split.train, {
       seed,
@@ -103,23 +101,7 @@ export const rulTrainer: Trainer = {
       ...(p.maxTrainSeconds ? { maxTrainSeconds: p.maxTrainSeconds } : {}),
       minEpochs: Math.min(TRAIN_DEFAULTS.minEpochs, maxEpochs),
       signal: input.signal,
-      onEpoch: (epoch, logs) => {
-        epochsDone += 1;
-        const share = Math.min(1, epochsDone / (members * maxEpochs));
-        const elapsed = (Date.now() - started) / 1000;
-        void input.epoch({
-          epoch,
-          member: logs.member,
-          loss: logs.loss,
-          valRmse: logs.valRmse,
-          seconds: logs.elapsedSeconds,
-        });
-        void input.progress({
-          percent: Math.round(5 + 85 * share),
-          phase: `training member ${logs.member + 1}/${members}`,
-          etaSeconds: share > 0 ? Math.round((elapsed / share) * (1 - share)) : undefined,
-        });
-      },
+      onEpoch: ensembleEpochReporter(input, members, maxEpochs),
     });
     if (input.signal.aborted) throw new Error('cancelled');
     await input.progress({ percent: 92, phase: 'evaluating on held-out assets' });
