@@ -53,8 +53,12 @@ export async function createContext(config: Config, options: ContextOptions = {}
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const models = new ModelRegistry(database.db, config.modelsDir, logger);
-    // A fresh install finds the committed baseline models on disk and can score at once.
-    const synced = await models.syncFromDisk();
+    // A fresh install finds the committed baseline models on disk and can score at once. Not
+    // fatal: a registry that cannot be read now is read again by the next process start.
+    const synced = await models.syncFromDisk().catch((err: unknown) => {
+      logger.warn({ err }, 'models on disk not registered');
+      return [];
+    });
     if (synced.length > 0)
       logger.info({ models: synced.map((m) => `${m.name}@${m.version}`) }, 'models registered from disk');
     const trainingDeps: TrainingDeps = {
