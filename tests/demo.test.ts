@@ -77,7 +77,7 @@ describe('demo set-up', () => {
     expect(active.map((m) => m.kind).sort()).toEqual(['health', 'rul']);
     const scored = await db
       .selectFrom('forecasts')
-      .select(['asset_id', 'health_index', 'rul_hours'])
+      .select(['asset_id', 'health_index', 'rul_hours', 'rul_lower_hours', 'rul_upper_hours'])
       .where(
         'asset_id',
         'in',
@@ -87,6 +87,11 @@ describe('demo set-up', () => {
     expect(new Set(scored.map((f) => f.asset_id)).size).toBe(SMALL.machines);
     // Both models served the forecasts.
     expect(scored.every((f) => f.health_index !== null && f.rul_hours !== null)).toBe(true);
+    // Every interval brackets its point estimate.
+    for (const f of scored) {
+      expect(f.rul_lower_hours!).toBeLessThanOrEqual(f.rul_hours!);
+      expect(f.rul_upper_hours!).toBeGreaterThanOrEqual(f.rul_hours!);
+    }
     expect(first.suggestions).toBeGreaterThan(0);
   });
 

@@ -223,10 +223,13 @@ export class ScoringService {
     const [p] = predictRul(m.model, manifest, rows);
     if (!p) return null;
     const step = manifest.stepHours ?? 1;
+    // The interval always brackets the point estimate (a calibration bin can sit off the
+    // ensemble mean), so lower <= rul <= upper holds for every stored forecast.
+    const hours = p.rul * step;
     return {
-      hours: p.rul * step,
-      lower: p.lower * step,
-      upper: p.upper * step,
+      hours,
+      lower: Math.max(0, Math.min(p.lower * step, hours)),
+      upper: Math.max(p.upper * step, hours),
       level: manifest.interval.level,
     };
   }
