@@ -9,18 +9,16 @@
  * vector), with no operating settings. Scoring sees only the last `window` rows of an asset, so
  * the per-unit baseline channels and the age feature (which need the whole history) are off.
  */
-import type * as tf from '@tensorflow/tfjs';
 import type { CmapssRow } from '../../acquisition/formats/cmapss.js';
 import { AppError } from '../../errors.js';
 import { carvePseudoTest } from '../evaluate-cmapss.js';
-import { phm08Score, rmse } from '../metrics.js';
 import { loadRulModel, saveRulModel } from '../model-store.js';
-import { predictRul } from '../predict-rul.js';
 import { assertRulManifest, type RulManifest } from '../rul-manifest.js';
 import { trainRul, TRAIN_DEFAULTS } from '../train-rul.js';
-import { featureSetIdByHash, loadFeatureHistories, type FeatureHistory } from './feature-rows.repository.js';
-import { resolveStoredSet } from './health-trainer.js';
-import { findAssets, type AssetFilter } from './run-rows.repository.js';
+import type { FeatureHistory } from './feature-rows.repository.js';
+import { loadSetHistories } from './set-histories.js';
+import type { AssetFilter } from './run-rows.repository.js';
+import { scoreRulHoldout as score } from './rul-trainer.js';
 import { ensembleEpochReporter, type Trainer, type TrainerInput, type TrainerResult } from './trainer.js';
 
 export interface FeatureRulParams extends AssetFilter {
@@ -76,44 +74,17 @@ function toRows(units: Unit[], columns: number[], stepMs: number): CmapssRow[] {
   });
 }
 
-function score(model: tf.LayersModel, manifest: RulManifest, test: CmapssRow[], truth: Map<number, number>) {
-  const preds = predictRul(model, manifest, test);
-  const actual = preds.map((p) => Math.min(manifest.cap, truth.get(p.unit) ?? NaN));
-  const predicted = preds.map((p) => p.rul);
-  const covered = preds.filter((p, i) => p.lower <= actual[i]! && actual[i]! <= p.upper).length;
-  return {
-    rmse: rmse(predicted, actual),
-    phm08: phm08Score(predicted, actual),
-    interval_coverage: covered / Math.max(1, preds.length),
-    holdout_units: preds.length,
-  };
-}
-
 export const featureRulTrainer: Trainer = {
   kind: 'rul',
   async train(input: TrainerInput): Promise<TrainerResult> {
     const p = input.params as unknown as FeatureRulParams;
-    const set = resolveStoredSet(p.featureSet);
-    await input.progress({ percent: 0, phase: 'loading feature rows' });
-    const setId = await featureSetIdByHash(input.db, set.hash);
-    const assets = await findAssets(input.db, p);
-    const histories =
-      setId === undefined
-        ? []
-        : await loadFeatureHistories(
-            input.db,
-            assets,
-            setId,
-            (done, total) =>
-              input.progress({ percent: Math.round((5 * done) / total), phase: 'loading feature rows' }),
-            input.signal,
-          );
+    const { set, histories, assetCount } = await loadSetHistories(input, p, 5);
     const units = unitsOf(histories);
     if (units.length < 4) {
       throw new AppError(
         'not_enough_data',
         400,
-        `RUL training needs at least 4 assets with feature rows of ${set.name} and a failure event; found ${units.length} of ${assets.length}`,
+        `RUL training needs at least 4 assets with feature rows of ${set.name} and a failure event; found ${units.length} of ${assetCount}`,
       );
     }
     const all = units.flatMap((u) => u.vectors);

@@ -7,12 +7,12 @@
  * active model, when it serves the same feature set, is scored on the same rows.
  */
 import { AppError } from '../../errors.js';
-import { getFeatureSet, type StoredFeatureSet } from '../../features/registry.js';
 import { scoreHealth, trainHealthModel, type TrainHealthOptions } from '../health/health-model.js';
 import { loadHealthModel, saveHealthModel } from '../health/health-store.js';
 import type { HealthManifest } from '../health/health-manifest.js';
-import { featureSetIdByHash, loadFeatureHistories, type FeatureHistory } from './feature-rows.repository.js';
-import { findAssets, type AssetFilter } from './run-rows.repository.js';
+import type { FeatureHistory } from './feature-rows.repository.js';
+import type { AssetFilter } from './run-rows.repository.js';
+import { loadSetHistories } from './set-histories.js';
 import type { Trainer, TrainerInput, TrainerResult } from './trainer.js';
 
 export interface HealthTrainParams extends AssetFilter {
@@ -44,18 +44,6 @@ interface Split {
   failed: number[];
   from: Date | undefined;
   to: Date | undefined;
-}
-
-export function resolveStoredSet(name: unknown): StoredFeatureSet {
-  const set = typeof name === 'string' ? getFeatureSet(name) : undefined;
-  if (!set) {
-    throw new AppError(
-      'unknown_feature_set',
-      400,
-      `params.featureSet must name a registered feature set, got ${JSON.stringify(name)}`,
-    );
-  }
-  return set;
 }
 
 function splitHistories(histories: FeatureHistory[], p: HealthTrainParams): Split {
@@ -150,27 +138,13 @@ export const healthTrainer: Trainer = {
   kind: 'health',
   async train(input: TrainerInput): Promise<TrainerResult> {
     const p = input.params as unknown as HealthTrainParams;
-    const set = resolveStoredSet(p.featureSet);
-    await input.progress({ percent: 0, phase: 'loading feature rows' });
-    const setId = await featureSetIdByHash(input.db, set.hash);
-    const assets = await findAssets(input.db, p);
-    const histories =
-      setId === undefined
-        ? []
-        : await loadFeatureHistories(
-            input.db,
-            assets,
-            setId,
-            (done, total) =>
-              input.progress({ percent: Math.round((10 * done) / total), phase: 'loading feature rows' }),
-            input.signal,
-          );
+    const { set, histories, assetCount } = await loadSetHistories(input, p, 10);
     const split = splitHistories(histories, p);
     if (split.train.length < 20) {
       throw new AppError(
         'not_enough_data',
         400,
-        `health training needs at least 20 healthy rows of feature set ${set.name}; found ${split.train.length} in ${histories.length} of ${assets.length} assets (extract features first)`,
+        `health training needs at least 20 healthy rows of feature set ${set.name}; found ${split.train.length} in ${histories.length} of ${assetCount} assets (extract features first)`,
       );
     }
     const width = set.featureNames.length;

@@ -30,7 +30,13 @@ export interface RulTrainParams extends AssetFilter {
   patience?: number;
 }
 
-function score(model: tf.LayersModel, manifest: RulManifest, test: CmapssRow[], truth: Map<number, number>) {
+/** RUL metrics on held-out units cut short (true RUL by unit); shared by the RUL trainers. */
+export function scoreRulHoldout(
+  model: tf.LayersModel,
+  manifest: RulManifest,
+  test: CmapssRow[],
+  truth: Map<number, number>,
+) {
   const preds = predictRul(model, manifest, test);
   const actual = preds.map((p) => Math.min(manifest.cap, truth.get(p.unit) ?? NaN));
   const predicted = preds.map((p) => p.rul);
@@ -108,14 +114,14 @@ export const rulTrainer: Trainer = {
     const truth = new Map(
       [...new Set(split.test.map((r) => r.unit))].map((unit, i) => [unit, split.rul[i] ?? NaN] as const),
     );
-    const metrics = score(model, manifest, split.test, truth);
+    const metrics = scoreRulHoldout(model, manifest, split.test, truth);
     let baselineMetrics: Record<string, number> | undefined;
     const featureSet = rulInputFeatureSet(sensorNames);
     if (input.baseline && input.baseline.row.feature_set_hash === featureSet.hash) {
       try {
         const base = await loadRulModel(input.baseline.dir);
         assertRulManifest(base.manifest);
-        baselineMetrics = score(base.model, base.manifest, split.test, truth);
+        baselineMetrics = scoreRulHoldout(base.model, base.manifest, split.test, truth);
         base.model.dispose();
       } catch (err) {
         await input.log(
