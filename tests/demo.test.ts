@@ -7,6 +7,8 @@
  * this process, as `prognos demo` runs them. No listener; the live stream plays one simulated
  * day unpaced.
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { liveStartDay, streamDemoLive, type LiveTick } from '../src/demo/live.js';
@@ -70,11 +72,21 @@ describe('demo set-up', () => {
     const db = ctx.database.db;
     const active = await db
       .selectFrom('model_versions')
-      .select(['name', 'kind'])
+      .select(['name', 'kind', 'artifact_dir'])
       .where('status', '=', 'active')
       .where('name', 'in', [SMALL.healthModel, SMALL.rulModel])
       .execute();
     expect(active.map((m) => m.kind).sort()).toEqual(['health', 'rul']);
+    // Each trained version got its model card with the figures of its kind.
+    const figures = {
+      health: ['card-roc.svg', 'card-score-distribution.svg'],
+      rul: ['card-interval-coverage.svg', 'card-predicted-vs-true.svg', 'card-residuals-by-rul.svg'],
+    };
+    for (const m of active) {
+      const files = readdirSync(path.join(ctx.models.modelsDir, m.artifact_dir));
+      expect(files).toContain('MODEL_CARD.md');
+      expect(files.filter((f) => f.endsWith('.svg')).sort()).toEqual(figures[m.kind as 'health' | 'rul']);
+    }
     const scored = await db
       .selectFrom('forecasts')
       .select(['asset_id', 'health_index', 'rul_hours', 'rul_lower_hours', 'rul_upper_hours'])

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
@@ -60,6 +62,26 @@ function suite(name: string, redis: boolean) {
       expect(active?.version).toBe(1);
       expect(active?.training_run_id).toBe(run.id);
       expect(active?.feature_set_name).toBe('scalar-readings');
+      // Its model card, drawn from the held-out predictions at registration.
+      const dir = path.join(ctx.models.modelsDir, active!.artifact_dir);
+      expect(
+        readdirSync(dir)
+          .filter((f) => f.startsWith('card-') || f === 'MODEL_CARD.md')
+          .sort(),
+      ).toEqual([
+        'MODEL_CARD.md',
+        'card-heldout.json',
+        'card-interval-coverage.svg',
+        'card-predicted-vs-true.svg',
+        'card-residuals-by-rul.svg',
+      ]);
+      const card = readFileSync(path.join(dir, 'MODEL_CARD.md'), 'utf8');
+      expect(card).toContain('# Model card: fleet-rul v1');
+      expect(card).toContain(`| training run | ${run.id} |`);
+      expect(card).toContain('| maxEpochs (requested) | 2 |');
+      const units = (done.metrics as { holdout_units: number }).holdout_units;
+      const scatter = readFileSync(path.join(dir, 'card-predicted-vs-true.svg'), 'utf8');
+      expect((scatter.match(/<circle class="mark"/g) ?? []).length).toBe(units);
     });
 
     it('does not auto-promote a candidate that is not better by the margin', async () => {
@@ -74,6 +96,23 @@ function suite(name: string, redis: boolean) {
       expect(done.metrics).toMatchObject({ promoted: false, baseline: { rmse: expect.any(Number) } });
       expect((await ctx.models.active('fleet-rul'))?.version).toBe(1);
       expect((await ctx.models.get('fleet-rul', 2)).status).toBe('candidate');
+      expect(done.metrics).toMatchObject({ baselineVersion: 1 });
+      // Both versions on v2's held-out data, in the card and in the comparison.
+      const v2 = await ctx.models.get('fleet-rul', 2);
+      const card = readFileSync(path.join(ctx.models.modelsDir, v2.artifact_dir, 'MODEL_CARD.md'), 'utf8');
+      expect(card).toMatch(/\| \*\*rmse\*\* \(primary\) \| [\d.]+ \| [\d.]+ \| -?[\d.]+ \|/);
+      expect(card).toContain('v1 (active then)');
+      const cmp = await ctx.models.compare('fleet-rul', 1, 2);
+      const base = (done.metrics as { baseline: { rmse: number } }).baseline.rmse;
+      expect(cmp.sameData).toMatchObject({
+        heldOutOf: 2,
+        metrics: { rmse: { a: base, b: (done.metrics as { rmse: number }).rmse } },
+      });
+      expect(cmp.b).toMatchObject({
+        trainingRunId: run.id,
+        params: { autoPromoteMargin: 0.99 },
+        dataRange: { rows: expect.any(Number) },
+      });
     });
 
     it('cancels a running run without registering a version', async () => {

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseAi4iCsv } from '../acquisition/formats/ai4i.js';
+import { saveCardData } from '../ml/cards/card-store.js';
+import { classifierHeldOutOf } from '../ml/cards/evaluation-cards.js';
 import { evaluateAi4i } from '../ml/failure/evaluate-ai4i.js';
 import { saveFailureModel } from '../ml/failure/failure-store.js';
 import { UsageError, type Command } from './command.js';
@@ -62,7 +64,12 @@ export const evalAi4iCommand: Command = {
     process.stderr.write(
       `training on ${train.length} rows; testing on ${test ? `${test.length} rows of ${values.test}` : 'a stratified 20 % hold-out'}\n`,
     );
-    const { model, manifest, evaluation } = await evaluateAi4i(train, test, {
+    const {
+      model,
+      manifest,
+      evaluation,
+      test: scored,
+    } = await evaluateAi4i(train, test, {
       seed,
       source: values.train,
       ...(epochs ? { epochs } : {}),
@@ -77,6 +84,19 @@ export const evalAi4iCommand: Command = {
     });
     if (values.out) {
       await saveFailureModel(values.out, model, manifest);
+      const source = test
+        ? `${evaluation.testRows} rows of ${values.test}`
+        : `a stratified 20 % hold-out of ${values.train} (${evaluation.testRows} rows)`;
+      await saveCardData(values.out, {
+        heldOut: classifierHeldOutOf(
+          scored.probabilities,
+          scored.labels,
+          manifest.threshold,
+          manifest.label,
+          source,
+        ),
+        primary: { name: 'rocAuc', lowerIsBetter: false },
+      });
       process.stderr.write(`saved model to ${values.out}\n`);
     }
     model.dispose();

@@ -9,6 +9,8 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCmapss, parseCmapssRul } from '../acquisition/formats/cmapss.js';
+import { saveCardData } from '../ml/cards/card-store.js';
+import { rulHeldOutOf } from '../ml/cards/evaluation-cards.js';
 import { carvePseudoTest, evaluateCmapss } from '../ml/evaluate-cmapss.js';
 import { saveRulModel } from '../ml/model-store.js';
 import { CMAPSS_INPUT_NAMES, rulInputFeatureSet } from '../ml/training/rul-input.js';
@@ -123,7 +125,7 @@ export const evalCmapssCommand: Command = {
         );
       },
     };
-    const { evaluation, model, manifest } = await evaluateCmapss(train, test, rul, options);
+    const { evaluation, model, manifest, predictions } = await evaluateCmapss(train, test, rul, options);
     if (values.out) {
       const { rmse, phm08, interval_coverage, units, train_seconds } = evaluation;
       manifest.metrics = {
@@ -141,6 +143,13 @@ export const evalCmapssCommand: Command = {
         model,
         Object.assign(manifest, { modelKind: 'rul', featureSet: rulInputFeatureSet(CMAPSS_INPUT_NAMES) }),
       );
+      const source = values.test
+        ? `${basename(values.test)} + ${basename(values.rul as string)}, last cycle of each of ${units} engines, true RUL capped at ${manifest.cap}`
+        : `${units} engines of ${basename(values.train)} held out (${holdout}) and cut at random cycles`;
+      await saveCardData(values.out, {
+        heldOut: rulHeldOutOf(predictions, manifest.cap, manifest.interval.level, source),
+        primary: { name: 'rmse', lowerIsBetter: true },
+      });
       process.stderr.write(`saved model to ${values.out}\n`);
     }
     process.stdout.write(`${JSON.stringify(evaluation)}\n`);

@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createContext } from '../context.js';
+import { versionFiles } from '../ml/cards/cards.js';
+import { experimentOf } from '../ml/registry/experiments.js';
 import { toModelVersionBody } from '../ml/registry/models.routes.js';
+import { modelCard } from './models-card.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE = `prognos models list [--name NAME] [--status candidate|active|archived] [--json]
        prognos models show NAME VERSION
        prognos models compare NAME A B
+       prognos models card NAME VERSION [--out DIR] [--regenerate]
        prognos models promote NAME VERSION [--reason TEXT]
        prognos models rollback NAME [--reason TEXT]
        prognos models archive NAME VERSION
@@ -22,7 +26,7 @@ function version(v: string | undefined): number {
 /** The model registry for data scientists: list, compare, promote, roll back, archive. */
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List, compare, promote, roll back and archive model versions',
+  summary: 'List, show, compare, promote, roll back and archive model versions; their model cards',
   usage: USAGE,
   async run(args) {
     let parsed;
@@ -35,6 +39,8 @@ export const modelsCommand: Command = {
           status: { type: 'string' },
           reason: { type: 'string' },
           json: { type: 'boolean', default: false },
+          out: { type: 'string' },
+          regenerate: { type: 'boolean', default: false },
         },
       });
     } catch (e) {
@@ -58,8 +64,16 @@ export const modelsCommand: Command = {
           process.stdout.write(`${lines.join('\n') || 'no models registered'}\n`);
           return 0;
         }
-        case 'show':
-          return (out(toModelVersionBody(await ctx.models.get(name!, version(a)), true)), 0);
+        case 'show': {
+          const row = await ctx.models.get(name!, version(a));
+          const files = await versionFiles(ctx.models.modelsDir, row);
+          return (
+            out({ ...toModelVersionBody(row, true), files, ...(await experimentOf(ctx.database.db, row)) }),
+            0
+          );
+        }
+        case 'card':
+          return await modelCard(ctx, name!, version(a), { out: values.out, regenerate: values.regenerate });
         case 'compare':
           return (out(await ctx.models.compare(name!, version(a), version(b))), 0);
         case 'promote':

@@ -52,7 +52,13 @@ export async function evaluateAi4i(
   trainRows: readonly Ai4iRow[],
   testRows?: readonly Ai4iRow[],
   options: Ai4iOptions = {},
-): Promise<{ model: tf.LayersModel; manifest: FailureManifest; evaluation: Ai4iEvaluation }> {
+): Promise<{
+  model: tf.LayersModel;
+  manifest: FailureManifest;
+  evaluation: Ai4iEvaluation;
+  /** Calibrated probabilities and labels of the test rows (for the model card). */
+  test: { probabilities: number[]; labels: number[] };
+}> {
   const { testFraction = 0.2, ...trainOptions } = options;
   const seed = trainOptions.seed ?? 42;
   let train = [...trainRows];
@@ -110,5 +116,5 @@ export async function evaluateAi4i(
     backend: manifest.backend,
   };
   manifest.metrics = { ...manifest.metrics, test: evaluation };
-  return { model, manifest, evaluation };
+  return { model, manifest, evaluation, test: { probabilities, labels } };
 }

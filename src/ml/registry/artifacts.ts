@@ -7,11 +7,14 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isCardFile } from '../cards/card-store.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
+/** The model's files only: its card (MODEL_CARD.md, figures, held-out data) is documentation,
+ * written after registration and re-rendered at will, so it is not hashed. */
 export async function hashArtifactDir(dir: string): Promise<string> {
-  const files = (await listFiles(dir)).sort();
+  const files = (await listFiles(dir)).filter((f) => f.includes('/') || !isCardFile(f)).sort();
   const h = createHash('sha256');
   for (const f of files) {
     h.update(f).update('\0');

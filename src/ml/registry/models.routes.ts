@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import type { ModelVersion } from '../../db/schema.js';
 import { errorResponses } from '../../http/schemas.js';
+import { readCard, readCardFigure, versionFiles } from '../cards/cards.js';
 
 const ModelVersionBody = Type.Object({
   name: Type.String(),
@@ -75,10 +76,69 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         tags,
         summary: 'One model version with its manifest',
         params: VersionParams,
-        response: { 200: ModelVersionBody, ...errorResponses },
+        response: {
+          200: Type.Composite([
+            ModelVersionBody,
+            Type.Object({
+              files: Type.Object({ artifact: Type.Array(Type.String()), card: Type.Array(Type.String()) }),
+            }),
+          ]),
+          ...errorResponses,
+        },
       },
     },
-    async (req) => toModelVersionBody(await ctx.models.get(req.params.name, req.params.version), true),
+    async (req) => {
+      const row = await ctx.models.get(req.params.name, req.params.version);
+      return { ...toModelVersionBody(row, true), files: await versionFiles(ctx.models.modelsDir, row) };
+    },
+  );
+
+  app.get(
+    '/v1/models/:name/versions/:version/card',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'The model card of a version (Markdown; its figures are relative links)',
+        params: VersionParams,
+        produces: ['text/markdown'],
+        response: { 200: Type.String({ description: 'text/markdown' }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const row = await ctx.models.get(req.params.name, req.params.version);
+      const { markdown } = await readCard(ctx.models.modelsDir, row);
+      // Relative figure links resolve to the sibling route below: card → card/<file>.
+      return reply
+        .type('text/markdown; charset=utf-8')
+        .send(markdown.replace(/\]\((card-[a-z0-9-]+\.svg)\)/g, '](card/$1)'));
+    },
+  );
+
+  app.get(
+    '/v1/models/:name/versions/:version/card/:file',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'One SVG figure of a model card',
+        params: Type.Object({
+          name: VersionParams.properties.name,
+          version: VersionParams.properties.version,
+          file: Type.String({ maxLength: 200 }),
+        }),
+        produces: ['image/svg+xml'],
+        response: { 200: Type.String({ description: 'image/svg+xml' }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const row = await ctx.models.get(req.params.name, req.params.version);
+      const svg = await readCardFigure(ctx.models.modelsDir, row, req.params.file);
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .send(svg);
+    },
   );
 
   app.get(

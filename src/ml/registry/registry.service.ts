@@ -10,6 +10,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB, ModelKind, ModelVersion } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
+import { writeCardFor } from '../cards/cards.js';
+import { compareOnSameData, experimentOf } from './experiments.js';
 import { hashArtifactDir, installArtifact, isDirectory, readManifest } from './artifacts.js';
 import { registryRepository as repo } from './registry.repository.js';
 
@@ -83,7 +85,9 @@ export class ModelRegistry {
     const featureSet = featureSetOf(manifest);
     const kind = kindOf(manifest, input.kind);
     const metrics = input.metrics ?? (manifest.metrics as Record<string, unknown> | undefined) ?? {};
-    return this.db.transaction().execute(async (trx) => {
+    const inPlace =
+      path.resolve(input.sourceDir) === path.resolve(this.modelsDir, input.name, String(input.version ?? ''));
+    const row = await this.db.transaction().execute(async (trx) => {
       await repo.lockName(trx, input.name);
       const version = input.version ?? (await repo.nextVersion(trx, input.name));
       if (await repo.get(trx, input.name, version)) {
@@ -112,6 +116,11 @@ export class ModelRegistry {
         throw err;
       }
     });
+    // The card documents the version; failing to draw it must not undo the registration.
+    await writeCardFor(this.modelsDir, row, { keepExisting: inPlace }).catch((err: unknown) =>
+      this.logger?.warn({ err, model: row.name, version: row.version }, 'model card not written'),
+    );
+    return row;
   }
 
   private async insertVersion(
@@ -165,7 +174,8 @@ export class ModelRegistry {
     return repo.events(this.db, name);
   }
 
-  /** Metrics of two versions side by side, with b − a for every numeric metric both have. */
+  /** Metrics of two versions side by side, with b − a for every numeric metric both have; their
+   * training parameters and data; and both on one held-out set when a run scored them so. */
   async compare(name: string, a: number, b: number) {
     const [ra, rb] = await Promise.all([this.get(name, a), this.get(name, b)]);
     const keys = [...new Set([...Object.keys(ra.metrics), ...Object.keys(rb.metrics)])].sort();
@@ -179,12 +189,18 @@ export class ModelRegistry {
         delta: typeof va === 'number' && typeof vb === 'number' ? vb - va : null,
       };
     }
+    const [ea, eb, sameData] = await Promise.all([
+      experimentOf(this.db, ra),
+      experimentOf(this.db, rb),
+      compareOnSameData(this.db, ra, rb),
+    ]);
     return {
       name,
-      a: { version: a, status: ra.status, featureSetHash: ra.feature_set_hash },
-      b: { version: b, status: rb.status, featureSetHash: rb.feature_set_hash },
+      a: { version: a, status: ra.status, featureSetHash: ra.feature_set_hash, ...ea },
+      b: { version: b, status: rb.status, featureSetHash: rb.feature_set_hash, ...eb },
       sameFeatureSet: ra.feature_set_hash === rb.feature_set_hash,
       metrics,
+      sameData,
     };
   }
 

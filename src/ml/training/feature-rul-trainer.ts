@@ -123,7 +123,8 @@ export const featureRulTrainer: Trainer = {
       [...new Set(split.test.map((r) => r.unit))].map((unit, i) => [unit, split.rul[i] ?? NaN] as const),
     );
     const withHours = (m: Record<string, number>, hours: number) => ({ ...m, rmse_hours: m.rmse! * hours });
-    const metrics = withHours(score(model, manifest, split.test, truth), stepHours);
+    const scored = score(model, manifest, split.test, truth, `steps of ${stepHours.toPrecision(3)} h`);
+    const metrics = withHours(scored.metrics, stepHours);
     let baselineMetrics: Record<string, number> | undefined;
     if (input.baseline && input.baseline.row.feature_set_hash === set.hash) {
       try {
@@ -142,7 +143,7 @@ export const featureRulTrainer: Trainer = {
             const v = units[r.unit - 1]!.vectors[k]!;
             return { ...r, sensors: baseColumns.map((c) => v[c]!) };
           });
-          baselineMetrics = withHours(score(base.model, base.manifest, test, truth), stepHours);
+          baselineMetrics = withHours(score(base.model, base.manifest, test, truth).metrics, stepHours);
         } else {
           await input.log('the active model reads other columns or another step: not compared');
         }
@@ -175,7 +176,13 @@ export const featureRulTrainer: Trainer = {
     });
     await saveRulModel(input.workDir, model, full);
     model.dispose();
-    return { metrics, baselineMetrics, primary: { name: 'rmse_hours', lowerIsBetter: true }, dataRange };
+    return {
+      metrics,
+      baselineMetrics,
+      primary: { name: 'rmse_hours', lowerIsBetter: true },
+      dataRange,
+      heldOut: scored.heldOut,
+    };
   },
 };
 

@@ -119,12 +119,12 @@ function evaluate(
   model: Parameters<typeof scoreHealth>[0],
   manifest: HealthManifest,
   split: Split,
-): Record<string, number> {
+): { metrics: Record<string, number>; healthy: number[]; endOfLife: number[] } {
   // As scoring does: a value that is not finite reaches the model as 0.
   const clean = (rows: number[][]) => rows.map((r) => r.map((x) => (Number.isFinite(x) ? x : 0)));
   const healthy = scoreHealth(model, manifest, clean(split.heldHealthy)).map((s) => s.score);
   const eol = scoreHealth(model, manifest, clean(split.endOfLife)).map((s) => s.score);
-  return {
+  const metrics = {
     separation_auc: separationAuc(healthy, eol),
     healthy_mean_score: mean(healthy),
     end_of_life_mean_score: mean(eol),
@@ -132,6 +132,7 @@ function evaluate(
     healthy_holdout_rows: healthy.length,
     end_of_life_rows: eol.length,
   };
+  return { metrics, healthy, endOfLife: eol };
 }
 
 export const healthTrainer: Trainer = {
@@ -192,12 +193,12 @@ export const healthTrainer: Trainer = {
       manifest.normalisation.std[j] = 1e12;
     }
     await input.progress({ percent: 92, phase: 'evaluating on held-out rows' });
-    const metrics = evaluate(model, manifest, split);
+    const { metrics, healthy, endOfLife } = evaluate(model, manifest, split);
     let baselineMetrics: Record<string, number> | undefined;
     if (input.baseline && input.baseline.row.feature_set_hash === set.hash) {
       try {
         const base = await loadHealthModel(input.baseline.dir);
-        baselineMetrics = evaluate(base.model, base.manifest, split);
+        baselineMetrics = evaluate(base.model, base.manifest, split).metrics;
         base.model.dispose();
       } catch (err) {
         await input.log(
@@ -222,6 +223,12 @@ export const healthTrainer: Trainer = {
       baselineMetrics,
       primary: { name: 'separation_auc', lowerIsBetter: false },
       dataRange,
+      heldOut: {
+        kind: 'health',
+        source: `the latest healthy rows of ${split.assets.length} assets, held out, and the end of life of ${split.failed.length} failed assets`,
+        healthy,
+        endOfLife,
+      },
     };
   },
 };

@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../errors.js';
+import type { RulHeldOut } from '../cards/card-figures.js';
 import { carvePseudoTest } from '../evaluate-cmapss.js';
 import type { CmapssRow } from '../../acquisition/formats/cmapss.js';
 import { phm08Score, rmse } from '../metrics.js';
@@ -30,23 +31,37 @@ export interface RulTrainParams extends AssetFilter {
   patience?: number;
 }
 
-/** RUL metrics on held-out units cut short (true RUL by unit); shared by the RUL trainers. */
+/** RUL metrics on held-out units cut short (true RUL by unit), and the predictions they come
+ * from (for the model card); shared by the RUL trainers. */
 export function scoreRulHoldout(
   model: tf.LayersModel,
   manifest: RulManifest,
   test: CmapssRow[],
   truth: Map<number, number>,
+  unitName = 'cycles',
 ) {
   const preds = predictRul(model, manifest, test);
   const actual = preds.map((p) => Math.min(manifest.cap, truth.get(p.unit) ?? NaN));
   const predicted = preds.map((p) => p.rul);
   const covered = preds.filter((p, i) => p.lower <= actual[i]! && actual[i]! <= p.upper).length;
-  return {
+  const heldOut: RulHeldOut = {
+    kind: 'rul',
+    source: `${preds.length} held-out assets, each cut at a random point of its life (true RUL known)`,
+    unitName,
+    cap: manifest.cap,
+    level: manifest.interval.level,
+    trueRul: actual,
+    predicted,
+    lower: preds.map((p) => p.lower),
+    upper: preds.map((p) => p.upper),
+  };
+  const metrics = {
     rmse: rmse(predicted, actual),
     phm08: phm08Score(predicted, actual),
     interval_coverage: covered / Math.max(1, preds.length),
     holdout_units: preds.length,
   };
+  return { metrics, heldOut };
 }
 
 export const rulTrainer: Trainer = {
@@ -114,14 +129,14 @@ export const rulTrainer: Trainer = {
     const truth = new Map(
       [...new Set(split.test.map((r) => r.unit))].map((unit, i) => [unit, split.rul[i] ?? NaN] as const),
     );
-    const metrics = scoreRulHoldout(model, manifest, split.test, truth);
+    const { metrics, heldOut } = scoreRulHoldout(model, manifest, split.test, truth);
     let baselineMetrics: Record<string, number> | undefined;
     const featureSet = rulInputFeatureSet(sensorNames);
     if (input.baseline && input.baseline.row.feature_set_hash === featureSet.hash) {
       try {
         const base = await loadRulModel(input.baseline.dir);
         assertRulManifest(base.manifest);
-        baselineMetrics = scoreRulHoldout(base.model, base.manifest, split.test, truth);
+        baselineMetrics = scoreRulHoldout(base.model, base.manifest, split.test, truth).metrics;
         base.model.dispose();
       } catch (err) {
         await input.log(
@@ -146,6 +161,6 @@ export const rulTrainer: Trainer = {
     });
     await saveRulModel(input.workDir, model, full);
     model.dispose();
-    return { metrics, baselineMetrics, primary: { name: 'rmse', lowerIsBetter: true }, dataRange };
+    return { metrics, baselineMetrics, primary: { name: 'rmse', lowerIsBetter: true }, dataRange, heldOut };
   },
 };

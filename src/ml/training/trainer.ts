@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, ModelKind } from '../../db/schema.js';
+import type { HeldOut } from '../cards/card-figures.js';
 import type { LoadedModel } from '../registry/registry.service.js';
 
 export interface EpochReport {
@@ -40,6 +41,8 @@ export interface TrainerResult {
   baselineMetrics?: Record<string, number>;
   primary: { name: string; lowerIsBetter: boolean };
   dataRange: Record<string, unknown>;
+  /** The new model's held-out predictions, drawn on its model card. */
+  heldOut?: HeldOut;
 }
 
 export interface Trainer {
@@ -57,7 +60,9 @@ export function beatsBaseline(result: TrainerResult, margin: number): boolean {
   const base = result.baselineMetrics?.[m];
   if (cand === undefined || base === undefined || !Number.isFinite(cand) || !Number.isFinite(base))
     return false;
-  return result.primary.lowerIsBetter ? cand <= base * (1 - margin) : cand >= base * (1 + margin);
+  // Better by exactly the margin counts, whatever rounding 0.8 × 1.1 does.
+  const eps = 1e-9 * Math.abs(base);
+  return result.primary.lowerIsBetter ? cand <= base * (1 - margin) + eps : cand >= base * (1 + margin) - eps;
 }
 
 /** The RUL ensemble's per-epoch callback: records the epoch and reports progress between 5 %

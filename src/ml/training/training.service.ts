@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB, ModelKind, TrainingRun } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
+import { saveCardData } from '../cards/card-store.js';
 import { JOBS } from '../../jobs/names.js';
 import type { JobContext, JobQueue } from '../../jobs/types.js';
 import type { ModelRegistry } from '../registry/registry.service.js';
@@ -139,6 +140,18 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
     await reports;
     await checkCancelled();
     if (signal.aborted) throw new Error('cancelled');
+    // Kept beside the artifact, so the registry draws the version's model card from it.
+    if (result.heldOut) {
+      await saveCardData(workDir, {
+        heldOut: result.heldOut,
+        params: run.params,
+        dataRange: result.dataRange,
+        primary: result.primary,
+        ...(baseline && result.baselineMetrics
+          ? { baseline: { version: baseline.row.version, metrics: result.baselineMetrics } }
+          : {}),
+      });
+    }
     const version = await deps.models.register({
       name: run.model_name,
       kind: run.kind,
@@ -157,7 +170,9 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
     }
     const metrics = {
       ...result.metrics,
-      ...(result.baselineMetrics ? { baseline: result.baselineMetrics } : {}),
+      ...(result.baselineMetrics && baseline
+        ? { baseline: result.baselineMetrics, baselineVersion: baseline.row.version }
+        : {}),
       promoted,
     };
     await repo.finish(deps.db, runId, {
