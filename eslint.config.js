@@ -10,7 +10,9 @@ export default tseslint.config(
       'models/**/*.json',
       'coverage',
       'dist',
-      'notebooks',
+      'notebooks/*.ipynb',
+      'notebooks/.types',
+      'notebooks/.jupyter',
       'artifacts',
       'src/web/vendor',
     ],
@@ -31,6 +33,21 @@ export default tseslint.config(
         { object: 'process', property: 'env', message: 'Read configuration through src/config.ts only.' },
       ],
     },
+  },
+  {
+    // The bridge the tslab kernel requires (CommonJS: tslab compiles cells to CommonJS).
+    files: ['notebooks/lib/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // The dashboard's plain ES modules run in the browser (uPlot is a global from its IIFE build).

@@ -1,0 +1,33 @@
+/**
+ * Everything the notebooks use, in one module: the project's own parsers, DSP and ML modules
+ * (the notebooks reuse them rather than re-implementing anything), danfojs, and the local
+ * plotting helpers. Loaded by lib/load.cjs through tsx; its declarations type the cells.
+ */
+export * as danfo from 'danfojs-node';
+
+export * as cmapss from '../../src/acquisition/formats/cmapss.js';
+export * as cwru from '../../src/acquisition/formats/cwru.js';
+export * as femto from '../../src/acquisition/formats/femto.js';
+export * as files from '../../src/acquisition/formats/files.js';
+
+export * as bearing from '../../src/signal/bearing.js';
+export * as envelope from '../../src/signal/envelope.js';
+export * as fft from '../../src/signal/fft.js';
+export * as resample from '../../src/signal/resample.js';
+export * as spectrum from '../../src/signal/spectrum.js';
+export * as stats from '../../src/signal/stats.js';
+
+export * as backend from '../../src/ml/backend.js';
+export * as evaluation from '../../src/ml/evaluate-cmapss.js';
+export * as features from '../../src/ml/features.js';
+export * as metrics from '../../src/ml/metrics.js';
+export * as modelStore from '../../src/ml/model-store.js';
+export * as predict from '../../src/ml/predict-rul.js';
+export * as regimes from '../../src/ml/regimes.js';
+export * as femtoHealth from '../../src/ml/femto/health-indicator.js';
+export * as train from '../../src/ml/train-rul.js';
+
+export * as data from './data.js';
+export * as heat from './heatmap.js';
+export * as plot from './svg-plot.js';
+export * as tables from './html-table.js';
