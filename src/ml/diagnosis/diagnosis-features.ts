@@ -10,12 +10,20 @@
  * are computed in two demodulation bands (the feature set's band and a wide one) because which
  * structural resonance a defect excites varies between records. Scale-like features go through
  * log so that a 10× larger fault is a shift, not an outlier.
+ *
+ * `ses_bpfo`, `ses_bpfi`, `ses_bsf`: the same idea done the benchmark way (cepstrum pre-whitening,
+ * squared envelope spectrum over the whole analysed band, several lines per family; see
+ * ses-signatures.ts). They are what the staged classifier reads to say which part is damaged.
  */
 import { defectFrequencies, SKF_6205, type BearingGeometry } from '../../signal/bearing.js';
 import { EnvelopeAnalyzer, peakNear, type PeakTolerance } from '../../signal/envelope.js';
 import type { Band } from '../../signal/spectrum.js';
 import { defineFeatureSet, type FeatureSet } from '../../features/feature-set.js';
 import { FeatureExtractor } from '../../features/extract-features.js';
+import { SesSignatures } from './ses-signatures.js';
+
+/** SES family scores, in SIGNATURE_FAMILIES order (outer, inner, ball). */
+export const SES_FEATURES = ['ses_bpfo', 'ses_bpfi', 'ses_bsf'] as const;
 
 /** Feature-set features that are amplitudes or energies (log-transformed, see header). */
 const LOG_FEATURES = new Set([
@@ -95,7 +103,15 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
   const allNames = [
     ...base.map((f) => (LOG_FEATURES.has(f.name) ? `log_${f.name}` : f.name)),
     ...ORDER_NAMES.flatMap((k) => [`env_order_${k}_max`, `env_order_${k}_mean`]),
+    ...SES_FEATURES,
   ];
+  const signatures = new SesSignatures(
+    options.windowLength,
+    options.sampleRate,
+    ANALYSED_NYQUIST_FRACTION * (options.sampleRate / 2),
+    bearing,
+  );
+  const ses = new Float64Array(SES_FEATURES.length);
   const raw = new Float64Array(featureSet.featureNames.length);
   const full = new Float64Array(allNames.length);
   const perBand = new Float64Array(bands.length * ORDER_NAMES.length);
@@ -149,6 +165,8 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
         out[at++] = max;
         out[at++] = sum / analyzers.length;
       }
+      signatures.scores(window, shaftHz, ses);
+      for (const v of ses) out[at++] = v;
       return Float64Array.from(keep, (f) => full[f.i]!);
     },
   };
