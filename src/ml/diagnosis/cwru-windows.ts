@@ -44,7 +44,11 @@ export function featureRows(
       const key = `${seg.record.id}:${start}`;
       let vector = cache.get(key);
       if (!vector) {
-        vector = features.extract(seg.record.signal.subarray(start, start + window), seg.record.shaftHz);
+        vector = features.extract(
+          seg.record.signal.subarray(start, start + window),
+          seg.record.shaftHz,
+          seg.record.bearing,
+        );
         cache.set(key, vector);
       }
       rows.push({ recordId: seg.record.id, label: labelIndex(seg.record.label), start, features: vector });

@@ -65,8 +65,11 @@ export interface DiagnosisFeatures {
   readonly featureSet: FeatureSet;
   readonly names: readonly string[];
   readonly bearing: BearingGeometry;
-  /** Feature vector of one window (length `names.length`); shaftHz is required for the orders. */
-  extract(window: Float64Array, shaftHz: number): Float64Array;
+  /**
+   * Feature vector of one window (length `names.length`); shaftHz is required for the orders.
+   * `bearing`: the geometry of the bearing under the sensor when it is not the default one.
+   */
+  extract(window: Float64Array, shaftHz: number, bearing?: BearingGeometry): Float64Array;
 }
 
 const safeLog = (v: number): number => Math.log(Math.max(v, 1e-12));
@@ -105,12 +108,21 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
     ...ORDER_NAMES.flatMap((k) => [`env_order_${k}_max`, `env_order_${k}_mean`]),
     ...SES_FEATURES,
   ];
-  const signatures = new SesSignatures(
-    options.windowLength,
-    options.sampleRate,
-    ANALYSED_NYQUIST_FRACTION * (options.sampleRate / 2),
-    bearing,
-  );
+  // One per bearing geometry met (its lines differ); the buffers are per instance.
+  const signatures = new Map<BearingGeometry, SesSignatures>();
+  const signaturesFor = (g: BearingGeometry): SesSignatures => {
+    let s = signatures.get(g);
+    if (!s) {
+      s = new SesSignatures(
+        options.windowLength,
+        options.sampleRate,
+        ANALYSED_NYQUIST_FRACTION * (options.sampleRate / 2),
+        g,
+      );
+      signatures.set(g, s);
+    }
+    return s;
+  };
   const ses = new Float64Array(SES_FEATURES.length);
   const raw = new Float64Array(featureSet.featureNames.length);
   const full = new Float64Array(allNames.length);
@@ -122,15 +134,15 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
     featureSet,
     names,
     bearing,
-    extract(window: Float64Array, shaftHz: number): Float64Array {
-      extractor.extract(window, { shaftHz, bearing }, raw);
+    extract(window: Float64Array, shaftHz: number, geometry: BearingGeometry = bearing): Float64Array {
+      extractor.extract(window, { shaftHz, bearing: geometry }, raw);
       const out = full;
       let at = 0;
       for (const f of base) {
         const v = raw[f.i]!;
         out[at++] = LOG_FEATURES.has(f.name) ? safeLog(v) : v;
       }
-      const freqs = defectFrequencies(bearing, shaftHz);
+      const freqs = defectFrequencies(geometry, shaftHz);
       const orders = ORDER_NAMES.length;
       perBand.fill(0);
       analyzers.forEach((analyzer, b) => {
@@ -165,7 +177,7 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
         out[at++] = max;
         out[at++] = sum / analyzers.length;
       }
-      signatures.scores(window, shaftHz, ses);
+      signaturesFor(geometry).scores(window, shaftHz, ses);
       for (const v of ses) out[at++] = v;
       return Float64Array.from(keep, (f) => full[f.i]!);
     },

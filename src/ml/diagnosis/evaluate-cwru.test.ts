@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../cli/command.js';
 import { collectFileLists, evalCwruCommand } from '../../cli/eval-cwru.js';
 import { initBackend } from '../backend.js';
+import { writeMat5 } from '../../../tests/helpers/mat5-writer.js';
+import { SKF_6203, SKF_6205 } from '../../signal/bearing.js';
 import { initSignal } from '../../signal/fft.js';
 import { balancedAccuracy, classificationReport } from './classification-metrics.js';
 import { loadCwruRecord, overlappingRecords, planSplit, windowStarts } from './cwru-dataset.js';
@@ -38,6 +41,32 @@ describe('CWRU diagnosis pipeline on the committed sample', () => {
     const at = (name: string): number => features.names.indexOf(name);
     const mean = (i: number): number => rows.reduce((s, r) => s + r.features[i]!, 0) / rows.length;
     expect(mean(at('env_order_bpfi_max'))).toBeGreaterThan(mean(at('env_order_bpfo_max')));
+  });
+
+  it('reads the faulted bearing: fan-end files give the FE signal and the SKF 6203', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cwru-fe-'));
+    try {
+      const n = 4096;
+      const file = join(dir, '12k_Fan_End_IR007_1_278.mat');
+      const de = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+      const fe = Float64Array.from({ length: n }, (_, i) => Math.cos(i / 3));
+      writeFileSync(
+        file,
+        writeMat5([
+          { name: 'X278_DE_time', data: de },
+          { name: 'X278_FE_time', data: fe },
+          { name: 'X278RPM', data: [1772], dims: [1, 1] },
+        ]),
+      );
+      const r = await loadCwruRecord(file, 12_000);
+      expect(r).toMatchObject({ label: 'inner_race', sensor: 'fan_end', bearing: SKF_6203, loadHp: 1 });
+      expect(Array.from(r.signal)).toEqual(Array.from(fe));
+      expect(r.shaftHz).toBeCloseTo(1772 / 60, 9);
+      const drive = await loadCwruRecord(sample, 12_000);
+      expect(drive).toMatchObject({ sensor: 'drive_end', bearing: SKF_6205 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('splits by record, and by time (with a gap) only for a record on both sides', async () => {
