@@ -21,8 +21,8 @@
  */
 import { defectFrequencies, type BearingGeometry } from '../../signal/bearing.js';
 import { EnvelopeAnalyzer, peakNear, type PeakTolerance } from '../../signal/envelope.js';
-import { realFft } from '../../signal/fft.js';
 import { prewhitenSpectrum } from '../../signal/prewhiten.js';
+import { SpectrumAnalyzer } from '../../signal/spectrum.js';
 
 export const SIGNATURE_FAMILIES = ['outer', 'inner', 'ball'] as const;
 export type SignatureFamily = (typeof SIGNATURE_FAMILIES)[number];
@@ -63,7 +63,8 @@ function median(values: Float64Array, lo: number, hi: number, scratch: number[])
 export class SesSignatures {
   readonly lines: Record<SignatureFamily, number[]>;
   private readonly analyzer: EnvelopeAnalyzer;
-  private readonly raw: Float64Array;
+  /** Only its raw (unwindowed, mean-removed) DFT is used: the input of the whitening. */
+  private readonly dft: SpectrumAnalyzer;
   private readonly scratch: number[] = [];
 
   /** `topHz`: highest frequency analysed (content above it is not trusted, see diagnosis-features). */
@@ -76,21 +77,14 @@ export class SesSignatures {
     this.lines = signatureLines(bearing);
     // From bin 1: the whitened DC bin carries no information.
     this.analyzer = new EnvelopeAnalyzer(n, sampleRate, [sampleRate / n, topHz], 'hann', true);
-    this.raw = new Float64Array(2 * (Math.floor(n / 2) + 1));
+    this.dft = new SpectrumAnalyzer(n, sampleRate);
   }
 
   /** SES magnitude of the pre-whitened window (valid until the next call). */
   spectrum(window: Float64Array | Float32Array): { magnitude: Float64Array; binHz: number } {
-    const n = this.n;
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += window[i]!;
-    const mean = sum / n;
-    const fft = realFft(n);
-    const input = fft.input();
-    for (let i = 0; i < n; i++) input[i] = window[i]! - mean;
-    fft.execute(this.raw);
-    prewhitenSpectrum(this.raw);
-    this.analyzer.fromSpectrum(this.raw, true);
+    this.dft.transformRaw(window);
+    prewhitenSpectrum(this.dft.raw);
+    this.analyzer.fromSpectrum(this.dft.raw, true);
     return { magnitude: this.analyzer.spectrum.magnitude, binHz: this.analyzer.binHz };
   }
 
