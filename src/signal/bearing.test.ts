@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defectFrequencies, SKF_6205 } from './bearing.js';
+import { defectFrequencies, SKF_6203, SKF_6205 } from './bearing.js';
 
 describe('defectFrequencies', () => {
   it('matches the CWRU multiples of shaft speed for the SKF 6205', () => {
@@ -9,6 +9,14 @@ describe('defectFrequencies', () => {
     expect(f.ftf).toBeCloseTo(0.39828, 3);
     expect(f.bsf).toBeCloseTo(4.7135, 3);
     expect(f.ballSpin).toBeCloseTo(4.7135 / 2, 3);
+  });
+
+  it('matches the CWRU multiples of shaft speed for the fan-end SKF 6203', () => {
+    const f = defectFrequencies(SKF_6203, 1);
+    expect(f.bpfi).toBeCloseTo(4.9469, 3);
+    expect(f.bpfo).toBeCloseTo(3.053, 3);
+    expect(f.ftf).toBeCloseTo(0.3817, 3);
+    expect(f.bsf).toBeCloseTo(3.9874, 3);
   });
 
   it('scales with shaft speed (1796 rpm: BPFI ≈ 162 Hz, BPFO ≈ 107 Hz)', () => {

@@ -30,6 +30,17 @@ export const SKF_6205: BearingGeometry = {
   contactAngleDeg: 0,
 };
 
+/**
+ * SKF 6203-2RS JEM at the fan end of the CWRU rig (CWRU Bearing Data Center: ball 0.2656 in,
+ * pitch 1.122 in; its published defect orders BPFO 3.0530, BPFI 4.9469 imply 8 balls).
+ */
+export const SKF_6203: BearingGeometry = {
+  nBalls: 8,
+  ballDiameter: 0.2656,
+  pitchDiameter: 1.122,
+  contactAngleDeg: 0,
+};
+
 export function validateGeometry(g: BearingGeometry): void {
   if (!Number.isInteger(g.nBalls) || g.nBalls < 1) throw new RangeError(`nBalls must be an integer ≥ 1`);
   if (!(g.ballDiameter > 0)) throw new RangeError(`ballDiameter must be > 0`);

@@ -68,6 +68,14 @@ describe('envelope analysis, synthetic', () => {
     expect(a.amplitudeNear(fm)).toBeCloseTo(m, 4);
   });
 
+  it('squared envelope: (1 + m·cos)² has mean 1 + m²/2 and a line of 2m at fm, m²/2 at 2fm', () => {
+    const a = new EnvelopeAnalyzer(n, fs, [2000, 4000], 'hann', true).analyze(x);
+    const mean = a.envelope.reduce((s, v) => s + v, 0) / n;
+    expect(mean).toBeCloseTo(1 + (m * m) / 2, 4);
+    expect(a.spectrum.magnitude[36]).toBeCloseTo(2 * m, 4);
+    expect(a.spectrum.magnitude[72]).toBeCloseTo((m * m) / 2, 4);
+  });
+
   it('searches ±max(2 %, 1 bin) around each harmonic and combines harmonics root-sum-square', () => {
     expect(searchRange(100, 1, 2049, { fraction: 0.02, bins: 1 })).toEqual([98, 102]);
     expect(searchRange(10, 1, 2049, { fraction: 0.02, bins: 1 })).toEqual([9, 11]);

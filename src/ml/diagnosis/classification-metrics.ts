@@ -53,3 +53,16 @@ export function argmaxRow(values: ArrayLike<number>, r: number, k: number): numb
   for (let c = 1; c < k; c++) if (values[r * k + c]! > values[r * k + best]!) best = c;
   return best;
 }
+
+/** Mean recall over the classes present in `truth` (class-size independent). */
+export function balancedAccuracy(truth: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  const hits = new Map<number, [number, number]>();
+  for (let i = 0; i < truth.length; i++) {
+    const h = hits.get(truth[i]!) ?? [0, 0];
+    h[0] += truth[i] === predicted[i] ? 1 : 0;
+    h[1]++;
+    hits.set(truth[i]!, h);
+  }
+  const recalls = [...hits.values()].map(([c, n]) => c / n);
+  return recalls.length ? recalls.reduce((a, b) => a + b, 0) / recalls.length : NaN;
+}

@@ -3,9 +3,14 @@
  * rate, and a train/test plan that never lets one record's samples reach both sides — except a
  * record passed to both sides on purpose (CWRU has a single normal record per load), which is
  * split by time (first part train, last part test) and reported as a within-record split.
+ *
+ * The signal read is the accelerometer on the housing of the faulted bearing, with that bearing's
+ * geometry: drive end (SKF 6205) for drive-end faults and normal records, fan end (SKF 6203) for
+ * `*_Fan_End_*` files, so the defect orders are those of the bearing that carries the fault.
  */
 import { readCwruFile } from '../../acquisition/formats/files.js';
 import type { CwruLabel } from '../../acquisition/formats/cwru.js';
+import { SKF_6203, SKF_6205, type BearingGeometry } from '../../signal/bearing.js';
 import { decimate } from '../../signal/resample.js';
 
 export const CWRU_LABELS: readonly CwruLabel[] = ['normal', 'inner_race', 'ball', 'outer_race'];
@@ -22,6 +27,9 @@ export interface DiagnosisRecord {
   sampleRate: number;
   signal: Float64Array;
   shaftHz: number;
+  /** Which accelerometer `signal` is, and the geometry of the bearing under it. */
+  sensor: 'drive_end' | 'fan_end';
+  bearing: BearingGeometry;
   /** True when the rpm was missing from the file and the nominal speed of the load was used. */
   nominalSpeed: boolean;
 }
@@ -41,14 +49,18 @@ export async function loadCwruRecord(path: string, targetRate: number): Promise<
   const rpm = r.rpm ?? NOMINAL_RPM[r.loadHp];
   if (rpm === undefined)
     throw new RangeError(`${r.fileName}: no rpm in the file and no nominal speed for ${r.loadHp} hp`);
+  const fanEnd = r.faultEnd === 'fan_end';
+  if (fanEnd && !r.fanEnd) throw new RangeError(`${r.fileName}: a fan-end fault file without an FE signal`);
   return {
     id: r.fileName,
     label: r.label,
     faultDiameterIn: r.faultDiameterIn,
     loadHp: r.loadHp,
     sampleRate: targetRate,
-    signal: resampleTo(r.driveEnd, r.sampleRateHz, targetRate),
+    signal: resampleTo(fanEnd ? r.fanEnd! : r.driveEnd, r.sampleRateHz, targetRate),
     shaftHz: rpm / 60,
+    sensor: fanEnd ? 'fan_end' : 'drive_end',
+    bearing: fanEnd ? SKF_6203 : SKF_6205,
     nominalSpeed: r.rpm === null,
   };
 }

@@ -10,12 +10,20 @@
  * are computed in two demodulation bands (the feature set's band and a wide one) because which
  * structural resonance a defect excites varies between records. Scale-like features go through
  * log so that a 10× larger fault is a shift, not an outlier.
+ *
+ * `ses_bpfo`, `ses_bpfi`, `ses_bsf`: the same idea done the benchmark way (cepstrum pre-whitening,
+ * squared envelope spectrum over the whole analysed band, several lines per family; see
+ * ses-signatures.ts). They are what the staged classifier reads to say which part is damaged.
  */
 import { defectFrequencies, SKF_6205, type BearingGeometry } from '../../signal/bearing.js';
 import { EnvelopeAnalyzer, peakNear, type PeakTolerance } from '../../signal/envelope.js';
 import type { Band } from '../../signal/spectrum.js';
 import { defineFeatureSet, type FeatureSet } from '../../features/feature-set.js';
 import { FeatureExtractor } from '../../features/extract-features.js';
+import { SesSignatures } from './ses-signatures.js';
+
+/** SES family scores, in SIGNATURE_FAMILIES order (outer, inner, ball). */
+export const SES_FEATURES = ['ses_bpfo', 'ses_bpfi', 'ses_bsf'] as const;
 
 /** Feature-set features that are amplitudes or energies (log-transformed, see header). */
 const LOG_FEATURES = new Set([
@@ -57,8 +65,11 @@ export interface DiagnosisFeatures {
   readonly featureSet: FeatureSet;
   readonly names: readonly string[];
   readonly bearing: BearingGeometry;
-  /** Feature vector of one window (length `names.length`); shaftHz is required for the orders. */
-  extract(window: Float64Array, shaftHz: number): Float64Array;
+  /**
+   * Feature vector of one window (length `names.length`); shaftHz is required for the orders.
+   * `bearing`: the geometry of the bearing under the sensor when it is not the default one.
+   */
+  extract(window: Float64Array, shaftHz: number, bearing?: BearingGeometry): Float64Array;
 }
 
 const safeLog = (v: number): number => Math.log(Math.max(v, 1e-12));
@@ -95,7 +106,24 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
   const allNames = [
     ...base.map((f) => (LOG_FEATURES.has(f.name) ? `log_${f.name}` : f.name)),
     ...ORDER_NAMES.flatMap((k) => [`env_order_${k}_max`, `env_order_${k}_mean`]),
+    ...SES_FEATURES,
   ];
+  // One per bearing geometry met (its lines differ); the buffers are per instance.
+  const signatures = new Map<BearingGeometry, SesSignatures>();
+  const signaturesFor = (g: BearingGeometry): SesSignatures => {
+    let s = signatures.get(g);
+    if (!s) {
+      s = new SesSignatures(
+        options.windowLength,
+        options.sampleRate,
+        ANALYSED_NYQUIST_FRACTION * (options.sampleRate / 2),
+        g,
+      );
+      signatures.set(g, s);
+    }
+    return s;
+  };
+  const ses = new Float64Array(SES_FEATURES.length);
   const raw = new Float64Array(featureSet.featureNames.length);
   const full = new Float64Array(allNames.length);
   const perBand = new Float64Array(bands.length * ORDER_NAMES.length);
@@ -106,15 +134,15 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
     featureSet,
     names,
     bearing,
-    extract(window: Float64Array, shaftHz: number): Float64Array {
-      extractor.extract(window, { shaftHz, bearing }, raw);
+    extract(window: Float64Array, shaftHz: number, geometry: BearingGeometry = bearing): Float64Array {
+      extractor.extract(window, { shaftHz, bearing: geometry }, raw);
       const out = full;
       let at = 0;
       for (const f of base) {
         const v = raw[f.i]!;
         out[at++] = LOG_FEATURES.has(f.name) ? safeLog(v) : v;
       }
-      const freqs = defectFrequencies(bearing, shaftHz);
+      const freqs = defectFrequencies(geometry, shaftHz);
       const orders = ORDER_NAMES.length;
       perBand.fill(0);
       analyzers.forEach((analyzer, b) => {
@@ -149,6 +177,8 @@ export function createDiagnosisFeatures(options: DiagnosisFeatureOptions): Diagn
         out[at++] = max;
         out[at++] = sum / analyzers.length;
       }
+      signaturesFor(geometry).scores(window, shaftHz, ses);
+      for (const v of ses) out[at++] = v;
       return Float64Array.from(keep, (f) => full[f.i]!);
     },
   };

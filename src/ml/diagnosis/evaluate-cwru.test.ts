@@ -1,15 +1,19 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../cli/command.js';
 import { collectFileLists, evalCwruCommand } from '../../cli/eval-cwru.js';
 import { initBackend } from '../backend.js';
+import { writeMat5 } from '../../../tests/helpers/mat5-writer.js';
+import { SKF_6203, SKF_6205 } from '../../signal/bearing.js';
 import { initSignal } from '../../signal/fft.js';
-import { classificationReport } from './classification-metrics.js';
+import { balancedAccuracy, classificationReport } from './classification-metrics.js';
 import { loadCwruRecord, overlappingRecords, planSplit, windowStarts } from './cwru-dataset.js';
 import { createDiagnosisFeatures } from './diagnosis-features.js';
-import { evaluateCwru, featureRows, validationFolds, CWRU_EVAL_DEFAULTS } from './evaluate-cwru.js';
+import { featureRows, validationFolds } from './cwru-windows.js';
+import { evaluateCwru, CWRU_EVAL_DEFAULTS } from './evaluate-cwru.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const sample = join(root, 'datasets/cwru-sample/12k_Drive_End_IR007_0_105.mat');
@@ -37,6 +41,32 @@ describe('CWRU diagnosis pipeline on the committed sample', () => {
     const at = (name: string): number => features.names.indexOf(name);
     const mean = (i: number): number => rows.reduce((s, r) => s + r.features[i]!, 0) / rows.length;
     expect(mean(at('env_order_bpfi_max'))).toBeGreaterThan(mean(at('env_order_bpfo_max')));
+  });
+
+  it('reads the faulted bearing: fan-end files give the FE signal and the SKF 6203', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cwru-fe-'));
+    try {
+      const n = 4096;
+      const file = join(dir, '12k_Fan_End_IR007_1_278.mat');
+      const de = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+      const fe = Float64Array.from({ length: n }, (_, i) => Math.cos(i / 3));
+      writeFileSync(
+        file,
+        writeMat5([
+          { name: 'X278_DE_time', data: de },
+          { name: 'X278_FE_time', data: fe },
+          { name: 'X278RPM', data: [1772], dims: [1, 1] },
+        ]),
+      );
+      const r = await loadCwruRecord(file, 12_000);
+      expect(r).toMatchObject({ label: 'inner_race', sensor: 'fan_end', bearing: SKF_6203, loadHp: 1 });
+      expect(Array.from(r.signal)).toEqual(Array.from(fe));
+      expect(r.shaftHz).toBeCloseTo(1772 / 60, 9);
+      const drive = await loadCwruRecord(sample, 12_000);
+      expect(drive).toMatchObject({ sensor: 'drive_end', bearing: SKF_6205 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('splits by record, and by time (with a gap) only for a record on both sides', async () => {
@@ -91,6 +121,9 @@ describe('CWRU diagnosis pipeline on the committed sample', () => {
       [0, 2],
     ]);
     expect(r.per_class.a).toEqual({ precision: 1, recall: 0.5, f1: 0.6667, support: 2 });
+    // Mean recall over the classes present: (1/2 + 2/2) / 2, whatever the class sizes.
+    expect(balancedAccuracy([0, 0, 1, 1], [0, 1, 1, 1])).toBe(0.75);
+    expect(balancedAccuracy([0, 1, 1, 1, 1, 1, 1], [0, 1, 1, 1, 1, 1, 0])).toBeCloseTo((1 + 5 / 6) / 2, 10);
   });
 
   it('parses file lists and rejects bad flags', async () => {
@@ -126,17 +159,19 @@ const haveShared = existsSync(shared);
 if (!haveShared) console.info(`skipping the CWRU rotation evaluation: ${shared} not found`);
 
 describe.runIf(haveShared)('CWRU train on two fault sizes, test on the third (real files)', () => {
-  it('train 007+014, test 021: reports scores and never shares a fault record between sides', async () => {
+  it('train 007+014, test 021: ≥ 95 % of windows, every record, no fault record on both sides', async () => {
     await initBackend();
     const { train, test } = ROTATIONS['021']!;
     const result = await evaluateCwru(train, test, { ...CWRU_EVAL_DEFAULTS, seed: 42 });
+    // Figures of the signature model (staged-classifier.ts); bench/ml-cwru-rotations.ts prints all.
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(result.record_accuracy).toBe(1);
+    expect([2, 2.5, 3, 3.5, 4]).toContain(result.signature_threshold);
+    expect(Object.keys(result.cv_threshold_scores ?? {})).toHaveLength(5);
     expect(result.within_record_split).toEqual(['normal_0_97.mat']);
     const testIds = result.record_results.map((r) => r.record);
     expect(result.train_records.filter((id) => testIds.includes(id))).toEqual(['normal_0_97.mat']);
     expect(result.records).toBe(4);
-    expect(result.accuracy).toBeGreaterThanOrEqual(0);
-    expect(result.accuracy).toBeLessThanOrEqual(1);
-    expect(Number.isFinite(result.record_accuracy)).toBe(true);
     expect(result.confusion.matrix.flat().reduce((a, b) => a + b, 0)).toBe(result.windows);
   });
 
@@ -160,5 +195,21 @@ describe.runIf(haveShared)('CWRU train on two fault sizes, test on the third (re
     for (const key of ['accuracy', 'per_class', 'confusion', 'windows', 'records', 'record_accuracy']) {
       expect(result).toHaveProperty(key);
     }
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('train 007+021, test 014: IR014 and B014 right; OR014@6 has no BPFO signature (logged)', async () => {
+    const { train, test } = ROTATIONS['014']!;
+    const result = await evaluateCwru(train, test, { ...CWRU_EVAL_DEFAULTS, seed: 42 });
+    const byRecord = new Map(result.record_results.map((r) => [r.record.replace('12k_Drive_End_', ''), r]));
+    expect(byRecord.get('IR014_0_169.mat')!.window_accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(byRecord.get('B014_0_185.mat')!.predicted).toBe('ball');
+    expect(byRecord.get('normal_0_97.mat')!.predicted).toBe('normal');
+    // Record 197's envelope shows no line at BPFO on any channel (README, "CWRU"): it is read as
+    // a ball fault or normal. Kept visible, not asserted, so a real improvement would show.
+    const or = byRecord.get('OR014@6_0_197.mat')!;
+    console.info(
+      `OR014@6: predicted ${or.predicted}, mean probabilities ${JSON.stringify(or.mean_probability)}`,
+    );
   });
 });

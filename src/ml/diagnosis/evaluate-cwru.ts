@@ -6,16 +6,23 @@
  *    is split by time and reported in `within_record_split`.
  * 3. Training windows overlap (hop = window/4), test windows less (hop = window/2).
  * 4. Features: diagnosis-features.ts; standardised with training statistics only.
- * 5. Epoch count by record-held-out cross-validation: fold i holds out the i-th record (by fault
- *    diameter) of every fault class with several training records; a class with one training
- *    record (normal) holds out the last quarter of its training span instead. The final model is
- *    trained on all training windows for the mean best epoch count.
+ * 5. Hyperparameters by record-held-out cross-validation on the training files only: fold i holds
+ *    out the i-th record (by fault diameter) of every fault class with several training records;
+ *    a class with one training record (normal) holds out the last quarter of its training span
+ *    instead. 'mlp': the epoch count (mean best epoch); 'staged': the signature threshold of
+ *    stage B (best mean balanced accuracy over the folds, ties to the more conservative, higher
+ *    one). The final model is trained on all training windows.
  * 6. Test windows are predicted one by one (window accuracy) and per record by the mean of their
  *    probabilities (record accuracy).
  */
 import * as tf from '@tensorflow/tfjs';
 import { initSignal } from '../../signal/fft.js';
-import { argmaxRow, classificationReport, type ClassificationReport } from './classification-metrics.js';
+import {
+  argmaxRow,
+  balancedAccuracy,
+  classificationReport,
+  type ClassificationReport,
+} from './classification-metrics.js';
 import {
   CLASSIFIER_DEFAULTS,
   fitStandardiser,
@@ -30,12 +37,24 @@ import {
   loadCwruRecord,
   overlappingRecords,
   planSplit,
-  windowStarts,
   type DiagnosisRecord,
-  type Segment,
 } from './cwru-dataset.js';
-import { trainStagedClassifier } from './staged-classifier.js';
-import { createDiagnosisFeatures, type DiagnosisFeatures } from './diagnosis-features.js';
+import {
+  aggregateRecords,
+  featureRows,
+  labelIndex,
+  toLabelled,
+  validationFolds,
+  type RecordResult,
+  type WindowRow,
+} from './cwru-windows.js';
+import {
+  DEFAULT_THRESHOLD,
+  THRESHOLD_GRID,
+  trainStagedClassifier,
+  type NullStatistics,
+} from './staged-classifier.js';
+import { createDiagnosisFeatures } from './diagnosis-features.js';
 
 export interface CwruEvalOptions {
   window: number;
@@ -66,22 +85,6 @@ const STAGED_EPOCHS = 60;
 const STAGED_L2 = 1e-3;
 const STAGED_LEARNING_RATE = 0.03;
 
-export interface WindowRow {
-  recordId: string;
-  label: number;
-  start: number;
-  features: Float64Array;
-}
-
-export interface RecordResult {
-  record: string;
-  label: string;
-  predicted: string;
-  windows: number;
-  window_accuracy: number;
-  mean_probability: Record<string, number>;
-}
-
 export interface CwruEvalResult extends ClassificationReport {
   windows: number;
   records: number;
@@ -95,82 +98,15 @@ export interface CwruEvalResult extends ClassificationReport {
   cv_folds: number;
   cv_best_epochs: number[];
   epochs: number;
+  /** 'staged' only: the stage-B threshold picked, the CV score of each candidate, the null statistics. */
+  signature_threshold: number | null;
+  cv_threshold_scores: Record<string, number> | null;
+  signature_nulls: readonly NullStatistics[] | null;
   window: number;
   sample_rate: number;
   seed: number;
   feature_set: { name: string; version: number; hash: string };
   feature_names: readonly string[];
-}
-
-const labelIndex = (label: string): number => CWRU_LABELS.indexOf(label as (typeof CWRU_LABELS)[number]);
-
-/**
- * Feature rows of every window of the segments. Windows start on a grid anchored at sample 0 of
- * each record (multiples of `hop`), so that folds re-use the cached vectors of the same window.
- */
-export function featureRows(
-  segments: readonly Segment[],
-  features: DiagnosisFeatures,
-  window: number,
-  hop: number,
-  cache: Map<string, Float64Array> = new Map(),
-): WindowRow[] {
-  const rows: WindowRow[] = [];
-  for (const seg of segments) {
-    const first = Math.ceil(seg.start / hop) * hop;
-    for (const start of windowStarts({ start: first, end: seg.end }, window, hop)) {
-      const key = `${seg.record.id}:${start}`;
-      let vector = cache.get(key);
-      if (!vector) {
-        vector = features.extract(seg.record.signal.subarray(start, start + window), seg.record.shaftHz);
-        cache.set(key, vector);
-      }
-      rows.push({ recordId: seg.record.id, label: labelIndex(seg.record.label), start, features: vector });
-    }
-  }
-  return rows;
-}
-
-function toLabelled(rows: readonly WindowRow[], width: number): LabelledRows {
-  const x = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => x.set(r.features, i * width));
-  return { x, y: Int32Array.from(rows.map((r) => r.label)) };
-}
-
-/**
- * Validation folds over training segments (see header, step 5). Each fold: the segments to
- * train on and those to validate on.
- */
-export function validationFolds(
-  segments: readonly Segment[],
-  window: number,
-): { train: Segment[]; val: Segment[] }[] {
-  const byClass = new Map<string, Segment[]>();
-  for (const s of segments) byClass.set(s.record.label, [...(byClass.get(s.record.label) ?? []), s]);
-  for (const list of byClass.values()) {
-    list.sort(
-      (a, b) =>
-        (a.record.faultDiameterIn ?? 0) - (b.record.faultDiameterIn ?? 0) ||
-        a.record.id.localeCompare(b.record.id),
-    );
-  }
-  const folds = Math.max(1, ...[...byClass.values()].map((l) => l.length));
-  return Array.from({ length: folds }, (_, f) => {
-    const train: Segment[] = [];
-    const val: Segment[] = [];
-    for (const list of byClass.values()) {
-      if (list.length >= 2 && folds >= 2) {
-        list.forEach((s, i) => (i === f % list.length ? val : train).push(s));
-      } else {
-        for (const s of list) {
-          const cut = s.start + Math.floor((s.end - s.start) * 0.75);
-          train.push({ ...s, end: cut });
-          val.push({ ...s, start: cut + window });
-        }
-      }
-    }
-    return { train, val };
-  });
 }
 
 export async function evaluateCwru(
@@ -209,46 +145,83 @@ export async function evaluateCwru(
   const width = features.names.length;
   const trainHop = window / 4;
   const testHop = window / 2;
-
   const cache = new Map<string, Float64Array>();
-  const folds = options.model === 'mlp' ? validationFolds(plan.train, window) : [];
+  const rowsOf = (segments: Parameters<typeof featureRows>[0], hop: number): LabelledRows =>
+    toLabelled(featureRows(segments, features, window, hop, cache), width);
+  const stagedOptions: ClassifierOptions = {
+    ...classifier,
+    l2: options.classifier?.l2 ?? STAGED_L2,
+    learningRate: options.classifier?.learningRate ?? STAGED_LEARNING_RATE,
+    fixedEpochs: STAGED_EPOCHS,
+  };
+
+  const folds = validationFolds(plan.train, window);
   const bestEpochs: number[] = [];
+  const thresholdScores = new Map<number, number[]>(THRESHOLD_GRID.map((t) => [t, []]));
   for (const [f, fold] of folds.entries()) {
-    const tr = featureRows(fold.train, features, window, trainHop, cache);
-    const va = featureRows(fold.val, features, window, trainHop, cache);
-    const st = fitStandardiser(toLabelled(tr, width).x, width);
-    const trL = toLabelled(tr, width);
-    const vaL = toLabelled(va, width);
-    const result = await trainClassifier(
-      { x: standardise(trL.x, st), y: trL.y },
-      { x: standardise(vaL.x, st), y: vaL.y },
-      width,
-      CWRU_LABELS.length,
-      { ...classifier, seed: seed + f },
-    );
-    result.model.dispose();
-    bestEpochs.push(result.bestEpoch + 1);
-    log(
-      `fold ${f + 1}/${folds.length}: validate on ${fold.val.map((s) => s.record.id).join(', ')}; ` +
-        `best epoch ${result.bestEpoch + 1}, val loss ${result.bestValLoss.toFixed(3)}`,
-    );
+    const tr = rowsOf(fold.train, trainHop);
+    const va = rowsOf(fold.val, trainHop);
+    const where = `fold ${f + 1}/${folds.length}: validate on ${fold.val.map((s) => s.record.id).join(', ')}`;
+    if (options.model === 'mlp') {
+      const st = fitStandardiser(tr.x, width);
+      const result = await trainClassifier(
+        { x: standardise(tr.x, st), y: tr.y },
+        { x: standardise(va.x, st), y: va.y },
+        width,
+        CWRU_LABELS.length,
+        { ...classifier, seed: seed + f },
+      );
+      result.model.dispose();
+      bestEpochs.push(result.bestEpoch + 1);
+      log(`${where}; best epoch ${result.bestEpoch + 1}, val loss ${result.bestValLoss.toFixed(3)}`);
+    } else {
+      const staged = await trainStagedClassifier(tr.x, tr.y, features.names, {
+        ...stagedOptions,
+        seed: seed + f,
+      });
+      const scores = THRESHOLD_GRID.map((t) => {
+        const proba = staged.predict(va.x, t);
+        const score = balancedAccuracy(
+          va.y,
+          Array.from(va.y, (_, i) => argmaxRow(proba, i, CWRU_LABELS.length)),
+        );
+        thresholdScores.get(t)!.push(score);
+        return `${t}: ${score.toFixed(3)}`;
+      });
+      staged.dispose();
+      log(`${where}; balanced accuracy per threshold ${scores.join(', ')}`);
+    }
   }
   const epochs =
     options.model === 'mlp'
       ? Math.max(5, Math.round(bestEpochs.reduce((a, b) => a + b, 0) / bestEpochs.length))
       : STAGED_EPOCHS;
+  const cvThreshold = Object.fromEntries(
+    [...thresholdScores].map(([t, s]) => [
+      thresholdKey(t),
+      s.length ? round(s.reduce((a, b) => a + b, 0) / s.length) : NaN,
+    ]),
+  );
+  // Highest mean score; on a tie the higher threshold (fewer false race calls).
+  const threshold =
+    folds.length === 0
+      ? DEFAULT_THRESHOLD
+      : [...THRESHOLD_GRID]
+          .reverse()
+          .reduce((best, t) => (cvThreshold[thresholdKey(t)]! > cvThreshold[thresholdKey(best)]! ? t : best));
 
   const trainRows = featureRows(plan.train, features, window, trainHop, cache);
-  const testRows = featureRows(plan.test, features, window, testHop);
+  const testRows: WindowRow[] = featureRows(plan.test, features, window, testHop);
   const leaks = overlappingRecords(trainRows, testRows, window);
   if (leaks.length > 0) throw new Error(`train and test windows overlap in ${leaks.join(', ')}`);
   const trL = toLabelled(trainRows, width);
-  const st = fitStandardiser(trL.x, width);
+  const teL = toLabelled(testRows, width);
   log(`${options.model} model: ${features.names.length} features`);
   log(`final model: ${trainRows.length} training windows, ${epochs} epochs; ${testRows.length} test windows`);
-  const teL = toLabelled(testRows, width);
   let proba: Float32Array;
+  let nulls: readonly NullStatistics[] | null = null;
   if (options.model === 'mlp') {
+    const st = fitStandardiser(trL.x, width);
     const final = await trainClassifier(
       { x: standardise(trL.x, st), y: trL.y },
       null,
@@ -262,13 +235,10 @@ export async function evaluateCwru(
     proba = predictProba(final.model, standardise(teL.x, st), width);
     final.model.dispose();
   } else {
-    const staged = await trainStagedClassifier(trL.x, trL.y, features.names, {
-      ...classifier,
-      l2: options.classifier?.l2 ?? STAGED_L2,
-      learningRate: options.classifier?.learningRate ?? STAGED_LEARNING_RATE,
-      fixedEpochs: epochs,
-    });
+    log(`signature threshold ${threshold} robust σ above the null (cross-validated)`);
+    const staged = await trainStagedClassifier(trL.x, trL.y, features.names, stagedOptions, threshold);
     proba = staged.predict(teL.x);
+    nulls = staged.nulls;
     staged.dispose();
   }
   tf.disposeVariables();
@@ -276,12 +246,13 @@ export async function evaluateCwru(
   const k = CWRU_LABELS.length;
   const predicted = testRows.map((_, i) => argmaxRow(proba, i, k));
   const report = classificationReport(CWRU_LABELS, teL.y, predicted);
-  const recordResults = aggregateRecords(testRows, proba, predicted);
+  const recordResults: RecordResult[] = aggregateRecords(testRows, proba, predicted);
   const recordReport = classificationReport(
     CWRU_LABELS,
     recordResults.map((r) => labelIndex(r.label)),
     recordResults.map((r) => labelIndex(r.predicted)),
   );
+  const staged = options.model === 'staged';
   return {
     ...report,
     windows: testRows.length,
@@ -296,6 +267,9 @@ export async function evaluateCwru(
     cv_folds: folds.length,
     cv_best_epochs: bestEpochs,
     epochs,
+    signature_threshold: staged ? threshold : null,
+    cv_threshold_scores: staged ? cvThreshold : null,
+    signature_nulls: nulls,
     window,
     sample_rate: sampleRate,
     seed,
@@ -308,27 +282,6 @@ export async function evaluateCwru(
   };
 }
 
-/** Per test record: mean class probability over its windows, and its window accuracy. */
-export function aggregateRecords(
-  rows: readonly WindowRow[],
-  proba: Float32Array,
-  predicted: readonly number[],
-): RecordResult[] {
-  const k = CWRU_LABELS.length;
-  const groups = new Map<string, number[]>();
-  rows.forEach((r, i) => groups.set(r.recordId, [...(groups.get(r.recordId) ?? []), i]));
-  return [...groups.entries()].map(([record, idx]) => {
-    const mean = new Array<number>(k).fill(0);
-    for (const i of idx) for (let c = 0; c < k; c++) mean[c]! += proba[i * k + c]! / idx.length;
-    const label = rows[idx[0]!]!.label;
-    const correct = idx.filter((i) => predicted[i] === label).length;
-    return {
-      record,
-      label: CWRU_LABELS[label]!,
-      predicted: CWRU_LABELS[argmaxRow(mean, 0, k)]!,
-      windows: idx.length,
-      window_accuracy: Math.round((correct / idx.length) * 1e4) / 1e4,
-      mean_probability: Object.fromEntries(CWRU_LABELS.map((l, c) => [l, Math.round(mean[c]! * 1e4) / 1e4])),
-    };
-  });
-}
+const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+/** "2.0", "2.5", …: not integer-like, so the JSON object keeps the grid's order. */
+const thresholdKey = (t: number): string => t.toFixed(1);

@@ -3,13 +3,28 @@
  * - stage A, "is anything wrong": logistic regression normal vs fault on the vibration level
  *   (log RMS, log peak). Kurtosis and crest factor were tried and left out: a linear model
  *   extrapolates them badly (IR014's kurtosis of ~20 lies far outside IR007/IR021's 5–10);
- * - stage B, "which part": logistic regression inner race / ball / outer race on the
- *   order-normalised envelope features only (peak-to-floor ratios at BPFO, BPFI and BSF in the
- *   best demodulation band). These are dimensionless, so a model
- *   trained on two fault sizes reads the third: the size changes the amplitude, not which defect
- *   order stands out of the envelope spectrum.
- * P(normal) = A₀, P(fault c) = A₁ · B_c. Each stage's weights are per standardised feature, so
- * the decision can be read off them.
+ * - stage B, "which part": a signature test, not a fitted boundary. For each race, the SES family
+ *   score (ses_bpfo, ses_bpfi: ln line-to-floor ratios, see ses-signatures.ts) is standardised
+ *   against its null distribution — the training windows whose label says that defect is absent
+ *   (normal, ball and the other race), median and MAD — and the race is "present" when it stands
+ *   more than `threshold` robust standard deviations above that null. A fault with neither race
+ *   signature is a ball fault: ball defects rarely show a clean BSF line (Smith & Randall 2015
+ *   could diagnose few CWRU ball records), so "damaged, but not a race" is the ball reading.
+ *
+ * Why a test against the null rather than logistic regression on the same scores: a boundary
+ * fitted between classes sits between their means, so it moves with the fault sizes seen in
+ * training (train on a strong 0.007 in outer-race record and a 0.021 in one reads weaker and falls
+ * on the wrong side) and it is dragged by a training record whose labelled signature is absent
+ * (OR014@6: labelled outer race, no BPFO line; it taught the regression that "no line" may mean
+ * outer race, and ball records were read as outer race). The null distribution only involves
+ * windows without the defect, so neither the size nor the strength of the training faults enters
+ * the decision. The threshold is chosen by record-held-out cross-validation on the training files
+ * (evaluate-cwru.ts); the slope of the soft decision is fixed (probabilities for averaging over a
+ * record, not a tuned quantity).
+ *
+ * P(race present) = σ(SLOPE·(z − threshold)); when both races are present the larger z wins
+ * softly. P(fault) combines stage A with the signatures: a race line far above its null is a
+ * defect whatever the level. P(normal) = 1 − P(fault), P(part) = P(fault) · P(part | fault).
  */
 import type * as tf from '@tensorflow/tfjs';
 import {
@@ -22,23 +37,63 @@ import {
 } from './classifier.js';
 
 export const LEVEL_FEATURES = ['log_rms', 'log_peak'] as const;
-/**
- * Stage B reads the best-band line-to-floor ratio at the three defect orders. Band averages, FTF,
- * 1× shaft and BPFI sidebands were tried too: with two training records per class a linear model
- * latched onto their record-specific quirks (OR021 read as inner race, 021 rotation).
- */
-export const ORDER_FEATURES = ['env_order_bpfo_max', 'env_order_bpfi_max', 'env_order_bsf_max'] as const;
+/** The race signatures stage B tests, with the CWRU_LABELS index of the defect each reveals. */
+export const SIGNATURE_TESTS = [
+  { feature: 'ses_bpfi', label: 1 },
+  { feature: 'ses_bpfo', label: 3 },
+] as const;
+/** Candidate thresholds (robust σ above the null), chosen by cross-validation. */
+export const THRESHOLD_GRID = [2, 2.5, 3, 3.5, 4] as const;
+export const DEFAULT_THRESHOLD = 3;
+/** Steepness of the soft decision, per robust σ. */
+const SLOPE = 2;
 
-interface Stage {
-  columns: number[];
-  standardiser: Standardiser;
-  model: tf.Sequential;
+export interface NullStatistics {
+  feature: string;
+  median: number;
+  /** 1.4826 × median absolute deviation: σ for a Gaussian null. */
+  scale: number;
+  windows: number;
 }
 
 export interface StagedClassifier {
   /** Row-major [rows × 4] probabilities in CWRU_LABELS order (normal, inner_race, ball, outer_race). */
-  predict(x: Float32Array): Float32Array;
+  predict(x: Float32Array, threshold?: number): Float32Array;
+  readonly nulls: readonly NullStatistics[];
   dispose(): void;
+}
+
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+function column(x: Float32Array, width: number, c: number): Float64Array {
+  const rows = x.length / width;
+  return Float64Array.from({ length: rows }, (_, r) => x[r * width + c]!);
+}
+
+function medianOf(values: ArrayLike<number>): number {
+  const v = Array.from(values).sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+/** Median and scaled MAD of a feature over the rows whose label is not `label`. */
+export function nullStatistics(
+  values: Float64Array,
+  y: Int32Array,
+  label: number,
+  feature: string,
+): NullStatistics {
+  const rest = values.filter((_, i) => y[i] !== label);
+  if (rest.length === 0) throw new RangeError(`no training windows without label ${label} for ${feature}`);
+  const median = medianOf(rest);
+  const mad = medianOf(rest.map((v) => Math.abs(v - median)));
+  return { feature, median, scale: Math.max(1.4826 * mad, 1e-6), windows: rest.length };
+}
+
+interface LevelStage {
+  columns: number[];
+  standardiser: Standardiser;
+  model: tf.Sequential;
 }
 
 function pick(x: Float32Array, width: number, columns: readonly number[]): Float32Array {
@@ -48,79 +103,68 @@ function pick(x: Float32Array, width: number, columns: readonly number[]): Float
   return out;
 }
 
-async function trainStage(
-  x: Float32Array,
-  width: number,
-  y: Int32Array,
-  columns: number[],
-  classes: number,
-  o: ClassifierOptions,
-): Promise<Stage> {
-  const sub = pick(x, width, columns);
-  const standardiser = fitStandardiser(sub, columns.length);
-  const { model } = await trainClassifier(
-    { x: standardise(sub, standardiser), y },
-    null,
-    columns.length,
-    classes,
-    o,
-  );
-  return { columns, standardiser, model };
-}
-
-function stageProba(stage: Stage, x: Float32Array, width: number): Float32Array {
-  const sub = pick(x, width, stage.columns);
-  return predictProba(stage.model, standardise(sub, stage.standardiser), stage.columns.length);
-}
-
 /** Labels: 0 normal, 1 inner race, 2 ball, 3 outer race (CWRU_LABELS order). */
 export async function trainStagedClassifier(
   x: Float32Array,
   y: Int32Array,
   names: readonly string[],
   options: ClassifierOptions,
+  threshold: number = DEFAULT_THRESHOLD,
 ): Promise<StagedClassifier> {
   const width = names.length;
   const levelCols = LEVEL_FEATURES.map((n) => names.indexOf(n)).filter((i) => i >= 0);
-  const orderCols = ORDER_FEATURES.map((n) => names.indexOf(n)).filter((i) => i >= 0);
-  if (levelCols.length === 0 || orderCols.length === 0) {
-    throw new RangeError('the staged classifier needs level features and env_order_* features');
+  const testCols = SIGNATURE_TESTS.map((t) => names.indexOf(t.feature));
+  if (levelCols.length === 0 || testCols.some((i) => i < 0)) {
+    throw new RangeError(
+      `the staged classifier needs ${LEVEL_FEATURES.join('/')} and ${SIGNATURE_TESTS.map((t) => t.feature).join(', ')}`,
+    );
   }
-  const linear: ClassifierOptions = { ...options, hidden: [], dropout: 0 };
-  const a = await trainStage(
-    x,
-    width,
-    Int32Array.from(y, (c) => (c === 0 ? 0 : 1)),
-    levelCols,
+  const sub = pick(x, width, levelCols);
+  const standardiser = fitStandardiser(sub, levelCols.length);
+  const { model } = await trainClassifier(
+    { x: standardise(sub, standardiser), y: Int32Array.from(y, (c) => (c === 0 ? 0 : 1)) },
+    null,
+    levelCols.length,
     2,
-    linear,
+    { ...options, hidden: [], dropout: 0 },
   );
-  const faultRows = [...y.keys()].filter((i) => y[i] !== 0);
-  const xf = new Float32Array(faultRows.length * width);
-  faultRows.forEach((r, i) => xf.set(x.subarray(r * width, (r + 1) * width), i * width));
-  const b = await trainStage(
-    xf,
-    width,
-    Int32Array.from(faultRows, (r) => y[r]! - 1),
-    orderCols,
-    3,
-    linear,
+  const level: LevelStage = { columns: levelCols, standardiser, model };
+  const nulls = SIGNATURE_TESTS.map((t, j) =>
+    nullStatistics(column(x, width, testCols[j]!), y, t.label, t.feature),
   );
+
   return {
-    predict(rowsX: Float32Array): Float32Array {
-      const pa = stageProba(a, rowsX, width);
-      const pb = stageProba(b, rowsX, width);
+    nulls,
+    predict(rowsX: Float32Array, at: number = threshold): Float32Array {
       const rows = rowsX.length / width;
+      const pa = predictProba(
+        level.model,
+        standardise(pick(rowsX, width, level.columns), level.standardiser),
+        level.columns.length,
+      );
       const out = new Float32Array(rows * 4);
       for (let r = 0; r < rows; r++) {
-        out[r * 4] = pa[r * 2]!;
-        for (let c = 0; c < 3; c++) out[r * 4 + 1 + c] = pa[r * 2 + 1]! * pb[r * 3 + c]!;
+        const [zi, zo] = nulls.map((s, j) => (rowsX[r * width + testCols[j]!]! - s.median) / s.scale) as [
+          number,
+          number,
+        ];
+        const pi = sigmoid(SLOPE * (zi - at));
+        const po = sigmoid(SLOPE * (zo - at));
+        const both = pi * po;
+        const innerWins = sigmoid(SLOPE * (zi - zo));
+        const inner = pi * (1 - po) + both * innerWins;
+        const outer = po * (1 - pi) + both * (1 - innerWins);
+        const ball = (1 - pi) * (1 - po);
+        const fault = 1 - pa[r * 2]! * (1 - Math.max(pi, po));
+        out[r * 4] = 1 - fault;
+        out[r * 4 + 1] = fault * inner;
+        out[r * 4 + 2] = fault * ball;
+        out[r * 4 + 3] = fault * outer;
       }
       return out;
     },
     dispose(): void {
-      a.model.dispose();
-      b.model.dispose();
+      level.model.dispose();
     },
   };
 }
