@@ -2,7 +2,7 @@
  * HTML tables for notebook output: danfojs prints DataFrames as box-drawing text, which wraps
  * badly in a notebook; these render as real tables (tslab.display.html).
  */
-import { esc } from './svg-plot.js';
+import { escapeXml as esc } from '../../src/plot/svg.js';
 
 export type Cell = string | number | boolean | null | undefined;
 

@@ -1,7 +1,8 @@
 /**
  * Everything the notebooks use, in one module: the project's own parsers, DSP and ML modules
- * (the notebooks reuse them rather than re-implementing anything), danfojs, and the local
- * plotting helpers. Loaded by lib/load.cjs through tsx; its declarations type the cells.
+ * (the notebooks reuse them rather than re-implementing anything), danfojs, the charts of
+ * `src/plot` (the model cards draw with the same code) and the local table and data helpers.
+ * Loaded by lib/load.cjs through tsx; its declarations type the cells.
  */
 export * as danfo from 'danfojs-node';
 
@@ -27,7 +28,7 @@ export * as regimes from '../../src/ml/regimes.js';
 export * as femtoHealth from '../../src/ml/femto/health-indicator.js';
 export * as train from '../../src/ml/train-rul.js';
 
+export * as plot from '../../src/plot/index.js';
+
 export * as data from './data.js';
-export * as heat from './heatmap.js';
-export * as plot from './svg-plot.js';
 export * as tables from './html-table.js';

@@ -3,7 +3,7 @@
  * needs to judge a version at a glance, per model kind. Pure: predictions in, SVG strings out.
  */
 import type { ClassifierHeldOut, HealthHeldOut, HeldOut, RulHeldOut } from './held-out.js';
-import { barChart, heatmap, plotXY, PALETTE } from './svg-plot.js';
+import { barChart, heatmap, PALETTE, xyPlot, type XYSeries } from '../../plot/index.js';
 
 export type { ClassifierHeldOut, HealthHeldOut, HeldOut, RulHeldOut };
 
@@ -15,6 +15,19 @@ export interface Figure {
 
 const BUCKET = 25;
 const finite = (xs: readonly number[]) => xs.filter(Number.isFinite);
+/** (x, y) pairs as the columns a series holds. */
+const columns = (points: readonly (readonly [number, number])[]) => ({
+  x: points.map((p) => p[0]),
+  y: points.map((p) => p[1]),
+});
+/** The dashed identity line from (0, 0) to (end, end): perfect prediction, chance, calibration. */
+const diagonal = (end: number): XYSeries => ({
+  label: 'chance',
+  x: [0, end],
+  y: [0, end],
+  dash: '6 4',
+  color: '#555',
+});
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 function sd(xs: readonly number[]): number {
   if (xs.length < 2) return 0;
@@ -40,25 +53,23 @@ export function rulBuckets(h: RulHeldOut): { label: string; idx: number[] }[] {
 function rulFigures(h: RulHeldOut): Figure[] {
   const n = h.trueRul.length;
   const u = h.unitName;
-  const scatter = plotXY({
-    title: `Predicted vs true RUL (${n} held-out units)`,
-    x: { label: `true RUL (${u}, capped at ${h.cap})`, min: 0, max: h.cap * 1.05 },
-    y: { label: `predicted RUL (${u})`, min: 0, max: h.cap * 1.05 },
-    series: [
-      { name: 'held-out unit', points: h.trueRul.map((t, i) => [t, h.predicted[i] ?? NaN] as const) },
+  const scatter = xyPlot(
+    [
       {
-        name: 'perfect prediction',
-        points: [
-          [0, 0],
-          [h.cap, h.cap],
-        ],
-        style: 'line',
-        dashed: true,
-        color: '#555',
+        label: 'held-out unit',
+        x: h.trueRul,
+        y: h.trueRul.map((_, i) => h.predicted[i] ?? NaN),
+        style: 'points',
       },
+      { ...diagonal(h.cap), label: 'perfect prediction' },
     ],
-    legend: 'bottom-right',
-  });
+    {
+      title: `Predicted vs true RUL (${n} held-out units)`,
+      x: { label: `true RUL (${u}, capped at ${h.cap})`, min: 0, max: h.cap * 1.05 },
+      y: { label: `predicted RUL (${u})`, min: 0, max: h.cap * 1.05 },
+      legend: 'bottom-right',
+    },
+  );
   const buckets = rulBuckets(h);
   const covered = (i: number) => h.lower[i]! <= h.trueRul[i]! && h.trueRul[i]! <= h.upper[i]!;
   const all = h.trueRul.map((_, i) => i);
@@ -71,7 +82,7 @@ function rulFigures(h: RulHeldOut): Figure[] {
     categories: groups.map((g) => `${g.label}\nn=${g.idx.length}`),
     series: [
       {
-        name: 'empirical coverage',
+        label: 'empirical coverage',
         values: groups.map((g) => (g.idx.length ? g.idx.filter(covered).length / g.idx.length : NaN)),
       },
     ],
@@ -88,10 +99,10 @@ function rulFigures(h: RulHeldOut): Figure[] {
     categories: buckets.map((b, k) => `${b.label}\nn=${residuals[k]!.length}`),
     series: [
       {
-        name: 'mean error',
+        label: 'mean error',
         values: residuals.map((r) => mean(r)),
         errors: residuals.map((r) => sd(r)),
-        color: PALETTE[3],
+        color: PALETTE[1],
       },
     ],
   });
@@ -152,48 +163,30 @@ export function rocCurve(scores: readonly number[], labels: readonly number[]): 
   return out;
 }
 
-const diagonal = {
-  name: 'chance',
-  points: [
-    [0, 0],
-    [1, 1],
-  ] as const,
-  style: 'line' as const,
-  dashed: true,
-  color: '#555',
-};
-
 function healthFigures(h: HealthHeldOut): Figure[] {
   const { edges, shares } = histogram([h.healthy, h.endOfLife]);
   const mids = edges.slice(0, -1).map((e, k) => (e + edges[k + 1]!) / 2);
-  const dist = plotXY({
-    title: 'Anomaly score: held-out healthy vs end-of-life rows',
-    x: { label: 'anomaly score (calibrated to the healthy training error)' },
-    y: { label: 'share of rows', min: 0 },
-    series: [
-      {
-        name: `healthy held-out (n=${finite(h.healthy).length})`,
-        points: mids.map((m, k) => [m, shares[0]![k]!] as const),
-        style: 'line',
-      },
-      {
-        name: `end of life (n=${finite(h.endOfLife).length})`,
-        points: mids.map((m, k) => [m, shares[1]![k]!] as const),
-        style: 'line',
-      },
+  const dist = xyPlot(
+    [
+      { label: `healthy held-out (n=${finite(h.healthy).length})`, x: mids, y: shares[0]!, size: 2 },
+      { label: `end of life (n=${finite(h.endOfLife).length})`, x: mids, y: shares[1]!, size: 2 },
     ],
-  });
+    {
+      title: 'Anomaly score: held-out healthy vs end-of-life rows',
+      x: { label: 'anomaly score (calibrated to the healthy training error)' },
+      y: { label: 'share of rows', min: 0 },
+    },
+  );
   const labels = [...h.healthy.map(() => 0), ...h.endOfLife.map(() => 1)];
-  const roc = plotXY({
-    title: 'ROC: end-of-life vs healthy rows',
-    x: { label: 'false positive rate (healthy rows flagged)', min: 0, max: 1 },
-    y: { label: 'true positive rate (end-of-life rows flagged)', min: 0, max: 1 },
-    series: [
-      { name: 'model', points: rocCurve([...h.healthy, ...h.endOfLife], labels), style: 'line' },
-      diagonal,
-    ],
-    legend: 'bottom-right',
-  });
+  const roc = xyPlot(
+    [{ label: 'model', ...columns(rocCurve([...h.healthy, ...h.endOfLife], labels)), size: 2 }, diagonal(1)],
+    {
+      title: 'ROC: end-of-life vs healthy rows',
+      x: { label: 'false positive rate (healthy rows flagged)', min: 0, max: 1 },
+      y: { label: 'true positive rate (end-of-life rows flagged)', min: 0, max: 1 },
+      legend: 'bottom-right',
+    },
+  );
   return [
     {
       file: 'card-score-distribution.svg',
@@ -244,23 +237,27 @@ function classifierFigures(h: ClassifierHeldOut): Figure[] {
     cols: ['no alarm', 'alarm'],
     values: confusion(h),
   });
-  const rel = plotXY({
-    title: 'Reliability: predicted probability vs observed rate',
-    x: { label: 'mean predicted probability (bin)', min: 0, max: 1 },
-    y: { label: 'observed failure rate', min: 0, max: 1 },
-    series: [
-      { name: 'model', points: reliability(h), style: 'line' },
-      { ...diagonal, name: 'perfectly calibrated' },
+  const rel = xyPlot(
+    [
+      { label: 'model', ...columns(reliability(h)), size: 2 },
+      { ...diagonal(1), label: 'perfectly calibrated' },
     ],
-    legend: 'top-left',
-  });
-  const roc = plotXY({
-    title: 'ROC curve',
-    x: { label: 'false positive rate', min: 0, max: 1 },
-    y: { label: 'true positive rate', min: 0, max: 1 },
-    series: [{ name: 'model', points: rocCurve(h.probabilities, h.labels), style: 'line' }, diagonal],
-    legend: 'bottom-right',
-  });
+    {
+      title: 'Reliability: predicted probability vs observed rate',
+      x: { label: 'mean predicted probability (bin)', min: 0, max: 1 },
+      y: { label: 'observed failure rate', min: 0, max: 1 },
+      legend: 'top-left',
+    },
+  );
+  const roc = xyPlot(
+    [{ label: 'model', ...columns(rocCurve(h.probabilities, h.labels)), size: 2 }, diagonal(1)],
+    {
+      title: 'ROC curve',
+      x: { label: 'false positive rate', min: 0, max: 1 },
+      y: { label: 'true positive rate', min: 0, max: 1 },
+      legend: 'bottom-right',
+    },
+  );
   return [
     {
       file: 'card-confusion-matrix.svg',

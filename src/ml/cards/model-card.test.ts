@@ -6,7 +6,7 @@ import { hashArtifactDir } from '../registry/artifacts.js';
 import { confusion, reliability, rocCurve, rulBuckets, type RulHeldOut } from './card-figures.js';
 import { readCardData, saveCardData, writeModelCard } from './card-store.js';
 import { renderModelCard, type CardData } from './model-card.js';
-import { assertWellFormedXml } from './xml-check.js';
+import { assertWellFormedXml, xyMarks } from '../../plot/xml-check.js';
 
 function synthRul(n = 60): RulHeldOut {
   const trueRul = Array.from({ length: n }, (_, i) => Math.min(125, i * 2.5));
@@ -75,7 +75,7 @@ describe('model card', () => {
       assertWellFormedXml(f.svg);
       expect(markdown).toContain(`](${f.file})`);
     }
-    expect((figures[0]!.svg.match(/<circle class="mark"/g) ?? []).length).toBe(60);
+    expect(xyMarks(figures[0]!.svg).points).toBe(60);
     // 5 buckets of 25 cycles + "all"; every bucket has units here.
     expect((figures[1]!.svg.match(/<rect class="mark"/g) ?? []).length).toBe(6);
     expect((figures[2]!.svg.match(/<rect class="mark"/g) ?? []).length).toBe(5);
@@ -120,7 +120,7 @@ describe('model card', () => {
       assertWellFormedXml(f.svg);
       expect(f.svg).not.toMatch(/NaN|null/);
     }
-    expect((figures[0]!.svg.match(/<circle class="mark"/g) ?? []).length).toBe(2);
+    expect(xyMarks(figures[0]!.svg).points).toBe(2);
     expect(rulBuckets(back).reduce((n, b) => n + b.idx.length, 0)).toBe(3);
     // 0–24 holds unit 1 (10 → 12) only; 25–49 holds unit 4, unit 3 has no prediction.
     expect(figures[2]!.svg).toContain('>0–24<tspan x="111.6" dy="14">n=1</tspan>');
@@ -144,7 +144,7 @@ describe('model card', () => {
     });
     expect(figures.map((f) => f.file)).toEqual(['card-score-distribution.svg', 'card-roc.svg']);
     figures.forEach((f) => assertWellFormedXml(f.svg));
-    expect((figures[0]!.svg.match(/<polyline class="mark"/g) ?? []).length).toBe(2);
+    expect(xyMarks(figures[0]!.svg).lines).toBe(2);
     expect(figures[0]!.svg).toContain('healthy held-out (n=3)');
     expect(markdown).toContain('| layers | 8, 3, 8 |');
     expect(rocCurve([0.1, 0.2, 0.3, 0.8, 0.9, 0.25], [0, 0, 0, 1, 1, 1]).at(-1)).toEqual([1, 1]);

@@ -1,7 +1,7 @@
 /**
- * A strict enough well-formedness check for the SVG we write (tests only need this much): tags
- * balance, attributes are quoted, and text holds no raw `<` or stray `&`. Throws on the first
- * problem with its offset.
+ * Test helpers. A strict enough well-formedness check for the SVG we write (tests only need this
+ * much): tags balance, attributes are quoted, and text holds no raw `<` or stray `&`. Throws on
+ * the first problem with its offset.
  */
 export function assertWellFormedXml(xml: string): void {
   const stack: string[] = [];
@@ -32,4 +32,17 @@ export function assertWellFormedXml(xml: string): void {
   }
   if (stack.length) throw new Error(`unclosed <${stack.at(-1)}>`);
   if (!seenRoot) throw new Error('no root element');
+}
+
+/** Drawn data in an xy chart: the dots of its point series and the runs of its line series. */
+export function xyMarks(svg: string): { points: number; lines: number; linePaths: string[] } {
+  const paths = [...svg.matchAll(/<path class="mark" d="([^"]*)"( fill="none")?/g)];
+  const linePaths = paths.filter((m) => m[2] !== undefined).map((m) => m[1] ?? '');
+  return {
+    points: paths
+      .filter((m) => m[2] === undefined)
+      .reduce((n, m) => n + (m[1]?.match(/h0/g) ?? []).length, 0),
+    lines: linePaths.reduce((n, d) => n + (d.match(/M/g) ?? []).length, 0),
+    linePaths,
+  };
 }
