@@ -7,6 +7,7 @@
  * active model, when it serves the same feature set, is scored on the same rows.
  */
 import { AppError } from '../../errors.js';
+import { buildDriftReference, saveDriftReference } from '../drift/drift-reference.js';
 import { scoreHealth, trainHealthModel, type TrainHealthOptions } from '../health/health-model.js';
 import { loadHealthModel, saveHealthModel } from '../health/health-store.js';
 import type { HealthManifest } from '../health/health-manifest.js';
@@ -149,6 +150,13 @@ export const healthTrainer: Trainer = {
     }
     const width = set.featureNames.length;
     const sparse = sparseColumns(split.train, width);
+    // Before the sparse columns are zeroed: drift compares the field with what was measured.
+    const reference = buildDriftReference(
+      set,
+      set.featureNames.flatMap((_, j) => (sparse.includes(j) ? [] : [j])),
+      [...split.train, ...split.heldHealthy],
+      `healthy feature rows of ${set.name}`,
+    );
     const zero = (rows: number[][]) => {
       for (const r of rows) for (const j of sparse) r[j] = 0;
     };
@@ -216,6 +224,7 @@ export const healthTrainer: Trainer = {
     };
     Object.assign(manifest.metrics, metrics);
     await saveHealthModel(input.workDir, model, manifest);
+    await saveDriftReference(input.workDir, reference);
     model.dispose();
     return {
       metrics,
