@@ -144,6 +144,10 @@ describe('drift and retraining suggestions over HTTP', () => {
         .sort(),
     ).toEqual([...SHIFTED].sort());
     expect(a.features[0]).toMatchObject({ assetsDrift: 1 });
+    const one = (await get('/v1/fleet/drift?limit=1&model=drift-a')).json();
+    expect(one.models).toHaveLength(1);
+    expect(one.models[0].assets).toHaveLength(1);
+    expect(one.models[0].assets[0].assetId).toBe(shifting.assetId);
     const legacy = fleet.models.find((m: { model: { name: string } }) => m.model.name === 'legacy-health');
     expect(legacy.pooled).toMatchObject({
       status: 'unknown',
@@ -217,6 +221,7 @@ describe('drift and retraining suggestions over HTTP', () => {
       [`/v1/assets/${id}/drift?model=nope`, 404, /query\/model: model nope/],
       [`/v1/assets/${id}/drift?colour=red`, 400, /colour/],
       ['/v1/fleet/drift?model=nope', 404, /query\/model/],
+      ['/v1/fleet/drift?limit=0', 400, /limit/],
       ['/v1/retraining-suggestions?status=maybe', 400, /status/],
       ['/v1/retraining-suggestions/999999', 404, /retraining suggestion 999999/],
     ];

@@ -203,10 +203,13 @@ export function levelOf(
   t: DriftThresholds,
 ): DriftLevel {
   if (psiValue === null) return 'ok';
-  // PSI says how far; a test says whether the sample can tell (a tiny window swings PSI on
-  // its own): KS for the finite values, the proportion test for the share of missing ones.
+  // PSI says how far; a test says whether the sample can tell. A window of 100 rows against
+  // 10 bins has a PSI near 0.1 from sampling alone, so neither level is claimed unless KS (the
+  // finite values) or the proportion test (the share of missing ones) finds the shift too.
   const tested = pValues.filter((p): p is number => p !== null);
-  if (psiValue >= t.psiDrift && (tested.length === 0 || tested.some((p) => p < t.ksAlpha))) return 'drift';
+  const significant = tested.length === 0 || tested.some((p) => p < t.ksAlpha);
+  if (!significant) return 'ok';
+  if (psiValue >= t.psiDrift) return 'drift';
   if (psiValue >= t.psiWarn) return 'warn';
   return 'ok';
 }

@@ -12,6 +12,7 @@ import {
   AssetDriftBody,
   DriftQuery,
   FleetDriftBody,
+  FleetDriftQuery,
   SuggestionBody,
   toSuggestionBody,
 } from './drift.schemas.js';
@@ -44,10 +45,7 @@ export const driftRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       schema: {
         tags,
         summary: 'Drift per comparable active model: pooled, assets ranked, features drifting most',
-        querystring: Type.Intersect([
-          DriftQuery,
-          Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
-        ]),
+        querystring: FleetDriftQuery,
         response: { 200: FleetDriftBody, ...errorResponses },
       },
     },

@@ -52,13 +52,18 @@ const Thresholds = Type.Object({
   minRows: Type.Integer(),
 });
 
-export const DriftQuery = Type.Object(
+const QueryFields = {
+  model: Type.Optional(
+    Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Active model to compare with' }),
+  ),
+  window: Type.Optional(Type.Integer({ minimum: 2, maximum: 10_000, description: 'Newest rows per asset' })),
+};
+export const DriftQuery = Type.Object(QueryFields, { additionalProperties: false });
+export const FleetDriftQuery = Type.Object(
   {
-    model: Type.Optional(
-      Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Active model to compare with' }),
-    ),
-    window: Type.Optional(
-      Type.Integer({ minimum: 2, maximum: 10_000, description: 'Newest rows per asset' }),
+    ...QueryFields,
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'Assets and features listed per model' }),
     ),
   },
   { additionalProperties: false },
