@@ -89,6 +89,7 @@ describe('drift and retraining suggestions over HTTP', () => {
     });
     expect(body.otherModels).toEqual(['drift-b', 'legacy-health']);
     expect(body.rows).toBe(RECENT);
+    expect(body.baseline).toBe('asset');
     expect(body.features).toHaveLength(SET.featureNames.length);
     expect(['ok', 'warn']).toContain(body.status);
     for (const f of body.features) {
@@ -230,6 +231,17 @@ describe('drift and retraining suggestions over HTTP', () => {
       expect(res.statusCode, url).toBe(status);
       expect(res.json().error.message, url).toMatch(message);
     }
+    // An asset the model was not trained on is compared with the whole training set.
+    const newcomer = await driftAsset(ctx.database.db, 'newcomer');
+    await writeRows(ctx.database.db, SET, newcomer, {
+      start: T0 + 2 * TRAIN_ROWS * STEP_MS,
+      count: RECENT,
+      seed: 5,
+    });
+    const fresh = (await get(`/v1/assets/${newcomer.assetId}/drift`)).json();
+    expect(fresh).toMatchObject({ baseline: 'fleet', rows: RECENT });
+    expect(fresh.status).not.toBe('drift');
+
     const queued = await post('/v1/drift-checks');
     expect(queued.statusCode).toBe(202);
     expect((await ctx.jobs.waitFor(queued.json().jobId)).state).toBe('completed');

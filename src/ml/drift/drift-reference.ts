@@ -8,9 +8,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { buildFeatureReference } from './drift-stats.js';
+import { buildFeatureReference, DEFAULT_BINS } from './drift-stats.js';
 
 export const DRIFT_REFERENCE_FILE = 'drift-reference.json';
+/** Per-asset baselines: at most this many assets, each with at least MIN_ASSET_ROWS rows and a
+ * KS sample of at most ASSET_SAMPLE order statistics (the file stays a few MB at most). */
+export const MAX_ASSETS = 200;
+export const MIN_ASSET_ROWS = 10;
+export const ASSET_SAMPLE = 64;
 
 const FeatureReferenceSchema = Type.Object({
   name: Type.String(),
@@ -30,6 +35,17 @@ export const DriftReferenceSchema = Type.Object({
   source: Type.String(),
   rows: Type.Integer({ minimum: 0 }),
   features: Type.Array(FeatureReferenceSchema),
+  /** Each training asset's own rows: its drift is judged against itself, not against the mix
+   * of machines the model was trained on. */
+  assets: Type.Optional(
+    Type.Array(
+      Type.Object({
+        assetId: Type.Integer(),
+        rows: Type.Integer({ minimum: 0 }),
+        features: Type.Array(FeatureReferenceSchema),
+      }),
+    ),
+  ),
 });
 export type DriftReference = Static<typeof DriftReferenceSchema>;
 
@@ -39,20 +55,39 @@ export function buildDriftReference(
   columns: readonly number[],
   rows: readonly (readonly number[])[],
   source: string,
+  /** The asset of each row, for per-asset baselines. */
+  assetOf?: readonly number[],
 ): DriftReference {
+  const features = (rs: readonly (readonly number[])[], sample?: number) =>
+    columns.map((c) =>
+      buildFeatureReference(
+        set.featureNames[c]!,
+        c,
+        rs.map((r) => r[c] ?? NaN),
+        DEFAULT_BINS,
+        sample,
+      ),
+    );
+  const byAsset = new Map<number, (readonly number[])[]>();
+  rows.forEach((r, i) => {
+    const a = assetOf?.[i];
+    if (a === undefined) return;
+    const list = byAsset.get(a);
+    if (list) list.push(r);
+    else byAsset.set(a, [r]);
+  });
+  const assets = [...byAsset]
+    .filter(([, rs]) => rs.length >= MIN_ASSET_ROWS)
+    .slice(0, MAX_ASSETS)
+    .map(([assetId, rs]) => ({ assetId, rows: rs.length, features: features(rs, ASSET_SAMPLE) }));
   return {
     format: 'prognos.drift-reference',
     version: 1,
     featureSet: { name: set.name, version: set.version, hash: set.hash },
     source,
     rows: rows.length,
-    features: columns.map((c) =>
-      buildFeatureReference(
-        set.featureNames[c]!,
-        c,
-        rows.map((r) => r[c] ?? NaN),
-      ),
-    ),
+    features: features(rows),
+    ...(assetOf ? { assets } : {}),
   };
 }
 

@@ -99,6 +99,7 @@ export function buildFeatureReference(
   index: number,
   values: ArrayLike<number>,
   bins = DEFAULT_BINS,
+  sampleSize = KS_SAMPLE_SIZE,
 ): FeatureReference {
   const sorted = finiteSorted(values);
   const n = values.length;
@@ -115,7 +116,7 @@ export function buildFeatureReference(
     missingShare: n > 0 ? (n - sorted.length) / n : 0,
     edges,
     shares: sorted.length > 0 ? shares(edges, sorted) : [],
-    sample: orderStatistics(sorted, KS_SAMPLE_SIZE),
+    sample: orderStatistics(sorted, sampleSize),
   };
 }
 

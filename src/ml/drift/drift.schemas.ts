@@ -25,8 +25,12 @@ export const FeatureDriftBody = Type.Object({
   note: Type.Optional(Type.String()),
 });
 
+const Baseline = Type.Union([Type.Literal('asset'), Type.Literal('fleet'), Type.Null()], {
+  description: "'asset': its own training rows; 'fleet': every training row of the model",
+});
 const Comparison = {
   status: Status,
+  baseline: Baseline,
   reason: NullableString,
   rows: Type.Integer({ description: 'Recent feature rows compared' }),
   from: NullableString,
@@ -93,6 +97,7 @@ export const FleetDriftBody = Type.Object({
           assetId: Type.Integer(),
           assetName: Type.String(),
           status: Status,
+          baseline: Baseline,
           reason: NullableString,
           rows: Type.Integer(),
           maxPsi: Type.Number(),

@@ -12,7 +12,13 @@ import { AppError, notFound } from '../../errors.js';
 import { listFeatureSets } from '../../features/registry.js';
 import type { ModelRegistry } from '../registry/registry.service.js';
 import { readDriftReference, type DriftReference } from './drift-reference.js';
-import { featureDrift, worstLevel, type DriftLevel, type FeatureDrift } from './drift-stats.js';
+import {
+  featureDrift,
+  worstLevel,
+  type DriftLevel,
+  type FeatureDrift,
+  type FeatureReference,
+} from './drift-stats.js';
 import { driftRepository as repo, type RecentRow } from './drift.repository.js';
 
 export type DriftStatus = DriftLevel | 'unknown';
@@ -28,6 +34,8 @@ export interface ModelRef {
 
 export interface Comparison {
   status: DriftStatus;
+  /** 'asset': the asset's own training rows; 'fleet': all training rows of the model. */
+  baseline: 'asset' | 'fleet' | null;
   reason: string | null;
   rows: number;
   from: string | null;
@@ -101,8 +109,19 @@ export class DriftService {
     return out;
   }
 
+  /** An asset's recent rows against its own training rows when it was trained on (machines
+   * differ from each other more than from themselves), else against the whole training set. */
+  compareAsset(ref: DriftReference, assetId: number, rows: readonly RecentRow[]): Comparison {
+    const own = ref.assets?.find((a) => a.assetId === assetId);
+    return own ? this.compare(own.features, rows, 'asset') : this.compare(ref.features, rows, 'fleet');
+  }
+
   /** Recent rows against the reference, features ranked by PSI. */
-  compare(ref: DriftReference, rows: readonly RecentRow[]): Comparison {
+  compare(
+    reference: readonly FeatureReference[],
+    rows: readonly RecentRow[],
+    baseline: 'asset' | 'fleet' = 'fleet',
+  ): Comparison {
     // Pooled rows come asset by asset: the window is the earliest start to the latest end.
     const first = rows.reduce((m, r) => Math.min(m, +r.window_start), Infinity);
     const last = rows.reduce((m, r) => Math.max(m, +r.window_end), -Infinity);
@@ -111,6 +130,7 @@ export class DriftService {
     if (rows.length < this.deps.config.minRows) {
       return {
         status: 'unknown',
+        baseline,
         reason: `${rows.length} recent feature rows, fewer than the ${this.deps.config.minRows} needed (PROGNOS_DRIFT_MIN_ROWS)`,
         rows: rows.length,
         from,
@@ -119,7 +139,7 @@ export class DriftService {
         features: [],
       };
     }
-    const features = ref.features
+    const features = reference
       .map((f) =>
         featureDrift(
           f,
@@ -130,6 +150,7 @@ export class DriftService {
       .sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1) || a.feature.localeCompare(b.feature));
     return {
       status: worstLevel(features.map((f) => f.status)),
+      baseline,
       reason: null,
       rows: rows.length,
       from,
@@ -177,7 +198,7 @@ export class DriftService {
     const { ref, reason } = await this.referenceOf(model);
     if (!ref) return { ...base, model: modelRef(model), ...empty(reason!) };
     const rows = await repo.recentRows(this.deps.db, assetId, model.feature_set_hash, windowRows);
-    const c = this.compare(ref, rows);
+    const c = this.compareAsset(ref, assetId, rows);
     if (rows.length === 0) c.reason = `no feature rows of ${model.feature_set_name} for this asset`;
     return { ...base, model: modelRef(model, ref), ...c };
   }
@@ -223,11 +244,11 @@ export class DriftService {
       const compared = [...byAsset].map(([assetId, a]) => ({
         assetId,
         assetName: a.name,
-        ...this.compare(ref, a.rows),
+        ...this.compareAsset(ref, assetId, a.rows),
       }));
       out.push({
         model: modelRef(model, ref),
-        pooled: this.compare(ref, rows),
+        pooled: this.compare(ref.features, rows),
         staleAssets,
         assets: rankAssets(compared),
         features: rankFeatures(compared),
@@ -243,7 +264,16 @@ export class DriftService {
 }
 
 function empty(reason: string): Comparison {
-  return { status: 'unknown', reason, rows: 0, from: null, to: null, maxPsi: 0, features: [] };
+  return {
+    status: 'unknown',
+    baseline: null,
+    reason,
+    rows: 0,
+    from: null,
+    to: null,
+    maxPsi: 0,
+    features: [],
+  };
 }
 
 type AssetComparison = Comparison & { assetId: number; assetName: string };

@@ -177,7 +177,13 @@ export const featureRulTrainer: Trainer = {
     await saveRulModel(input.workDir, model, full);
     await saveDriftReference(
       input.workDir,
-      buildDriftReference(set, columns, all, `feature rows of ${set.name} up to each failure`),
+      buildDriftReference(
+        set,
+        columns,
+        all,
+        `feature rows of ${set.name} up to each failure`,
+        units.flatMap((u) => u.vectors.map(() => u.assetId)),
+      ),
     );
     model.dispose();
     return { metrics, baselineMetrics, primary: { name: 'rmse_hours', lowerIsBetter: true }, dataRange };

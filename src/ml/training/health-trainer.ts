@@ -40,6 +40,7 @@ interface Split {
   train: number[][];
   groups: number[];
   heldHealthy: number[][];
+  heldGroups: number[];
   endOfLife: number[][];
   assets: number[];
   failed: number[];
@@ -54,6 +55,7 @@ function splitHistories(histories: FeatureHistory[], p: HealthTrainParams): Spli
     train: [],
     groups: [],
     heldHealthy: [],
+    heldGroups: [],
     endOfLife: [],
     assets: [],
     failed: [],
@@ -75,6 +77,7 @@ function splitHistories(histories: FeatureHistory[], p: HealthTrainParams): Spli
     out.train.push(...h.vectors.slice(0, healthyEnd - held));
     out.groups.push(...new Array<number>(healthyEnd - held).fill(h.assetId));
     out.heldHealthy.push(...h.vectors.slice(healthyEnd - held, healthyEnd));
+    out.heldGroups.push(...new Array<number>(held).fill(h.assetId));
     out.assets.push(h.assetId);
     if (h.failureAt && end > healthyEnd) {
       const eol = Math.max(1, Math.round(end * eolShare));
@@ -156,6 +159,7 @@ export const healthTrainer: Trainer = {
       set.featureNames.flatMap((_, j) => (sparse.includes(j) ? [] : [j])),
       [...split.train, ...split.heldHealthy],
       `healthy feature rows of ${set.name}`,
+      [...split.groups, ...split.heldGroups],
     );
     const zero = (rows: number[][]) => {
       for (const r of rows) for (const j of sparse) r[j] = 0;

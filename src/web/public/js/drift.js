@@ -166,7 +166,7 @@ export function driftPanel() {
 export async function assetDriftSection(id) {
   const d = await api(`/v1/assets/${id}/drift`);
   const head = d.model
-    ? `Compared with ${d.model.name} v${d.model.version} (${d.model.kind}), ${d.rows} newest feature rows`
+    ? `${d.rows} newest feature rows against ${d.baseline === 'asset' ? 'its own training rows' : 'the training rows'} of ${d.model.name} v${d.model.version} (${d.model.kind})`
     : 'No model to compare with';
   return el(
     'section',
