@@ -20,6 +20,7 @@ import {
   type FeatureReference,
 } from './drift-stats.js';
 import { driftRepository as repo, type RecentRow } from './drift.repository.js';
+import { rankAssets, rankFeatures } from './fleet-ranking.js';
 
 export type DriftStatus = DriftLevel | 'unknown';
 const DRIFT_KINDS = new Set(['health', 'rul', 'failure']);
@@ -79,6 +80,9 @@ export class DriftService {
    * state), then by name. */
   async comparableModels(): Promise<ModelVersion[]> {
     const rows = await this.deps.models.list({ status: 'active' });
+    // References of versions no longer active are not asked for again: let them go.
+    const active = new Set(rows.map((r) => r.id));
+    for (const id of this.refs.keys()) if (!active.has(id)) this.refs.delete(id);
     return rows
       .filter((r) => DRIFT_KINDS.has(r.kind) && STORED_SETS.has(r.feature_set_hash))
       .sort(
@@ -274,31 +278,4 @@ function empty(reason: string): Comparison {
     maxPsi: 0,
     features: [],
   };
-}
-
-type AssetComparison = Comparison & { assetId: number; assetName: string };
-const TOP = 3;
-
-/** Highest PSI first; assets without a verdict last. */
-function rankAssets(assets: AssetComparison[]) {
-  return assets
-    .sort((a, b) => Number(a.status === 'unknown') - Number(b.status === 'unknown') || b.maxPsi - a.maxPsi)
-    .map(({ features, from: _f, to: _t, ...a }) => ({ ...a, topFeatures: features.slice(0, TOP) }));
-}
-
-/** Per feature: in how many assets it warns or drifts, and its highest PSI. */
-function rankFeatures(assets: AssetComparison[]) {
-  const by = new Map<string, { feature: string; assetsWarn: number; assetsDrift: number; maxPsi: number }>();
-  for (const a of assets) {
-    for (const f of a.features) {
-      const e = by.get(f.feature) ?? { feature: f.feature, assetsWarn: 0, assetsDrift: 0, maxPsi: 0 };
-      if (f.status === 'warn') e.assetsWarn += 1;
-      if (f.status === 'drift') e.assetsDrift += 1;
-      e.maxPsi = Math.max(e.maxPsi, f.psi ?? 0);
-      by.set(f.feature, e);
-    }
-  }
-  return [...by.values()].sort(
-    (a, b) => b.assetsDrift - a.assetsDrift || b.assetsWarn - a.assetsWarn || b.maxPsi - a.maxPsi,
-  );
 }
