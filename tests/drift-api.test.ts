@@ -168,6 +168,7 @@ describe('drift and retraining suggestions over HTTP', () => {
     const a = items.find((s: { modelName: string }) => s.modelName === 'drift-a');
     const b = items.find((s: { modelName: string }) => s.modelName === 'drift-b');
     expect(a).toMatchObject({ status: 'open', checks: 2, maxPsi: expect.any(Number) });
+    expect(a.evidence.model).toMatchObject({ name: 'drift-a', version: 1, trainingRows: 3 * TRAIN_ROWS });
     expect(a.evidence.features.map((f: { feature: string }) => f.feature)).toEqual(
       expect.arrayContaining(SHIFTED),
     );

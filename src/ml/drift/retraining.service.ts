@@ -10,8 +10,7 @@ import type { Kysely } from 'kysely';
 import type { DB, RetrainingStatus, RetrainingSuggestion, ModelKind } from '../../db/schema.js';
 import { AppError, badRequest, notFound } from '../../errors.js';
 import type { TrainingService } from '../training/training.service.js';
-import type { DriftService } from './drift.service.js';
-import { modelRef, type Comparison } from './drift.service.js';
+import type { Comparison, DriftService } from './drift.service.js';
 import { driftRepository as repo, LIVE } from './drift.repository.js';
 
 export interface CheckResult {
@@ -91,7 +90,7 @@ export class RetrainingService {
       }
       if (m.pooled.status !== 'drift') continue;
       out.drifting.push(m.model.name);
-      const evidence = { model: modelRef(row), ...evidenceOf(m.pooled, m.assets) };
+      const evidence = { model: m.model, ...evidenceOf(m.pooled, m.assets) };
       const result = await this.raise(row.name, row.id, evidence, m.pooled.maxPsi);
       if (result.raised) out.raised.push(result.id);
       else if (result.id) out.updated.push(result.id);
