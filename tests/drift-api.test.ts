@@ -214,6 +214,34 @@ describe('drift and retraining suggestions over HTTP', () => {
     ).toBeLessThanOrEqual(1);
   }, 60_000);
 
+  it('a retraining run that failed reopens its suggestion', async () => {
+    const db = ctx.database.db;
+    const version = (await ctx.models.active('drift-b'))!;
+    const run = await db
+      .insertInto('training_runs')
+      .values({ model_name: 'drift-b', kind: 'health', status: 'failed', error: 'out of memory' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const s = await db
+      .insertInto('retraining_suggestions')
+      .values({
+        model_name: 'drift-b',
+        model_version_id: version.id,
+        status: 'retraining',
+        training_run_id: run.id,
+        evidence: '{}',
+        max_psi: 1,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const result = await check();
+    expect(result.reopened).toEqual([s.id]);
+    expect((await get(`/v1/retraining-suggestions/${s.id}`)).json()).toMatchObject({
+      status: 'open',
+      statusNote: `training run ${run.id} failed: out of memory`,
+    });
+  });
+
   it('refuses bad input naming the field', async () => {
     const id = assets[0]!.assetId;
     const cases: Array<[string, number, RegExp]> = [
