@@ -7,7 +7,7 @@ import { getFeatureSet } from '../src/features/registry.js';
 import { trainHealthModel } from '../src/ml/health/health-model.js';
 import { saveHealthModel } from '../src/ml/health/health-store.js';
 import { createTestContext } from './helpers/context.js';
-import { driftAsset, STEP_MS, writeRows } from './drift-helpers.js';
+import { driftAsset, finishedRun, STEP_MS, writeRows } from './drift-helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 const SET = getFeatureSet('prognos-vibration')!;
@@ -16,15 +16,6 @@ const TRAIN_ROWS = 200;
 const RECENT = 200;
 const SHIFTED = ['rms', 'kurtosis', 'crest_factor'];
 const HEALTH = { featureSet: SET.name, healthyFraction: 1, epochs: 3, seed: 1, externalRefPrefix: 'drift/' };
-
-async function waitRun(ctx: Ctx, id: number) {
-  for (let i = 0; i < 600; i++) {
-    const run = await ctx.training.get(id);
-    if (['completed', 'failed', 'cancelled'].includes(run.status)) return run;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`training run ${id} did not finish`);
-}
 
 describe('drift and retraining suggestions over HTTP', () => {
   let ctx: Ctx;
@@ -49,7 +40,7 @@ describe('drift and retraining suggestions over HTTP', () => {
     }
     for (const modelName of ['drift-a', 'drift-b']) {
       const run = await ctx.training.start({ modelName, kind: 'health', params: HEALTH, autoPromote: true });
-      const done = await waitRun(ctx, run.id);
+      const done = await finishedRun(ctx.training, run.id);
       expect(done.error).toBeNull();
     }
     // Registered without the trainers: no drift reference, as models from before drift checks.
@@ -196,7 +187,7 @@ describe('drift and retraining suggestions over HTTP', () => {
     const { suggestion, trainingRunId } = res.json();
     expect(suggestion).toMatchObject({ status: 'retraining', trainingRunId });
     expect((await post(`/v1/retraining-suggestions/${a.id}/retrain`)).statusCode).toBe(409);
-    const run = await waitRun(ctx, trainingRunId);
+    const run = await finishedRun(ctx.training, trainingRunId);
     expect(run).toMatchObject({ status: 'completed', model_name: 'drift-a', kind: 'health' });
     expect(run.params).toMatchObject({ ...HEALTH, autoPromote: true });
     // Not promoted by itself (no failures, so no separation AUC to beat the baseline with).

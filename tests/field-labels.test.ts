@@ -11,21 +11,12 @@ import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
 import { createTestContext } from './helpers/context.js';
 import { seedRunToFailureFleet } from './helpers/run-to-failure.js';
-import { writeRows } from './drift-helpers.js';
+import { finishedRun, writeRows } from './drift-helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 const TINY = { members: 1, maxEpochs: 2, window: 5, samplesPerEpoch: 256, externalRefPrefix: 'field/' };
 const SET = getFeatureSet('prognos-vibration')!;
 const BASE = Date.UTC(2024, 0, 1);
-
-async function finished(ctx: Ctx, id: number) {
-  for (let i = 0; i < 1200; i++) {
-    const run = await ctx.training.get(id);
-    if (['completed', 'failed', 'cancelled'].includes(run.status)) return run;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`training run ${id} did not finish`);
-}
 
 describe('failures reported by the CMMS become the labels of the next training run', () => {
   let ctx: Ctx;
@@ -41,7 +32,7 @@ describe('failures reported by the CMMS become the labels of the next training r
       payload: { assetRef, kind, occurredAt: occurredAt.toISOString(), workOrderRef },
     });
   const train = async (kind: 'rul' | 'health', params: Record<string, unknown>) =>
-    finished(ctx, (await ctx.training.start({ modelName: `field-${kind}`, kind, params })).id);
+    finishedRun(ctx.training, (await ctx.training.start({ modelName: `field-${kind}`, kind, params })).id);
 
   beforeAll(async () => {
     ctx = await createTestContext();
