@@ -16,6 +16,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { MAINTENANCE_TAGS, maintenanceRoutes } from './maintenance/maintenance.routes.js';
+import { driftRoutes } from './ml/drift/drift.routes.js';
 import { modelRoutes } from './ml/registry/models.routes.js';
 import { trainingRoutes } from './ml/training/training.routes.js';
 import { webPlugin } from './web/web.plugin.js';
@@ -64,6 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         { name: 'features', description: 'Feature extraction, feature rows and feature sets' },
         { name: 'models', description: 'Model registry: versions, promotion, rollback' },
         { name: 'training', description: 'Training runs: start, progress, cancel' },
+        { name: 'drift', description: 'Feature drift against training data; retraining suggestions' },
         ...MAINTENANCE_TAGS,
         { name: 'forecasts', description: 'Live scoring, forecasts, fleet risk' },
         { name: 'dashboard', description: 'Reads behind the web dashboard served at /' },
@@ -79,6 +81,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(featureRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(trainingRoutes, { ctx });
+  await app.register(driftRoutes, { ctx });
   await app.register(maintenanceRoutes, { ctx });
   await app.register(forecastingRoutes, { ctx });
   await app.register(webPlugin, { ctx });

@@ -40,6 +40,23 @@ export interface Config {
   readonly failureHorizonHours: number;
   /** How often the scheduled scoring job runs; 0 disables it. */
   readonly scoringIntervalMinutes: number;
+  /** Drift of recent feature rows against the active models' training data. */
+  readonly drift: DriftConfig;
+}
+
+export interface DriftConfig {
+  /** How often the drift check runs; 0 disables the schedule (it still runs after extractions). */
+  readonly intervalMinutes: number;
+  /** Newest feature rows of each asset compared with the training data. */
+  readonly windowRows: number;
+  /** Fewer recent rows than this: no verdict. */
+  readonly minRows: number;
+  readonly psiWarn: number;
+  readonly psiDrift: number;
+  readonly ksAlpha: number;
+  /** An asset whose newest row is this much older than the fleet's newest is left out of the
+   * fleet comparison (it stopped reporting). */
+  readonly maxAgeHours: number;
 }
 
 export interface WebhookConfig {
@@ -164,6 +181,24 @@ export function loadConfig(env: Env = process.env): Config {
     bearingDueDays: num('PROGNOS_RULE_BEARING_DUE_DAYS', 0, 3650),
   };
 
+  const drift: DriftConfig = {
+    intervalMinutes: int('PROGNOS_DRIFT_INTERVAL_MINUTES', 60, 0, 7 * 24 * 60),
+    windowRows: int('PROGNOS_DRIFT_WINDOW_ROWS', 100, 10, 10_000),
+    minRows: int('PROGNOS_DRIFT_MIN_ROWS', 30, 2, 10_000),
+    psiWarn: num('PROGNOS_DRIFT_PSI_WARN', 0.001, 10) ?? 0.1,
+    psiDrift: num('PROGNOS_DRIFT_PSI_DRIFT', 0.001, 10) ?? 0.25,
+    ksAlpha: num('PROGNOS_DRIFT_KS_ALPHA', 1e-12, 0.5) ?? 0.01,
+    maxAgeHours: int('PROGNOS_DRIFT_MAX_AGE_HOURS', 168, 1, 24 * 3650),
+  };
+  if (drift.psiWarn >= drift.psiDrift)
+    problems.push(
+      `PROGNOS_DRIFT_PSI_WARN (${drift.psiWarn}) must be below PROGNOS_DRIFT_PSI_DRIFT (${drift.psiDrift})`,
+    );
+  if (drift.minRows > drift.windowRows)
+    problems.push(
+      `PROGNOS_DRIFT_MIN_ROWS (${drift.minRows}) must not exceed PROGNOS_DRIFT_WINDOW_ROWS (${drift.windowRows})`,
+    );
+
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
@@ -195,6 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
     suggestionRules: Object.freeze(suggestionRules),
     failureHorizonHours: int('PROGNOS_FAILURE_HORIZON_HOURS', 7 * 24, 1, 24 * 3650),
     scoringIntervalMinutes: int('PROGNOS_SCORING_INTERVAL_MINUTES', 15, 0, 7 * 24 * 60),
+    drift: Object.freeze(drift),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

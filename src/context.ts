@@ -18,6 +18,8 @@ import { createLogger } from './logger.js';
 import { resolveRules } from './maintenance/rule-settings.js';
 import { evaluateSuggestions } from './maintenance/suggestions.service.js';
 import { queueWebhook } from './maintenance/webhook.js';
+import { DriftService } from './ml/drift/drift.service.js';
+import { RetrainingService } from './ml/drift/retraining.service.js';
 import { ModelRegistry } from './ml/registry/registry.service.js';
 import { createTrainers } from './ml/training/trainers.js';
 import { TrainingService, type TrainingDeps } from './ml/training/training.service.js';
@@ -31,6 +33,8 @@ export interface AppContext {
   readonly models: ModelRegistry;
   readonly training: TrainingService;
   readonly scoring: ScoringService;
+  readonly drift: DriftService;
+  readonly retraining: RetrainingService;
   close(): Promise<void>;
 }
 
@@ -89,12 +93,16 @@ export async function createContext(config: Config, options: ContextOptions = {}
         );
       },
     });
+    const drift = new DriftService({ db: database.db, models, config: config.drift, logger });
+    const retraining = new RetrainingService(drift, () => training);
     const registry = buildJobRegistry(
       createJobDefinitions({
         db: database.db,
         training: trainingDeps,
         scoring: () => scoring,
         webhook: config.webhook,
+        retraining: () => retraining,
+        jobs: () => jobs,
       }),
     );
     const jobs: JobQueue = config.redisUrl
@@ -104,6 +112,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       { database: database.kind, jobs: jobs.mode },
       `database: ${database.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}; jobs: ${jobs.mode === 'bullmq' ? 'BullMQ on Redis' : 'in-process'}`,
     );
+    const training = new TrainingService(trainingDeps, () => jobs);
     let closed = false;
     return {
       config,
@@ -112,8 +121,10 @@ export async function createContext(config: Config, options: ContextOptions = {}
       registry,
       jobs,
       models,
-      training: new TrainingService(trainingDeps, () => jobs),
+      training,
       scoring,
+      drift,
+      retraining,
       async close() {
         if (closed) return;
         closed = true;

@@ -11,6 +11,15 @@ describe('config', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('reads the drift settings and refuses inconsistent thresholds', () => {
+    expect(loadConfig({}).drift).toMatchObject({ psiWarn: 0.1, psiDrift: 0.25, ksAlpha: 0.01, minRows: 30 });
+    const c = loadConfig({ PROGNOS_DRIFT_PSI_WARN: '0.2', PROGNOS_DRIFT_WINDOW_ROWS: '500' });
+    expect(c.drift).toMatchObject({ psiWarn: 0.2, windowRows: 500 });
+    expect(() => loadConfig({ PROGNOS_DRIFT_PSI_WARN: '0.3' })).toThrow(/PSI_WARN .* must be below/);
+    expect(() => loadConfig({ PROGNOS_DRIFT_MIN_ROWS: '500' })).toThrow(/MIN_ROWS .* must not exceed/);
+    expect(() => loadConfig({ PROGNOS_DRIFT_KS_ALPHA: 'small' })).toThrow(/PROGNOS_DRIFT_KS_ALPHA/);
+  });
+
   it('reads the server settings', () => {
     const c = loadConfig({
       PORT: '8080',

@@ -66,6 +66,20 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'dedup_key',
     'created_at',
   ],
+  retraining_suggestions: [
+    'id',
+    'model_name',
+    'model_version_id',
+    'status',
+    'evidence',
+    'max_psi',
+    'checks',
+    'training_run_id',
+    'status_note',
+    'created_at',
+    'updated_at',
+    'status_changed_at',
+  ],
 };
 
 async function checkMigrations(open: () => Promise<Database>) {

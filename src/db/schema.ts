@@ -147,6 +147,7 @@ export interface DB {
   forecasts: ForecastsTable;
   work_order_suggestions: WorkOrderSuggestionsTable;
   webhook_outbox: WebhookOutboxTable;
+  retraining_suggestions: RetrainingSuggestionsTable;
 }
 
 export type Asset = Selectable<AssetsTable>;
@@ -297,3 +298,22 @@ export interface WebhookOutboxTable {
 }
 
 export type WorkOrderSuggestion = Selectable<WorkOrderSuggestionsTable>;
+
+export type RetrainingStatus = 'open' | 'acknowledged' | 'dismissed' | 'retraining' | 'resolved';
+
+export interface RetrainingSuggestionsTable {
+  id: Generated<number>;
+  model_name: string;
+  model_version_id: number;
+  status: ColumnType<RetrainingStatus, RetrainingStatus | undefined, RetrainingStatus>;
+  evidence: ColumnType<Record<string, unknown>, string, string>;
+  max_psi: number;
+  checks: ColumnType<number, number | undefined, number>;
+  training_run_id: number | null;
+  status_note: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  status_changed_at: NullableTs;
+}
+
+export type RetrainingSuggestion = Selectable<RetrainingSuggestionsTable>;

@@ -20,8 +20,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       // Name the field: "body/samples/3 must be number" beats "bad request".
       const v = fe.validation[0];
       const where = `${fe.validationContext ?? 'request'}${v?.instancePath ?? ''}`;
-      const missing = (v?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      const message = missing ? `${where}/${missing} is required` : `${where} ${v?.message ?? 'is invalid'}`;
+      const params = v?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+      const missing = params?.missingProperty;
+      const extra = params?.additionalProperty;
+      const message = missing
+        ? `${where}/${missing} is required`
+        : extra
+          ? `${where}/${extra} is not allowed`
+          : `${where} ${v?.message ?? 'is invalid'}`;
       return reply.status(400).send({ error: { code: 'validation_failed', message } });
     }
     if (isDatabaseUnavailable(err)) {

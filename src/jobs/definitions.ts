@@ -6,11 +6,14 @@ import { ensurePartitionsJob } from '../db/jobs/ensure-partitions.job.js';
 import type { DB } from '../db/schema.js';
 import { extractFeaturesJob } from '../features/extract-features.job.js';
 import { deliverWebhookJob } from '../maintenance/deliver-webhook.job.js';
+import { checkDriftJob, thenCheckDrift } from '../ml/drift/check-drift.job.js';
+import type { RetrainingService } from '../ml/drift/retraining.service.js';
 import { trainModelJob } from '../ml/training/train-model.job.js';
 import type { TrainingDeps } from '../ml/training/training.service.js';
 import { scoreFleetJob } from '../forecasting/score-fleet.job.js';
 import type { ScoringService } from '../forecasting/scoring.service.js';
-import type { JobDefinition } from './types.js';
+import { JOBS } from './names.js';
+import type { JobDefinition, JobQueue } from './types.js';
 
 export interface JobDeps {
   db: Kysely<DB>;
@@ -19,14 +22,22 @@ export interface JobDeps {
   webhook?: WebhookConfig | undefined;
   /** Lazy: the scoring service is built after the job queue it does not depend on. */
   scoring: () => ScoringService;
+  /** Lazy, like scoring: the drift check and the queue it enqueues on come later. */
+  retraining: () => RetrainingService;
+  jobs: () => JobQueue;
 }
 
 export function createJobDefinitions(deps: JobDeps): JobDefinition[] {
   return [
     ensurePartitionsJob(deps),
-    extractFeaturesJob(deps),
+    thenCheckDrift(
+      extractFeaturesJob(deps),
+      () => deps.jobs().enqueue(JOBS.checkDrift, {}),
+      (r) => ((r as { rowsWritten?: number } | null)?.rowsWritten ?? 0) > 0,
+    ),
     trainModelJob(deps.training),
     scoreFleetJob({ db: deps.db, scoring: deps.scoring }),
     deliverWebhookJob(deps),
+    checkDriftJob(deps),
   ] as JobDefinition[];
 }

@@ -16,5 +16,6 @@ export const JOBS = {
   trainModel: 'train-model',
   scoreFleet: 'score-fleet',
   deliverWebhook: 'deliver-webhook',
+  checkDrift: 'check-drift',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -12,4 +12,7 @@ export async function scheduleJobs(ctx: AppContext): Promise<void> {
   if (ctx.config.scoringIntervalMinutes > 0) {
     await ctx.jobs.schedule(JOBS.scoreFleet, {}, ctx.config.scoringIntervalMinutes * 60_000);
   }
+  if (ctx.config.drift.intervalMinutes > 0) {
+    await ctx.jobs.schedule(JOBS.checkDrift, {}, ctx.config.drift.intervalMinutes * 60_000);
+  }
 }

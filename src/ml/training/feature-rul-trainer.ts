@@ -11,6 +11,7 @@
  */
 import type { CmapssRow } from '../../acquisition/formats/cmapss.js';
 import { AppError } from '../../errors.js';
+import { buildDriftReference, saveDriftReference } from '../drift/drift-reference.js';
 import { carvePseudoTest } from '../evaluate-cmapss.js';
 import { loadRulModel, saveRulModel } from '../model-store.js';
 import { assertRulManifest, type RulManifest } from '../rul-manifest.js';
@@ -175,6 +176,16 @@ export const featureRulTrainer: Trainer = {
       dataRange,
     });
     await saveRulModel(input.workDir, model, full);
+    await saveDriftReference(
+      input.workDir,
+      buildDriftReference(
+        set,
+        columns,
+        all,
+        `feature rows of ${set.name} up to each failure`,
+        units.flatMap((u) => u.vectors.map(() => u.assetId)),
+      ),
+    );
     model.dispose();
     return {
       metrics,

@@ -7,6 +7,7 @@
  * active model, when it serves the same feature set, is scored on the same rows.
  */
 import { AppError } from '../../errors.js';
+import { buildDriftReference, saveDriftReference } from '../drift/drift-reference.js';
 import { scoreHealth, trainHealthModel, type TrainHealthOptions } from '../health/health-model.js';
 import { loadHealthModel, saveHealthModel } from '../health/health-store.js';
 import type { HealthManifest } from '../health/health-manifest.js';
@@ -39,6 +40,7 @@ interface Split {
   train: number[][];
   groups: number[];
   heldHealthy: number[][];
+  heldGroups: number[];
   endOfLife: number[][];
   assets: number[];
   failed: number[];
@@ -53,6 +55,7 @@ function splitHistories(histories: FeatureHistory[], p: HealthTrainParams): Spli
     train: [],
     groups: [],
     heldHealthy: [],
+    heldGroups: [],
     endOfLife: [],
     assets: [],
     failed: [],
@@ -74,6 +77,7 @@ function splitHistories(histories: FeatureHistory[], p: HealthTrainParams): Spli
     out.train.push(...h.vectors.slice(0, healthyEnd - held));
     out.groups.push(...new Array<number>(healthyEnd - held).fill(h.assetId));
     out.heldHealthy.push(...h.vectors.slice(healthyEnd - held, healthyEnd));
+    out.heldGroups.push(...new Array<number>(held).fill(h.assetId));
     out.assets.push(h.assetId);
     if (h.failureAt && end > healthyEnd) {
       const eol = Math.max(1, Math.round(end * eolShare));
@@ -150,6 +154,14 @@ export const healthTrainer: Trainer = {
     }
     const width = set.featureNames.length;
     const sparse = sparseColumns(split.train, width);
+    // Before the sparse columns are zeroed: drift compares the field with what was measured.
+    const reference = buildDriftReference(
+      set,
+      set.featureNames.flatMap((_, j) => (sparse.includes(j) ? [] : [j])),
+      [...split.train, ...split.heldHealthy],
+      `healthy feature rows of ${set.name}`,
+      [...split.groups, ...split.heldGroups],
+    );
     const zero = (rows: number[][]) => {
       for (const r of rows) for (const j of sparse) r[j] = 0;
     };
@@ -217,6 +229,7 @@ export const healthTrainer: Trainer = {
     };
     Object.assign(manifest.metrics, metrics);
     await saveHealthModel(input.workDir, model, manifest);
+    await saveDriftReference(input.workDir, reference);
     model.dispose();
     return {
       metrics,

@@ -11,6 +11,7 @@ import {
 import { destroyCharts } from './charts.js';
 import { clear, el, fmtAgo, fmtHours, fmtNum, fmtPct, fmtRul, fmtTime } from './dom.js';
 import { zoneBadge } from './iso.js';
+import { assetDriftSection } from './drift.js';
 import { historyTable, suggestionsTable } from './maintenance.js';
 import { announce } from './status.js';
 
@@ -180,7 +181,13 @@ export function renderAsset(view, id) {
     ]);
     const latest = health?.latest ?? null;
     const trend = health?.trend ?? [];
-    const [temp, models] = await Promise.all([temperatureOf(id, latest?.asOf), modelsOf(latest?.lineage)]);
+    const [temp, models, drift] = await Promise.all([
+      temperatureOf(id, latest?.asOf),
+      modelsOf(latest?.lineage),
+      assetDriftSection(id).catch((err) =>
+        el('p', { class: 'error' }, `Could not load drift: ${err.message}`),
+      ),
+    ]);
     signature = sig(latest, maintenance);
 
     clear(view);
@@ -218,6 +225,7 @@ export function renderAsset(view, id) {
         section('h-contrib', 'Top contributing features', contributionsTable(latest)),
         section('h-lineage', 'Model and lineage', lineageBlock(latest, models)),
       ),
+      drift,
       section('h-suggestions', 'Work-order suggestions', suggestionsTable(maintenance.suggestions, reload)),
       section('h-history', 'Maintenance history', historyTable(maintenance.events)),
     );

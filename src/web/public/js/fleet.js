@@ -1,6 +1,7 @@
 /** Fleet view: assets ranked by risk, filterable by site and type, sortable by any column. */
 import { api } from './api.js';
 import { clear, el, fmtAgo, fmtHours, fmtNum, fmtPct, fmtShort, fmtTime } from './dom.js';
+import { driftPanel } from './drift.js';
 import { zoneBadge } from './iso.js';
 import { announce } from './status.js';
 
@@ -39,6 +40,7 @@ export function renderFleet(view) {
     state.type = type.select.value;
     void refresh();
   });
+  const drift = driftPanel();
   const headRow = el('tr');
   const tbody = el('tbody');
   const table = el(
@@ -58,6 +60,7 @@ export function renderFleet(view) {
       el('button', { type: 'button', class: 'secondary', onclick: () => void refresh() }, 'Refresh now'),
     ),
     el('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Fleet table', tabindex: '0' }, table),
+    drift.element,
   );
 
   function renderHead() {
@@ -159,6 +162,10 @@ export function renderFleet(view) {
     const [fleet, summary] = await Promise.all([
       api(`/v1/fleet/risk${q.size ? `?${q}` : ''}`),
       api('/v1/dashboard/fleet-summary'),
+      // Its own errors stay in its panel: drift is secondary to the risk ranking.
+      drift.refresh().catch((err) => {
+        drift.element.querySelector('#drift-models').textContent = `Could not load drift: ${err.message}`;
+      }),
     ]);
     fillOptions(site.select, summary.sites, state.site);
     fillOptions(type.select, summary.types, state.type);

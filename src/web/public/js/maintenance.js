@@ -15,7 +15,7 @@ const th = (...labels) =>
   );
 
 /** Opens a form dialog; resolves after a successful submit, or undefined on cancel. */
-function formDialog(id, subject, submit) {
+export function formDialog(id, subject, submit) {
   const dialog = document.getElementById(id);
   const form = dialog.querySelector('form');
   const error = dialog.querySelector('.dialog-error');

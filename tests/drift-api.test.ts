@@ -1,0 +1,269 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { getFeatureSet } from '../src/features/registry.js';
+import { trainHealthModel } from '../src/ml/health/health-model.js';
+import { saveHealthModel } from '../src/ml/health/health-store.js';
+import { createTestContext } from './helpers/context.js';
+import { driftAsset, finishedRun, STEP_MS, writeRows } from './drift-helpers.js';
+
+type Ctx = Awaited<ReturnType<typeof createTestContext>>;
+const SET = getFeatureSet('prognos-vibration')!;
+const T0 = Date.UTC(2025, 0, 1);
+const TRAIN_ROWS = 200;
+const RECENT = 200;
+const SHIFTED = ['rms', 'kurtosis', 'crest_factor'];
+const HEALTH = { featureSet: SET.name, healthyFraction: 1, epochs: 3, seed: 1, externalRefPrefix: 'drift/' };
+
+describe('drift and retraining suggestions over HTTP', () => {
+  let ctx: Ctx;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  const assets: Array<{ assetId: number; sensorId: number }> = [];
+  const get = (url: string) => app.inject({ url });
+  const post = (url: string, payload: object = {}) => app.inject({ method: 'POST', url, payload });
+  const check = () => ctx.retraining.check();
+  const live = async () =>
+    (await get('/v1/retraining-suggestions?limit=100'))
+      .json()
+      .items.filter((s: { status: string }) => ['open', 'acknowledged', 'retraining'].includes(s.status));
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ env: { PROGNOS_DRIFT_WINDOW_ROWS: String(RECENT) } });
+    app = await buildApp(ctx);
+    const db = ctx.database.db;
+    for (const [i, name] of ['steady-1', 'steady-2', 'shifting'].entries()) {
+      const a = await driftAsset(db, name);
+      assets.push(a);
+      await writeRows(db, SET, a, { start: T0, count: TRAIN_ROWS, seed: 10 + i });
+    }
+    for (const modelName of ['drift-a', 'drift-b']) {
+      const run = await ctx.training.start({ modelName, kind: 'health', params: HEALTH, autoPromote: true });
+      const done = await finishedRun(ctx.training, run.id);
+      expect(done.error).toBeNull();
+    }
+    // Registered without the trainers: no drift reference, as models from before drift checks.
+    const healthy = Array.from({ length: 40 }, (_, k) =>
+      SET.featureNames.map((_, j) => j + 1 + 0.01 * (k % 7)),
+    );
+    const { model, manifest } = await trainHealthModel({
+      featureNames: SET.featureNames,
+      featureSet: { name: SET.name, version: SET.version, hash: SET.hash },
+      healthy,
+      seed: 2,
+      epochs: 2,
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'legacy-health-'));
+    await saveHealthModel(dir, model, manifest);
+    model.dispose();
+    await ctx.models.register({ name: 'legacy-health', sourceDir: dir });
+    await ctx.models.promote('legacy-health', 1);
+    // Recent rows, after the training period: the same distribution everywhere.
+    for (const [i, a] of assets.entries())
+      await writeRows(db, SET, a, { start: T0 + TRAIN_ROWS * STEP_MS, count: RECENT, seed: 100 + i });
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+  });
+
+  it('unshifted recent rows: no drift, and no suggestion raised', async () => {
+    const res = await get(`/v1/assets/${assets[0]!.assetId}/drift`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.model).toMatchObject({
+      name: 'drift-a',
+      version: 1,
+      kind: 'health',
+      trainingRows: 3 * TRAIN_ROWS,
+    });
+    expect(body.otherModels).toEqual(['drift-b', 'legacy-health']);
+    expect(body.rows).toBe(RECENT);
+    expect(body.baseline).toBe('asset');
+    expect(body.features).toHaveLength(SET.featureNames.length);
+    expect(['ok', 'warn']).toContain(body.status);
+    for (const f of body.features) {
+      expect(f.status).not.toBe('drift');
+      expect(Number.isFinite(f.psi) && Number.isFinite(f.ks) && Number.isFinite(f.ksPValue)).toBe(true);
+    }
+    const result = await check();
+    expect(result).toMatchObject({ drifting: [], raised: [] });
+    expect(result.skipped).toEqual([
+      { model: 'legacy-health', reason: expect.stringMatching(/without a drift reference/) },
+    ]);
+    expect(await live()).toEqual([]);
+  });
+
+  it('a model without a reference says so, with status unknown', async () => {
+    const res = await get(`/v1/assets/${assets[0]!.assetId}/drift?model=legacy-health`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(/registered without a drift reference.*retrain/),
+      model: { name: 'legacy-health', trainingRows: null },
+      features: [],
+    });
+  });
+
+  it('shifted rows: the asset drifts on the shifted features; the fleet ranks it first', async () => {
+    const shifting = assets[2]!;
+    const start = T0 + (TRAIN_ROWS + RECENT) * STEP_MS;
+    for (const [i, a] of assets.entries()) {
+      const shift = a === shifting ? { features: SHIFTED, sd: 1.5 } : undefined;
+      await writeRows(ctx.database.db, SET, a, { start, count: RECENT, seed: 200 + i, shift });
+    }
+    const body = (await get(`/v1/assets/${shifting.assetId}/drift`)).json();
+    expect(body.status).toBe('drift');
+    const top = body.features.slice(0, SHIFTED.length);
+    expect(top.map((f: { feature: string }) => f.feature).sort()).toEqual([...SHIFTED].sort());
+    for (const f of top) {
+      expect(f.status).toBe('drift');
+      expect(f.psi).toBeGreaterThan(0.25);
+      expect(f.ksPValue).toBeLessThan(1e-6);
+    }
+    const fleet = (await get('/v1/fleet/drift')).json();
+    const a = fleet.models.find((m: { model: { name: string } }) => m.model.name === 'drift-a');
+    expect(a.pooled.status).toBe('drift');
+    expect(a.pooled.rows).toBe(3 * RECENT);
+    expect(a.staleAssets).toBe(0);
+    expect(a.assets[0]).toMatchObject({ assetId: shifting.assetId, status: 'drift' });
+    expect(a.assets.slice(1).every((x: { status: string }) => x.status !== 'drift')).toBe(true);
+    expect(
+      a.features
+        .slice(0, SHIFTED.length)
+        .map((f: { feature: string }) => f.feature)
+        .sort(),
+    ).toEqual([...SHIFTED].sort());
+    expect(a.features[0]).toMatchObject({ assetsDrift: 1 });
+    const one = (await get('/v1/fleet/drift?limit=1&model=drift-a')).json();
+    expect(one.models).toHaveLength(1);
+    expect(one.models[0].assets).toHaveLength(1);
+    expect(one.models[0].assets[0].assetId).toBe(shifting.assetId);
+    const legacy = fleet.models.find((m: { model: { name: string } }) => m.model.name === 'legacy-health');
+    expect(legacy.pooled).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(/drift reference/),
+    });
+  });
+
+  it('raises one suggestion per model, deduplicated across checks; ack keeps it, dismiss suppresses it', async () => {
+    const first = await check();
+    expect(first.drifting.sort()).toEqual(['drift-a', 'drift-b']);
+    expect(first.raised).toHaveLength(2);
+    const second = await check();
+    expect(second.raised).toEqual([]);
+    expect(second.updated.sort()).toEqual([...first.raised].sort());
+    const items = await live();
+    expect(items).toHaveLength(2);
+    const a = items.find((s: { modelName: string }) => s.modelName === 'drift-a');
+    const b = items.find((s: { modelName: string }) => s.modelName === 'drift-b');
+    expect(a).toMatchObject({ status: 'open', checks: 2, maxPsi: expect.any(Number) });
+    expect(a.evidence.model).toMatchObject({ name: 'drift-a', version: 1, trainingRows: 3 * TRAIN_ROWS });
+    expect(a.evidence.features.map((f: { feature: string }) => f.feature)).toEqual(
+      expect.arrayContaining(SHIFTED),
+    );
+    expect(a.evidence.driftingAssets[0]).toMatchObject({ assetId: assets[2]!.assetId, status: 'drift' });
+
+    const ack = await post(`/v1/retraining-suggestions/${a.id}/acknowledge`, { note: 'looking' });
+    expect(ack.json()).toMatchObject({ status: 'acknowledged', statusNote: 'looking' });
+    expect((await post(`/v1/retraining-suggestions/${b.id}/dismiss`, {})).statusCode).toBe(400);
+    const dismissed = await post(`/v1/retraining-suggestions/${b.id}/dismiss`, { reason: 'new pump model' });
+    expect(dismissed.json()).toMatchObject({ status: 'dismissed', statusNote: 'new pump model' });
+    const third = await check();
+    expect(third.raised).toEqual([]);
+    expect(third.updated).toEqual([a.id]);
+    expect((await get(`/v1/retraining-suggestions/${a.id}`)).json()).toMatchObject({
+      status: 'acknowledged',
+      checks: 3,
+    });
+    expect((await post(`/v1/retraining-suggestions/${b.id}/acknowledge`)).statusCode).toBe(409);
+  });
+
+  it('retrain starts a training run with the same parameters; a new active version resolves it', async () => {
+    const [a] = await live();
+    const res = await post(`/v1/retraining-suggestions/${a.id}/retrain`, { autoPromote: true });
+    expect(res.statusCode).toBe(202);
+    const { suggestion, trainingRunId } = res.json();
+    expect(suggestion).toMatchObject({ status: 'retraining', trainingRunId });
+    expect((await post(`/v1/retraining-suggestions/${a.id}/retrain`)).statusCode).toBe(409);
+    const run = await finishedRun(ctx.training, trainingRunId);
+    expect(run).toMatchObject({ status: 'completed', model_name: 'drift-a', kind: 'health' });
+    expect(run.params).toMatchObject({ ...HEALTH, autoPromote: true });
+    // Not promoted by itself (no failures, so no separation AUC to beat the baseline with).
+    expect(run.metrics).toMatchObject({ promoted: false });
+    expect((await post('/v1/models/drift-a/versions/2/promote')).statusCode).toBe(200);
+    const after = await check();
+    expect(after.resolved).toContain(a.id);
+    const resolved = (await get(`/v1/retraining-suggestions/${a.id}`)).json();
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      statusNote: expect.stringMatching(/another version/),
+    });
+    expect(
+      (await live()).filter((s: { modelName: string }) => s.modelName === 'drift-a').length,
+    ).toBeLessThanOrEqual(1);
+  }, 60_000);
+
+  it('a retraining run that failed reopens its suggestion', async () => {
+    const db = ctx.database.db;
+    const version = (await ctx.models.active('drift-b'))!;
+    const run = await db
+      .insertInto('training_runs')
+      .values({ model_name: 'drift-b', kind: 'health', status: 'failed', error: 'out of memory' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const s = await db
+      .insertInto('retraining_suggestions')
+      .values({
+        model_name: 'drift-b',
+        model_version_id: version.id,
+        status: 'retraining',
+        training_run_id: run.id,
+        evidence: '{}',
+        max_psi: 1,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const result = await check();
+    expect(result.reopened).toEqual([s.id]);
+    expect((await get(`/v1/retraining-suggestions/${s.id}`)).json()).toMatchObject({
+      status: 'open',
+      statusNote: `training run ${run.id} failed: out of memory`,
+    });
+  });
+
+  it('refuses bad input naming the field', async () => {
+    const id = assets[0]!.assetId;
+    const cases: Array<[string, number, RegExp]> = [
+      ['/v1/assets/999999/drift', 404, /asset 999999/],
+      [`/v1/assets/${id}/drift?window=1`, 400, /window/],
+      [`/v1/assets/${id}/drift?model=Not_A_Name`, 400, /model/],
+      [`/v1/assets/${id}/drift?model=nope`, 404, /query\/model: model nope/],
+      [`/v1/assets/${id}/drift?colour=red`, 400, /colour/],
+      ['/v1/fleet/drift?model=nope', 404, /query\/model/],
+      ['/v1/fleet/drift?limit=0', 400, /limit/],
+      ['/v1/retraining-suggestions?status=maybe', 400, /status/],
+      ['/v1/retraining-suggestions/999999', 404, /retraining suggestion 999999/],
+    ];
+    for (const [url, status, message] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(status);
+      expect(res.json().error.message, url).toMatch(message);
+    }
+    // An asset the model was not trained on is compared with the whole training set.
+    const newcomer = await driftAsset(ctx.database.db, 'newcomer');
+    await writeRows(ctx.database.db, SET, newcomer, {
+      start: T0 + 2 * TRAIN_ROWS * STEP_MS,
+      count: RECENT,
+      seed: 5,
+    });
+    const fresh = (await get(`/v1/assets/${newcomer.assetId}/drift`)).json();
+    expect(fresh).toMatchObject({ baseline: 'fleet', rows: RECENT });
+    expect(fresh.status).not.toBe('drift');
+
+    const queued = await post('/v1/drift-checks');
+    expect(queued.statusCode).toBe(202);
+    expect((await ctx.jobs.waitFor(queued.json().jobId)).state).toBe('completed');
+  });
+});
