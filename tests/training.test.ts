@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
 import { createLogger } from '../src/logger.js';
+import { xyMarks } from '../src/plot/xml-check.js';
 import { createTestContext } from './helpers/context.js';
 import { REDIS_URL, skipReason } from './helpers/database.js';
 import { seedRunToFailureFleet } from './helpers/run-to-failure.js';
@@ -81,7 +82,7 @@ function suite(name: string, redis: boolean) {
       expect(card).toContain('| maxEpochs (requested) | 2 |');
       const units = (done.metrics as { holdout_units: number }).holdout_units;
       const scatter = readFileSync(path.join(dir, 'card-predicted-vs-true.svg'), 'utf8');
-      expect((scatter.match(/<circle class="mark"/g) ?? []).length).toBe(units);
+      expect(xyMarks(scatter).points).toBe(units);
     });
 
     it('does not auto-promote a candidate that is not better by the margin', async () => {
