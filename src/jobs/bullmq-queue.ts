@@ -70,10 +70,19 @@ export class BullJobQueue implements JobQueue {
       });
       return { id: `${def.queue}.${job.id}`, deduplicated: false };
     } catch (err) {
-      throw new AppError('queue_unavailable', 503, 'the job queue (Redis) is unavailable; retry later', {
-        cause: err,
-        headers: { 'retry-after': '5' },
-      });
+      throw queueUnavailable(err);
+    }
+  }
+
+  /** Runs a Redis read or write; a Redis that is down is a 503, not an internal error. */
+  private async redis<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (this.connection.status !== 'ready' || REDIS_DOWN.test((err as Error).message ?? ''))
+        throw queueUnavailable(err);
+      throw err;
     }
   }
 
@@ -83,7 +92,11 @@ export class BullJobQueue implements JobQueue {
     return q && dot > 0 ? { queue: q, jobId: id.slice(dot + 1) } : undefined;
   }
 
-  async get(id: string): Promise<JobStatus | undefined> {
+  get(id: string): Promise<JobStatus | undefined> {
+    return this.redis(() => this.read(id));
+  }
+
+  private async read(id: string): Promise<JobStatus | undefined> {
     const where = this.split(id);
     if (!where) return undefined;
     const job = await Job.fromId(where.queue, where.jobId);
@@ -109,7 +122,11 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
-  async cancel(id: string): Promise<boolean> {
+  cancel(id: string): Promise<boolean> {
+    return this.redis(() => this.signalCancel(id));
+  }
+
+  private async signalCancel(id: string): Promise<boolean> {
     const where = this.split(id);
     if (!where) return false;
     const job = await Job.fromId(where.queue, where.jobId);
@@ -164,6 +181,18 @@ export class BullJobQueue implements JobQueue {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }
+}
+
+// ioredis' messages for a connection that is down or gave up: with the offline queue off they
+// come at once instead of after a timeout.
+const REDIS_DOWN =
+  /Stream isn't writeable|Connection is closed|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET/i;
+
+function queueUnavailable(cause: unknown): AppError {
+  return new AppError('queue_unavailable', 503, 'the job queue (Redis) is unavailable; retry later', {
+    cause,
+    headers: { 'retry-after': '5' },
+  });
 }
 
 function mapState(s: string): JobState {
