@@ -99,9 +99,11 @@ export class BullJobQueue implements JobQueue {
   private async read(id: string): Promise<JobStatus | undefined> {
     const where = this.split(id);
     if (!where) return undefined;
+    // State first, then the job: a job seen finished is then read with its result. The other
+    // order could see it completed with the result it did not have a moment earlier.
+    const state = (await where.queue.getJobState(where.jobId)) as string;
     const job = await Job.fromId(where.queue, where.jobId);
     if (!job) return undefined;
-    const state = (await job.getState()) as string;
     const { logs } = await where.queue.getJobLogs(where.jobId, 0, 199);
     const cancelled = state === 'failed' && /cancel/i.test(job.failedReason ?? '');
     // BullMQ flips the state to failed a moment before it records why and when: report it
@@ -116,6 +118,7 @@ export class BullJobQueue implements JobQueue {
       result: job.returnvalue ?? null,
       error: state === 'completed' ? null : job.failedReason || null,
       attemptsMade: job.attemptsMade,
+      attemptsStarted: Math.max(job.attemptsStarted ?? 0, job.attemptsMade),
       createdAt: new Date(job.timestamp),
       finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
       logs,

@@ -21,6 +21,10 @@ export interface WorkerOptions {
   /** Per-queue concurrency; training is CPU-bound and defaults to 1. */
   concurrency?: Partial<Record<QueueName, number>>;
   queues?: QueueName[];
+  /** Job lock duration and stalled-job check interval (config PROGNOS_JOB_LOCK_MS,
+   * PROGNOS_JOB_STALLED_INTERVAL_MS); BullMQ's 30 s defaults when unset. */
+  lockMs?: number;
+  stalledIntervalMs?: number;
   /** How long close() lets running jobs finish before abandoning them (their lock expires and
    * another worker retries them). */
   closeTimeoutMs?: number;
@@ -43,7 +47,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
         try {
           return await def.handle(job.data as never, {
             id: `${queue}.${job.id}`,
-            attempt: job.attemptsMade + 1,
+            // Started attempts, so a retry after a crashed worker (a stalled job, which BullMQ
+            // does not count in attemptsMade) still knows it is not the first.
+            attempt: Math.max(job.attemptsStarted, job.attemptsMade + 1),
             signal: signal ?? controller.signal,
             progress: (p) => job.updateProgress(p),
             log: async (m) => {
@@ -61,6 +67,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
         prefix: opts.prefix,
         concurrency: opts.concurrency?.[queue] ?? (queue === QUEUES.training ? 1 : 4),
         autorun: true,
+        ...(opts.lockMs ? { lockDuration: opts.lockMs } : {}),
+        ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),
       },
     );
     worker.on('failed', (job, err) =>

@@ -43,6 +43,11 @@ export async function installArtifact(
   if (path.resolve(source) === path.resolve(target)) return rel;
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(path.dirname(target), { recursive: true });
+  // A copy a killed process left half-done (the caller holds the name's lock, so no live one).
+  for (const entry of await readdir(path.dirname(target))) {
+    if (entry.startsWith(`${version}.tmp-`))
+      await rm(path.join(path.dirname(target), entry), { recursive: true, force: true });
+  }
   await cp(source, tmp, { recursive: true });
   await rm(target, { recursive: true, force: true });
   await rename(tmp, target);

@@ -85,6 +85,10 @@ export class ModelRegistry {
     const metrics = input.metrics ?? (manifest.metrics as Record<string, unknown> | undefined) ?? {};
     return this.db.transaction().execute(async (trx) => {
       await repo.lockName(trx, input.name);
+      // A retried run whose earlier attempt registered before it died (or a worker that lost
+      // its lock and finished anyway) gets that version back, never a second one.
+      const already = input.trainingRunId ? await repo.byTrainingRun(trx, input.trainingRunId) : undefined;
+      if (already) return already;
       const version = input.version ?? (await repo.nextVersion(trx, input.name));
       if (await repo.get(trx, input.name, version)) {
         throw new AppError(
@@ -145,6 +149,10 @@ export class ModelRegistry {
       previousActiveId: null,
     });
     return row;
+  }
+
+  forTrainingRun(runId: number): Promise<ModelVersion | undefined> {
+    return repo.byTrainingRun(this.db, runId);
   }
 
   list(filter: { name?: string; status?: string } = {}) {
