@@ -10,7 +10,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB, ModelKind, ModelVersion } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
-import { hashArtifactDir, installArtifact, isDirectory, readManifest } from './artifacts.js';
+import { artifactProblem, hashArtifactDir, installArtifact, isDirectory, readManifest } from './artifacts.js';
 import { registryRepository as repo } from './registry.repository.js';
 
 export interface FeatureSetRef {
@@ -80,6 +80,8 @@ export class ModelRegistry {
     const manifest = await readManifest(input.sourceDir).catch((e: Error) => {
       throw new AppError('invalid_artifact', 400, `cannot read the model manifest: ${e.message}`);
     });
+    const problem = await artifactProblem(input.sourceDir);
+    if (problem) throw new AppError('invalid_artifact', 400, `model ${input.name}: ${problem}`);
     const featureSet = featureSetOf(manifest);
     const kind = kindOf(manifest, input.kind);
     const metrics = input.metrics ?? (manifest.metrics as Record<string, unknown> | undefined) ?? {};
@@ -295,6 +297,28 @@ export class ModelRegistry {
         `model ${row.name}@${row.version}: artifact files changed since registration (hash mismatch)`,
       );
     }
+    // Registered before this check existed, or hand-copied and synced: consistent files only.
+    const problem = await artifactProblem(dir);
+    if (problem) throw new AppError('artifact_corrupt', 409, `model ${row.name}@${row.version}: ${problem}`);
+  }
+
+  /** Every active version whose artifact cannot be used, with the reason: what start-up logs
+   * and readiness reports (scoring goes on without those models). */
+  async activeProblems(): Promise<Array<{ model: string; code: string; message: string }>> {
+    const out: Array<{ model: string; code: string; message: string }> = [];
+    for (const row of await repo.list(this.db, { status: 'active' })) {
+      try {
+        await this.verifyArtifact(row);
+      } catch (err) {
+        const e = err as AppError;
+        out.push({
+          model: `${row.name}@${row.version}`,
+          code: e.code ?? 'artifact_corrupt',
+          message: e.message,
+        });
+      }
+    }
+    return out;
   }
 
   /** Registers artifacts found under models/ that the database does not know yet (a fresh
