@@ -191,8 +191,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
-    jobLockMs: int('PROGNOS_JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
-    jobStalledIntervalMs: int('PROGNOS_JOB_STALLED_INTERVAL_MS', 30_000, 500, 3_600_000),
+    jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
+    jobStalledIntervalMs: int('JOB_STALL_CHECK_MS', 30_000, 500, 3_600_000),
     autoPromoteMargin: fraction('PROGNOS_AUTO_PROMOTE_MARGIN', 0.02),
     auth: onOff('PROGNOS_AUTH', true),
     webhook:

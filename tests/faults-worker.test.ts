@@ -1,7 +1,7 @@
 /**
  * A real `prognos worker` child is SIGKILLed in the middle of a job (no shutdown hook runs, its
  * transaction and Redis lock are simply cut off); another worker takes the stalled job over
- * (short PROGNOS_JOB_LOCK_MS / PROGNOS_JOB_STALLED_INTERVAL_MS so this takes seconds, not
+ * (short JOB_LOCK_MS / JOB_STALL_CHECK_MS so this takes seconds, not
  * minutes) and finishes it: one model version, no half-written artifact, truthful attempts;
  * exactly one set of feature rows.
  */
@@ -63,8 +63,10 @@ describe.runIf(!why)(SUITE, () => {
       REDIS_URL: REDIS_URL!,
       QUEUE_PREFIX: ctx.config.queuePrefix,
       PROGNOS_MODELS_DIR: modelsDir,
-      PROGNOS_JOB_LOCK_MS: '2000',
-      PROGNOS_JOB_STALLED_INTERVAL_MS: '1000',
+      // Short, but not so short that a worker busy training on a loaded machine misses a renewal
+      // (its job would be seen as stalled too).
+      JOB_LOCK_MS: '5000',
+      JOB_STALL_CHECK_MS: '1000',
       PROGNOS_SCORING_INTERVAL_MINUTES: '0',
     };
   });

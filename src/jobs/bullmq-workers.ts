@@ -21,8 +21,8 @@ export interface WorkerOptions {
   /** Per-queue concurrency; training is CPU-bound and defaults to 1. */
   concurrency?: Partial<Record<QueueName, number>>;
   queues?: QueueName[];
-  /** Job lock duration and stalled-job check interval (config PROGNOS_JOB_LOCK_MS,
-   * PROGNOS_JOB_STALLED_INTERVAL_MS); BullMQ's 30 s defaults when unset. */
+  /** Job lock duration and stalled-job check interval (config JOB_LOCK_MS,
+   * JOB_STALL_CHECK_MS); BullMQ's 30 s defaults when unset. */
   lockMs?: number;
   stalledIntervalMs?: number;
   /** How long close() lets running jobs finish before abandoning them (their lock expires and
