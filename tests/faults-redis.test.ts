@@ -1,6 +1,6 @@
 /**
- * Redis stops under a real `prognos serve` and `prognos worker`: reads and ingestion keep
- * working (nothing on their path waits for Redis), what must enqueue answers 503 + Retry-After
+ * Redis stops under a real `prognos serve` and `prognos worker`: reads, ingestion and scoring
+ * keep working (nothing on their path waits for Redis), what must enqueue answers 503 + Retry-After
  * at once, readiness names the queue, and once Redis is back the same processes enqueue and
  * process jobs again.
  */
@@ -119,6 +119,13 @@ describe.runIf(!why)(SUITE, () => {
       expect((await call('GET', `/v1/assets/${seeded.assetId}`)).status).toBe(200);
       const features = await call('GET', `/v1/assets/${seeded.assetId}/features?limit=5`);
       expect(features.status).toBe(200);
+      const scored = await call('POST', '/v1/score', {
+        assetId: seeded.assetId,
+        featureSet: 'prognos-vibration',
+        features: { rms: 0.2 + round / 100 },
+      });
+      note('score', scored);
+      expect(scored.status, JSON.stringify(scored.json)).toBe(200);
 
       for (const [what, url, body] of [
         ['extract', `/v1/assets/${seeded.assetId}/feature-extractions`, {}],
@@ -167,7 +174,7 @@ describe.runIf(!why)(SUITE, () => {
     const slowest = (what: string) => Math.max(...outage.filter((o) => o.what === what).map((o) => o.ms));
     console.log(
       `[faults] Redis stopped: ${outage.length} timed calls during the outage; slowest ingest ${slowest('ingest')} ms, ` +
-        `read ${slowest('read')} ms, refused enqueue ${Math.max(slowest('extract'), slowest('train'))} ms, ` +
+        `read ${slowest('read')} ms, score ${slowest('score')} ms, refused enqueue ${Math.max(slowest('extract'), slowest('train'))} ms, ` +
         `job status ${slowest('job status')} ms; ready ${readyAfterMs} ms after Redis restarted, ` +
         `a new extraction processed ${processedAfterMs} ms after`,
     );
