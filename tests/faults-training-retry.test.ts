@@ -65,11 +65,11 @@ describe('faults: training attempt killed around registration', () => {
     rmSync(modelsDir, { recursive: true, force: true });
   });
 
-  const newRun = (modelName: string) =>
-    trainingRepository.create(ctx.database.db, { modelName, kind: 'rul', params: {} });
+  const newRun = (modelName: string, params: Record<string, unknown> = {}) =>
+    trainingRepository.create(ctx.database.db, { modelName, kind: 'rul', params });
 
   it('a retry after the version was registered records that version instead of training again', async () => {
-    const run = await newRun('crash-after-register');
+    const run = await newRun('crash-after-register', { autoPromote: true });
     // The first attempt got as far as registering, then died: the run still says running.
     await trainingRepository.start(ctx.database.db, run.id);
     const src = mkdtempSync(path.join(os.tmpdir(), 'prognos-artifact-'));
@@ -82,7 +82,9 @@ describe('faults: training attempt killed around registration', () => {
 
     const before = seen.length;
     const result = await executeTrainingRun(deps, run.id, jobCtx());
-    expect(result).toMatchObject({ modelVersion: 1 });
+    // Asked to auto-promote and the first version of its model: promoted by the retry.
+    expect(result).toMatchObject({ modelVersion: 1, promoted: true });
+    expect((await ctx.models.active(run.model_name))?.id).toBe(v1.id);
     expect(seen.length).toBe(before); // not retrained
     const done = await ctx.training.get(run.id);
     expect(done).toMatchObject({ status: 'completed', attempts: 2, model_version_id: v1.id, error: null });

@@ -94,13 +94,24 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
   // An earlier attempt registered its version and died before recording it: record, don't retrain.
   const registered = await deps.models.forTrainingRun(runId);
   if (registered) {
+    // The comparison with the active model died with that attempt: only a first version is
+    // still promoted automatically; otherwise it stays a candidate for an explicit promote.
+    const promoted =
+      run.params.autoPromote === true &&
+      registered.status !== 'archived' &&
+      !(await deps.models.active(run.model_name));
+    if (promoted)
+      await deps.models.promote(run.model_name, registered.version, {
+        action: 'auto-promote',
+        reason: 'first version of this model (recorded by a retry)',
+      });
     await repo.finish(deps.db, runId, {
       status: 'completed',
-      metrics: registered.metrics,
+      metrics: { ...registered.metrics, promoted },
       error: null,
       modelVersionId: registered.id,
     });
-    return { modelVersion: registered.version, promoted: false, metrics: registered.metrics };
+    return { modelVersion: registered.version, promoted, metrics: registered.metrics };
   }
   // Cancelled either through the job (ctx.signal) or in the database, when the cancel request
   // found no job to signal (between attempts, or a queue that lost it): check both.
