@@ -54,10 +54,12 @@ describe('faults: corrupt or missing model artifacts', () => {
   let app: Awaited<ReturnType<typeof buildApp>>;
   let assetId: number;
   let source: string;
-  const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
+  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
+  let modelsDir: string;
   const versionDir = (v: number) => path.join(modelsDir, 'pump-health', String(v));
 
   beforeAll(async () => {
+    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
     ctx = await createTestContext({ env: { PROGNOS_MODELS_DIR: modelsDir } });
     app = await buildApp(ctx);
     source = await healthArtifact();
@@ -74,7 +76,7 @@ describe('faults: corrupt or missing model artifacts', () => {
   afterAll(async () => {
     await app?.close();
     await ctx?.close();
-    rmSync(modelsDir, { recursive: true, force: true });
+    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
     rmSync(source, { recursive: true, force: true });
   });
 

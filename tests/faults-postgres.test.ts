@@ -43,9 +43,11 @@ describe.runIf(!why)(SUITE, () => {
   let db: Database;
   let key: string;
   let sensorId: number;
-  const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
+  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
+  let modelsDir: string;
 
   beforeAll(async () => {
+    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
     pg = await startPrivatePostgres();
     api = await startPrognos('serve', { DATABASE_URL: pg.url, PROGNOS_MODELS_DIR: modelsDir });
     db = await openDatabase({ url: pg.url, poolMax: 2 });
@@ -70,7 +72,7 @@ describe.runIf(!why)(SUITE, () => {
     await api?.stop();
     await db?.close().catch(() => {});
     pg?.close();
-    rmSync(modelsDir, { recursive: true, force: true });
+    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
   });
 
   async function call(method: string, url: string, body?: unknown) {

@@ -44,9 +44,11 @@ describe.runIf(!why)(SUITE, () => {
   let worker: PrognosProcess;
   let key: string;
   let seeded: SeededAsset;
-  const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
+  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
+  let modelsDir: string;
 
   beforeAll(async () => {
+    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
     redis = await startPrivateRedis(bin!);
     testDb = await createTestDatabase();
     const env = {
@@ -64,7 +66,7 @@ describe.runIf(!why)(SUITE, () => {
     await Promise.all([api?.stop(), worker?.stop()]);
     await testDb?.close();
     await redis?.close();
-    rmSync(modelsDir, { recursive: true, force: true });
+    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
   });
 
   async function call(method: string, url: string, body?: unknown) {

@@ -40,9 +40,11 @@ describe('faults: training attempt killed around registration', () => {
   let ctx: Ctx;
   let deps: TrainingDeps;
   const seen: string[][] = [];
-  const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
+  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
+  let modelsDir: string;
 
   beforeAll(async () => {
+    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
     ctx = await createTestContext({ env: { PROGNOS_MODELS_DIR: modelsDir } });
     deps = {
       db: ctx.database.db,
@@ -62,7 +64,7 @@ describe('faults: training attempt killed around registration', () => {
   });
   afterAll(async () => {
     await ctx?.close();
-    rmSync(modelsDir, { recursive: true, force: true });
+    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
   });
 
   const newRun = (modelName: string, params: Record<string, unknown> = {}) =>

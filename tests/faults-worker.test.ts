@@ -49,7 +49,8 @@ describe.runIf(!why)(SUITE, () => {
   let ctx: Ctx;
   let env: Record<string, string>;
   const workers: PrognosProcess[] = [];
-  const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
+  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
+  let modelsDir: string;
   const worker = async () => {
     const w = await startPrognos('worker', env);
     workers.push(w);
@@ -57,6 +58,7 @@ describe.runIf(!why)(SUITE, () => {
   };
 
   beforeAll(async () => {
+    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
     ctx = await createTestContext({ redis: true, env: { PROGNOS_MODELS_DIR: modelsDir } });
     env = {
       DATABASE_URL: ctx.testDb.url!,
@@ -74,7 +76,7 @@ describe.runIf(!why)(SUITE, () => {
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await ctx?.close();
-    rmSync(modelsDir, { recursive: true, force: true });
+    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
   });
 
   it('a training run whose worker is killed mid-epoch is retried by another and registers one version', async () => {
