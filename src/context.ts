@@ -108,7 +108,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       }),
     );
     const jobs: JobQueue = config.redisUrl
-      ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix)
+      ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix, logger)
       : new InlineJobQueue(registry, logger);
     logger.info(
       { database: database.kind, jobs: jobs.mode },

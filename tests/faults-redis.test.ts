@@ -172,6 +172,12 @@ describe.runIf(!why)(SUITE, () => {
     expect(done.result).toMatchObject({ windows: 12, rowsReplaced: 12 });
     expect(await countRows(testDb.db, seeded.assetId)).toEqual({ n: 12, distinct: 12 });
     expect(api.exited() || worker.exited()).toBe(false);
+    // The outage is logged once each way, as JSON; nothing raw on stderr per reconnection.
+    expect(api.lines.filter((l) => l.level === 0).map((l) => l.msg)).toEqual([]);
+    expect(api.lines.filter((l) => /Redis unreachable/.test(l.msg))).toHaveLength(1);
+    expect(api.lines.filter((l) => /Redis reachable again/.test(l.msg))).toHaveLength(1);
+    expect(worker.lines.filter((l) => l.level === 0).map((l) => l.msg)).toEqual([]);
+    expect(worker.lines.some((l) => /workers: Redis unreachable/.test(l.msg))).toBe(true);
 
     const slowest = (what: string) => Math.max(...outage.filter((o) => o.what === what).map((o) => o.ms));
     console.log(

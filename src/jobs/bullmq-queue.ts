@@ -5,6 +5,7 @@
  */
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { QUEUES, type JobName, type QueueName } from './names.js';
 import { validatePayload, type JobRegistry } from './registry.js';
@@ -22,6 +23,30 @@ export function redisConnection(url: string, role: 'producer' | 'worker'): Redis
   });
 }
 
+/**
+ * Logs a Redis outage once when it starts and once when the connection is ready again, instead
+ * of once per reconnection attempt. Returns the handler for the 'error' events of everything
+ * that uses `connection` (an error with no listener would print raw to stderr, or throw).
+ */
+export function logOutages(
+  connection: Redis,
+  logger: Logger | undefined,
+  who: string,
+  meanwhile: string,
+): (err: Error) => void {
+  let down = false;
+  const onError = (err: Error) => {
+    if (!down) logger?.warn({ err: err.message }, `${who}: Redis unreachable; ${meanwhile}`);
+    down = true;
+  };
+  connection.on('error', onError);
+  connection.on('ready', () => {
+    if (down) logger?.info(`${who}: Redis reachable again`);
+    down = false;
+  });
+  return onError;
+}
+
 export class BullJobQueue implements JobQueue {
   readonly mode = 'bullmq' as const;
   private readonly queues = new Map<QueueName, Queue>();
@@ -32,12 +57,17 @@ export class BullJobQueue implements JobQueue {
     private readonly registry: JobRegistry,
     private readonly redisUrl: string,
     private readonly prefix: string,
+    logger?: Logger,
   ) {
     this.connection = redisConnection(redisUrl, 'producer');
-    this.connection.on('error', () => {}); // surfaced through ping()/enqueue errors instead
+    // Surfaced to clients through ping()/enqueue errors; logged once per outage, not once per
+    // reconnection attempt and queue (BullMQ prints a queue's unhandled errors to stderr).
+    const onError = logOutages(this.connection, logger, 'job queue', 'enqueueing answers 503');
     this.publisher = this.connection;
     for (const q of Object.values(QUEUES)) {
-      this.queues.set(q, new Queue(q, { connection: this.connection, prefix }));
+      const queue = new Queue(q, { connection: this.connection, prefix });
+      queue.on('error', onError);
+      this.queues.set(q, queue);
     }
   }
 

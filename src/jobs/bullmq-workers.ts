@@ -5,7 +5,7 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { cancelChannel, redisConnection } from './bullmq-queue.js';
+import { cancelChannel, logOutages, redisConnection } from './bullmq-queue.js';
 import { QUEUES, type JobName, type QueueName } from './names.js';
 import { validatePayload, type JobRegistry } from './registry.js';
 
@@ -33,6 +33,9 @@ export interface WorkerOptions {
 export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
   const connection = redisConnection(opts.redisUrl, 'worker');
   const subscriber = redisConnection(opts.redisUrl, 'worker');
+  // Workers wait for Redis to come back; say so once rather than on every reconnection attempt.
+  const onRedisError = logOutages(connection, opts.logger, 'workers', 'jobs wait until it is back');
+  subscriber.on('error', onRedisError);
   const workers = new Map<string, Worker>();
   const queues = opts.queues ?? Object.values(QUEUES);
   for (const queue of queues) {
@@ -80,7 +83,11 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
     worker.on('completed', (job) =>
       opts.logger.info({ job: job.id, queue, name: job.name }, 'job completed'),
     );
-    worker.on('error', (err) => opts.logger.error({ err, queue }, 'worker error'));
+    worker.on('error', (err) => {
+      if (connection.status === 'ready' && subscriber.status === 'ready')
+        opts.logger.error({ err, queue }, 'worker error');
+      else onRedisError(err);
+    });
     workers.set(queue, worker);
   }
   await subscriber.subscribe(cancelChannel(opts.prefix));
