@@ -27,6 +27,11 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Prefix for BullMQ keys, so several deployments (or test runs) can share one Redis. */
   readonly queuePrefix: string;
+  /** How long a worker's lock on a job lasts without renewal: a worker that died gives its job
+   * back after at most this long (plus one stalled check). */
+  readonly jobLockMs: number;
+  /** How often workers look for jobs whose worker died (stalled jobs) and queue them again. */
+  readonly jobStalledIntervalMs: number;
   /** Relative improvement a retrained model needs over the active one for automatic
    * promotion (when the run asks for it). */
   readonly autoPromoteMargin: number;
@@ -221,6 +226,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
+    jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
+    jobStalledIntervalMs: int('JOB_STALL_CHECK_MS', 30_000, 500, 3_600_000),
     autoPromoteMargin: fraction('PROGNOS_AUTO_PROMOTE_MARGIN', 0.02),
     auth: onOff('PROGNOS_AUTH', true),
     webhook:

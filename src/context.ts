@@ -65,6 +65,16 @@ export async function createContext(config: Config, options: ContextOptions = {}
     });
     if (synced.length > 0)
       logger.info({ models: synced.map((m) => `${m.name}@${m.version}`) }, 'models registered from disk');
+    // A corrupt or missing active artifact does not stop the process: it is reported here and
+    // by /readyz, and scoring runs without that model until it is fixed or rolled back. In the
+    // background: start-up does not wait on hashing artifacts or on a database not up yet.
+    void models.activeProblems().then(
+      (problems) => {
+        for (const p of problems)
+          logger.error({ model: p.model, code: p.code }, `${p.message}; scoring goes on without it`);
+      },
+      () => {},
+    );
     const trainingDeps: TrainingDeps = {
       db: database.db,
       models,
@@ -106,7 +116,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       }),
     );
     const jobs: JobQueue = config.redisUrl
-      ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix)
+      ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix, logger)
       : new InlineJobQueue(registry, logger);
     logger.info(
       { database: database.kind, jobs: jobs.mode },

@@ -28,6 +28,8 @@ export async function startWorker(
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     logger: ctx.logger,
+    lockMs: config.jobLockMs,
+    stalledIntervalMs: config.jobStalledIntervalMs,
   });
   await scheduleJobs(ctx);
   // Not awaited: with the broker down the subscriber keeps reconnecting; jobs still run.

@@ -54,6 +54,16 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: '-1' })).toThrow(/PORT/);
   });
 
+  it('reads the job lock and stalled-check settings, with BullMQ-like defaults', () => {
+    expect(loadConfig({})).toMatchObject({ jobLockMs: 30_000, jobStalledIntervalMs: 30_000 });
+    expect(loadConfig({ JOB_LOCK_MS: '2000', JOB_STALL_CHECK_MS: '1000' })).toMatchObject({
+      jobLockMs: 2000,
+      jobStalledIntervalMs: 1000,
+    });
+    expect(() => loadConfig({ JOB_LOCK_MS: '10' })).toThrow(/JOB_LOCK_MS must be an integer from 1000/);
+    expect(() => loadConfig({ JOB_STALL_CHECK_MS: 'soon' })).toThrow(/JOB_STALL_CHECK_MS/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ' }).databaseUrl).toBeUndefined();
   });

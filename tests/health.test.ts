@@ -24,7 +24,7 @@ describe('health, readiness, errors and docs', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({
       status: 'ready',
-      checks: { database: 'ok', queue: REDIS_URL ? 'ok' : 'disabled' },
+      checks: { database: 'ok', queue: REDIS_URL ? 'ok' : 'disabled', models: 'ok' },
     });
   });
 

@@ -61,6 +61,10 @@ function openPostgres(url: string, poolMax: number): Database {
   // A dropped idle connection (PostgreSQL restarted) must not crash the process; the pool
   // replaces it on the next checkout.
   pool.on('error', () => {});
+  // The pool listens for errors only on idle clients. One checked out between two statements
+  // of a transaction when the server goes away would emit an unhandled 'error' and kill the
+  // process; with a listener the next statement fails instead (503) and the pool drops it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

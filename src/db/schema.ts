@@ -204,6 +204,8 @@ export interface TrainingRunsTable {
   metrics: ColumnType<Record<string, unknown>, string | undefined, string>;
   error: string | null;
   model_version_id: number | null;
+  /** Attempts started (a retry after a crashed worker counts). */
+  attempts: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
   started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

@@ -5,6 +5,7 @@
  */
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { QUEUES, type JobName, type QueueName } from './names.js';
 import { validatePayload, type JobRegistry } from './registry.js';
@@ -22,6 +23,30 @@ export function redisConnection(url: string, role: 'producer' | 'worker'): Redis
   });
 }
 
+/**
+ * Logs a Redis outage once when it starts and once when the connection is ready again, instead
+ * of once per reconnection attempt. Returns the handler for the 'error' events of everything
+ * that uses `connection` (an error with no listener would print raw to stderr, or throw).
+ */
+export function logOutages(
+  connection: Redis,
+  logger: Logger | undefined,
+  who: string,
+  meanwhile: string,
+): (err: Error) => void {
+  let down = false;
+  const onError = (err: Error) => {
+    if (!down) logger?.warn({ err: err.message }, `${who}: Redis unreachable; ${meanwhile}`);
+    down = true;
+  };
+  connection.on('error', onError);
+  connection.on('ready', () => {
+    if (down) logger?.info(`${who}: Redis reachable again`);
+    down = false;
+  });
+  return onError;
+}
+
 export class BullJobQueue implements JobQueue {
   readonly mode = 'bullmq' as const;
   private readonly queues = new Map<QueueName, Queue>();
@@ -32,12 +57,17 @@ export class BullJobQueue implements JobQueue {
     private readonly registry: JobRegistry,
     private readonly redisUrl: string,
     private readonly prefix: string,
+    logger?: Logger,
   ) {
     this.connection = redisConnection(redisUrl, 'producer');
-    this.connection.on('error', () => {}); // surfaced through ping()/enqueue errors instead
+    // Surfaced to clients through ping()/enqueue errors; logged once per outage, not once per
+    // reconnection attempt and queue (BullMQ prints a queue's unhandled errors to stderr).
+    const onError = logOutages(this.connection, logger, 'job queue', 'enqueueing answers 503');
     this.publisher = this.connection;
     for (const q of Object.values(QUEUES)) {
-      this.queues.set(q, new Queue(q, { connection: this.connection, prefix }));
+      const queue = new Queue(q, { connection: this.connection, prefix });
+      queue.on('error', onError);
+      this.queues.set(q, queue);
     }
   }
 
@@ -70,10 +100,19 @@ export class BullJobQueue implements JobQueue {
       });
       return { id: `${def.queue}.${job.id}`, deduplicated: false };
     } catch (err) {
-      throw new AppError('queue_unavailable', 503, 'the job queue (Redis) is unavailable; retry later', {
-        cause: err,
-        headers: { 'retry-after': '5' },
-      });
+      throw queueUnavailable(err);
+    }
+  }
+
+  /** Runs a Redis read or write; a Redis that is down is a 503, not an internal error. */
+  private async redis<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (this.connection.status !== 'ready' || REDIS_DOWN.test((err as Error).message ?? ''))
+        throw queueUnavailable(err);
+      throw err;
     }
   }
 
@@ -83,12 +122,18 @@ export class BullJobQueue implements JobQueue {
     return q && dot > 0 ? { queue: q, jobId: id.slice(dot + 1) } : undefined;
   }
 
-  async get(id: string): Promise<JobStatus | undefined> {
+  get(id: string): Promise<JobStatus | undefined> {
+    return this.redis(() => this.read(id));
+  }
+
+  private async read(id: string): Promise<JobStatus | undefined> {
     const where = this.split(id);
     if (!where) return undefined;
+    // State first, then the job: a job seen finished is then read with its result. The other
+    // order could see it completed with the result it did not have a moment earlier.
+    const state = (await where.queue.getJobState(where.jobId)) as string;
     const job = await Job.fromId(where.queue, where.jobId);
     if (!job) return undefined;
-    const state = (await job.getState()) as string;
     const { logs } = await where.queue.getJobLogs(where.jobId, 0, 199);
     const cancelled = state === 'failed' && /cancel/i.test(job.failedReason ?? '');
     // BullMQ flips the state to failed a moment before it records why and when: report it
@@ -103,13 +148,18 @@ export class BullJobQueue implements JobQueue {
       result: job.returnvalue ?? null,
       error: state === 'completed' ? null : job.failedReason || null,
       attemptsMade: job.attemptsMade,
+      attemptsStarted: Math.max(job.attemptsStarted ?? 0, job.attemptsMade),
       createdAt: new Date(job.timestamp),
       finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
       logs,
     };
   }
 
-  async cancel(id: string): Promise<boolean> {
+  cancel(id: string): Promise<boolean> {
+    return this.redis(() => this.signalCancel(id));
+  }
+
+  private async signalCancel(id: string): Promise<boolean> {
     const where = this.split(id);
     if (!where) return false;
     const job = await Job.fromId(where.queue, where.jobId);
@@ -164,6 +214,18 @@ export class BullJobQueue implements JobQueue {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }
+}
+
+// ioredis' messages for a connection that is down or gave up: with the offline queue off they
+// come at once instead of after a timeout.
+const REDIS_DOWN =
+  /Stream isn't writeable|Connection is closed|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET/i;
+
+function queueUnavailable(cause: unknown): AppError {
+  return new AppError('queue_unavailable', 503, 'the job queue (Redis) is unavailable; retry later', {
+    cause,
+    headers: { 'retry-after': '5' },
+  });
 }
 
 function mapState(s: string): JobState {

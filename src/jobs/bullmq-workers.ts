@@ -5,7 +5,7 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { cancelChannel, redisConnection } from './bullmq-queue.js';
+import { cancelChannel, logOutages, redisConnection } from './bullmq-queue.js';
 import { QUEUES, type JobName, type QueueName } from './names.js';
 import { validatePayload, type JobRegistry } from './registry.js';
 
@@ -21,6 +21,10 @@ export interface WorkerOptions {
   /** Per-queue concurrency; training is CPU-bound and defaults to 1. */
   concurrency?: Partial<Record<QueueName, number>>;
   queues?: QueueName[];
+  /** Job lock duration and stalled-job check interval (config JOB_LOCK_MS,
+   * JOB_STALL_CHECK_MS); BullMQ's 30 s defaults when unset. */
+  lockMs?: number;
+  stalledIntervalMs?: number;
   /** How long close() lets running jobs finish before abandoning them (their lock expires and
    * another worker retries them). */
   closeTimeoutMs?: number;
@@ -29,6 +33,9 @@ export interface WorkerOptions {
 export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
   const connection = redisConnection(opts.redisUrl, 'worker');
   const subscriber = redisConnection(opts.redisUrl, 'worker');
+  // Workers wait for Redis to come back; say so once rather than on every reconnection attempt.
+  const onRedisError = logOutages(connection, opts.logger, 'workers', 'jobs wait until it is back');
+  subscriber.on('error', onRedisError);
   const workers = new Map<string, Worker>();
   const queues = opts.queues ?? Object.values(QUEUES);
   for (const queue of queues) {
@@ -43,7 +50,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
         try {
           return await def.handle(job.data as never, {
             id: `${queue}.${job.id}`,
-            attempt: job.attemptsMade + 1,
+            // Started attempts, so a retry after a crashed worker (a stalled job, which BullMQ
+            // does not count in attemptsMade) still knows it is not the first.
+            attempt: Math.max(job.attemptsStarted, job.attemptsMade + 1),
             signal: signal ?? controller.signal,
             progress: (p) => job.updateProgress(p),
             log: async (m) => {
@@ -61,6 +70,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
         prefix: opts.prefix,
         concurrency: opts.concurrency?.[queue] ?? (queue === QUEUES.training ? 1 : 4),
         autorun: true,
+        ...(opts.lockMs ? { lockDuration: opts.lockMs } : {}),
+        ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),
       },
     );
     worker.on('failed', (job, err) =>
@@ -72,7 +83,11 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
     worker.on('completed', (job) =>
       opts.logger.info({ job: job.id, queue, name: job.name }, 'job completed'),
     );
-    worker.on('error', (err) => opts.logger.error({ err, queue }, 'worker error'));
+    worker.on('error', (err) => {
+      if (connection.status === 'ready' && subscriber.status === 'ready')
+        opts.logger.error({ err, queue }, 'worker error');
+      else onRedisError(err);
+    });
     workers.set(queue, worker);
   }
   await subscriber.subscribe(cancelChannel(opts.prefix));

@@ -59,6 +59,7 @@ export class InlineJobQueue implements JobQueue {
         result: null,
         error: null,
         attemptsMade: 0,
+        attemptsStarted: 0,
         createdAt: new Date(),
         finishedAt: null,
         logs: [],
@@ -90,6 +91,7 @@ export class InlineJobQueue implements JobQueue {
       while (!controller.signal.aborted) {
         status.state = 'active';
         status.attemptsMade += 1;
+        status.attemptsStarted = status.attemptsMade;
         try {
           status.result = await def.handle(entry.payload as never, {
             id: status.id,

@@ -23,7 +23,10 @@ const Status = Type.Object({
   }),
   result: Type.Unknown({ description: "The job's return value once completed" }),
   error: Type.Union([Type.String(), Type.Null()]),
-  attemptsMade: Type.Integer(),
+  attemptsMade: Type.Integer({ description: 'attempts that finished (succeeded or failed)' }),
+  attemptsStarted: Type.Integer({
+    description: 'attempts begun, counting one whose worker died mid-job and was retried',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   logs: Type.Array(Type.String()),

@@ -33,6 +33,8 @@ export interface JobStatus {
   result: unknown;
   error: string | null;
   attemptsMade: number;
+  /** Attempts begun, counting one whose worker died before it could finish (a stalled job). */
+  attemptsStarted: number;
   createdAt: Date;
   finishedAt: Date | null;
   logs: string[];

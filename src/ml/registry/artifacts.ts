@@ -46,6 +46,11 @@ export async function installArtifact(
   if (path.resolve(source) === path.resolve(target)) return rel;
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(path.dirname(target), { recursive: true });
+  // A copy a killed process left half-done (the caller holds the name's lock, so no live one).
+  for (const entry of await readdir(path.dirname(target))) {
+    if (entry.startsWith(`${version}.tmp-`))
+      await rm(path.join(path.dirname(target), entry), { recursive: true, force: true });
+  }
   await cp(source, tmp, { recursive: true });
   await rm(target, { recursive: true, force: true });
   await rename(tmp, target);
@@ -66,4 +71,62 @@ export async function isDirectory(p: string): Promise<boolean> {
     (s) => s.isDirectory(),
     () => false,
   );
+}
+
+const DTYPE_BYTES: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+  complex64: 8,
+};
+
+interface WeightGroup {
+  paths?: unknown;
+  weights?: Array<{ shape?: unknown; dtype?: unknown; quantization?: { dtype?: unknown } }>;
+}
+
+/**
+ * What makes an artifact unloadable, found without loading it: an unreadable manifest, a
+ * model.json that is not JSON, a weight file it names that is missing, or weight files whose
+ * size is not what model.json describes (truncated, or swapped for another model's).
+ * Undefined when the files are consistent. A manifest-only artifact has no model.json to check.
+ */
+export async function artifactProblem(dir: string): Promise<string | undefined> {
+  try {
+    await readManifest(dir);
+  } catch (err) {
+    return `${MANIFEST_FILE} is unreadable (${(err as Error).message})`;
+  }
+  let modelJson: { weightsManifest?: WeightGroup[] };
+  try {
+    modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as typeof modelJson;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return `model.json is not valid JSON (${(err as Error).message})`;
+  }
+  if (!Array.isArray(modelJson.weightsManifest)) return 'model.json has no weightsManifest';
+  for (const group of modelJson.weightsManifest) {
+    const paths = Array.isArray(group.paths) ? group.paths.map(String) : [];
+    let expected = 0;
+    for (const w of group.weights ?? []) {
+      const dtype = String(w.quantization?.dtype ?? w.dtype ?? 'float32');
+      const shape = Array.isArray(w.shape) ? w.shape.map(Number) : [];
+      expected += shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[dtype] ?? 4);
+    }
+    let actual = 0;
+    for (const p of paths) {
+      const size = await stat(path.join(dir, p)).then(
+        (s) => s.size,
+        () => undefined,
+      );
+      if (size === undefined) return `weight file ${p} named in model.json is missing`;
+      actual += size;
+    }
+    if (actual !== expected)
+      return `weight file(s) ${paths.join(', ')} hold ${actual} bytes, model.json describes ${expected}`;
+  }
+  return undefined;
 }

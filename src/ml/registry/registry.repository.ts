@@ -31,6 +31,11 @@ export const registryRepository = {
     return Number(row?.max ?? 0) + 1;
   },
 
+  /** The version a training run registered, if it got that far. */
+  byTrainingRun(q: Q, runId: number): Promise<ModelVersion | undefined> {
+    return q.selectFrom('model_versions').selectAll().where('training_run_id', '=', runId).executeTakeFirst();
+  },
+
   insert(q: Q, r: NewModelVersionRow): Promise<ModelVersion> {
     return q
       .insertInto('model_versions')

@@ -12,7 +12,7 @@ import type { DB, ModelKind, ModelVersion } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { writeCardFor } from '../cards/cards.js';
 import { compareOnSameData, experimentOf } from './experiments.js';
-import { hashArtifactDir, installArtifact, isDirectory, readManifest } from './artifacts.js';
+import { artifactProblem, hashArtifactDir, installArtifact, isDirectory, readManifest } from './artifacts.js';
 import { registryRepository as repo } from './registry.repository.js';
 
 export interface FeatureSetRef {
@@ -82,6 +82,8 @@ export class ModelRegistry {
     const manifest = await readManifest(input.sourceDir).catch((e: Error) => {
       throw new AppError('invalid_artifact', 400, `cannot read the model manifest: ${e.message}`);
     });
+    const problem = await artifactProblem(input.sourceDir);
+    if (problem) throw new AppError('invalid_artifact', 400, `model ${input.name}: ${problem}`);
     const featureSet = featureSetOf(manifest);
     const kind = kindOf(manifest, input.kind);
     const metrics = input.metrics ?? (manifest.metrics as Record<string, unknown> | undefined) ?? {};
@@ -89,6 +91,10 @@ export class ModelRegistry {
       path.resolve(input.sourceDir) === path.resolve(this.modelsDir, input.name, String(input.version ?? ''));
     const row = await this.db.transaction().execute(async (trx) => {
       await repo.lockName(trx, input.name);
+      // A retried run whose earlier attempt registered before it died (or a worker that lost
+      // its lock and finished anyway) gets that version back, never a second one.
+      const already = input.trainingRunId ? await repo.byTrainingRun(trx, input.trainingRunId) : undefined;
+      if (already) return already;
       const version = input.version ?? (await repo.nextVersion(trx, input.name));
       if (await repo.get(trx, input.name, version)) {
         throw new AppError(
@@ -154,6 +160,10 @@ export class ModelRegistry {
       previousActiveId: null,
     });
     return row;
+  }
+
+  forTrainingRun(runId: number): Promise<ModelVersion | undefined> {
+    return repo.byTrainingRun(this.db, runId);
   }
 
   list(filter: { name?: string; status?: string } = {}) {
@@ -303,6 +313,28 @@ export class ModelRegistry {
         `model ${row.name}@${row.version}: artifact files changed since registration (hash mismatch)`,
       );
     }
+    // Registered before this check existed, or hand-copied and synced: consistent files only.
+    const problem = await artifactProblem(dir);
+    if (problem) throw new AppError('artifact_corrupt', 409, `model ${row.name}@${row.version}: ${problem}`);
+  }
+
+  /** Every active version whose artifact cannot be used, with the reason: what start-up logs
+   * and readiness reports (scoring goes on without those models). */
+  async activeProblems(): Promise<Array<{ model: string; code: string; message: string }>> {
+    const out: Array<{ model: string; code: string; message: string }> = [];
+    for (const row of await repo.list(this.db, { status: 'active' })) {
+      try {
+        await this.verifyArtifact(row);
+      } catch (err) {
+        const e = err as AppError;
+        out.push({
+          model: `${row.name}@${row.version}`,
+          code: e.code ?? 'artifact_corrupt',
+          message: e.message,
+        });
+      }
+    }
+    return out;
   }
 
   /** Registers artifacts found under models/ that the database does not know yet (a fresh

@@ -34,7 +34,14 @@ export const trainingRepository = {
   async start(db: Kysely<DB>, id: number): Promise<boolean> {
     const r = await db
       .updateTable('training_runs')
-      .set({ status: 'running', started_at: new Date(), epochs: '[]', error: null, finished_at: null })
+      .set((eb) => ({
+        status: 'running',
+        started_at: new Date(),
+        epochs: '[]',
+        error: null,
+        finished_at: null,
+        attempts: eb('attempts', '+', 1),
+      }))
       .where('id', '=', id)
       .where('status', '<>', 'cancelled')
       .executeTakeFirst();

@@ -4,8 +4,7 @@
  * only by an explicit promote, or automatically when asked and it beats the active model on the
  * same held-out data by the configured margin.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -93,6 +92,28 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
   const trainer = deps.trainers[run.kind];
   if (!trainer) throw new Error(`no trainer for kind ${run.kind}`);
   if (!(await repo.start(deps.db, runId))) return { skipped: 'cancelled' };
+  // An earlier attempt registered its version and died before recording it: record, don't retrain.
+  const registered = await deps.models.forTrainingRun(runId);
+  if (registered) {
+    // The comparison with the active model died with that attempt: only a first version is
+    // still promoted automatically; otherwise it stays a candidate for an explicit promote.
+    const promoted =
+      run.params.autoPromote === true &&
+      registered.status !== 'archived' &&
+      !(await deps.models.active(run.model_name));
+    if (promoted)
+      await deps.models.promote(run.model_name, registered.version, {
+        action: 'auto-promote',
+        reason: 'first version of this model (recorded by a retry)',
+      });
+    await repo.finish(deps.db, runId, {
+      status: 'completed',
+      metrics: { ...registered.metrics, promoted },
+      error: null,
+      modelVersionId: registered.id,
+    });
+    return { modelVersion: registered.version, promoted, metrics: registered.metrics };
+  }
   // Cancelled either through the job (ctx.signal) or in the database, when the cancel request
   // found no job to signal (between attempts, or a queue that lost it): check both.
   const controller = new AbortController();
@@ -112,7 +133,11 @@ export async function executeTrainingRun(deps: TrainingDeps, runId: number, ctx:
     return reports;
   };
   const baseline = await deps.models.load(run.model_name).catch(() => undefined);
-  const workDir = await mkdtemp(path.join(os.tmpdir(), `prognos-train-${runId}-`));
+  // One staging directory per run beside the registry (a dot name the registry never reads):
+  // what a killed attempt left there is removed by the retry, wherever that runs.
+  const workDir = path.join(deps.models.modelsDir, '.staging', `run-${runId}`);
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
   try {
     const result = await trainer.train({
       runId,
