@@ -3,8 +3,21 @@
  * `{ "error": { "code", "message" } }` with a status that tells a client whether to fix the
  * request (4xx) or retry later (503 + Retry-After). Internal details stay in the logs.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
+import { applySecurityHeaders } from './security-headers.js';
+
+/** Errors Fastify raises before a route is found (no hooks run for them). */
+export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  applySecurityHeaders(reply);
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.status(tooLong ? 414 : 400).send({
+    error: {
+      code: tooLong ? 'path_parameter_too_long' : (FASTIFY_CODES[err.code] ?? 'bad_request'),
+      message: tooLong ? 'a path parameter is longer than 100 characters' : 'the URL is not valid',
+    },
+  });
+}
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
