@@ -13,6 +13,7 @@ import { buildApp } from '../src/app.js';
 import { InlineJobQueue } from '../src/jobs/inline-queue.js';
 import { createTestContext } from './helpers/context.js';
 import { hostileRequest, type RouteShape } from './helpers/hostile.js';
+import type { JsonSchema } from './helpers/schema-arbitrary.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 type App = Awaited<ReturnType<typeof buildApp>>;
@@ -29,8 +30,8 @@ interface OpenApi {
     Record<
       string,
       {
-        parameters?: Array<{ in: string; name: string }>;
-        requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+        parameters?: Array<{ in: string; name: string; schema?: JsonSchema }>;
+        requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
       }
     >
   >;
@@ -38,12 +39,15 @@ interface OpenApi {
 
 function shapeOf(api: OpenApi, method: string, url: string): RouteShape {
   const op = api.paths[url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method.toLowerCase()];
-  const props = op?.requestBody?.content?.['application/json']?.schema?.properties ?? {};
+  const bodySchema = op?.requestBody?.content?.['application/json']?.schema;
+  const query = (op?.parameters ?? []).filter((p) => p.in === 'query');
   return {
     method,
     url,
-    bodyProps: Object.keys(props),
-    queryProps: (op?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+    bodyProps: Object.keys(bodySchema?.properties ?? {}),
+    queryProps: query.map((p) => p.name),
+    bodySchema,
+    querySchemas: Object.fromEntries(query.map((p) => [p.name, p.schema ?? {}])),
   };
 }
 
@@ -154,5 +158,5 @@ describe('hostile input on every route', () => {
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     const statuses = [...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`);
     console.log(`hostile inputs: ${tried} across ${routes.length} routes (${statuses.join(', ')})`);
-  });
+  }, 60_000 + RUNS * 3_000);
 });

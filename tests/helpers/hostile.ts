@@ -5,12 +5,15 @@
  * `additionalProperties: false` and reach the services.
  */
 import fc from 'fast-check';
+import { shaped, type JsonSchema } from './schema-arbitrary.js';
 
 export interface RouteShape {
   method: string;
   url: string;
   bodyProps: string[];
   queryProps: string[];
+  bodySchema: JsonSchema | undefined;
+  querySchemas: Record<string, JsonSchema>;
 }
 
 export interface HostileRequest {
@@ -171,7 +174,7 @@ function bigBodies(bodyLimit: number, maxItems: number, props: string[]): string
 
 function bodyArbitrary(route: RouteShape, ids: number[], bodyLimit: number, maxItems: number) {
   const value = hostileValue(ids);
-  const shaped =
+  const named =
     route.bodyProps.length === 0
       ? fc.dictionary(hostileString, value, { maxKeys: 4 })
       : fc
@@ -186,8 +189,12 @@ function bodyArbitrary(route: RouteShape, ids: number[], bodyLimit: number, maxI
             if (extra) o[extra[0]] = extra[1];
             return o;
           });
+  const bySchema = route.bodySchema
+    ? shaped(route.bodySchema, ids).map((o) => ({ kind: 'schema', body: JSON.stringify(o) ?? '' }))
+    : fc.constant({ kind: 'none', body: undefined });
   return fc.oneof(
-    { weight: 6, arbitrary: shaped.map((o) => ({ kind: 'shaped', body: JSON.stringify(o) })) },
+    { weight: route.bodySchema ? 8 : 0, arbitrary: bySchema },
+    { weight: 4, arbitrary: named.map((o) => ({ kind: 'shaped', body: JSON.stringify(o) })) },
     {
       weight: 2,
       arbitrary: fc.jsonValue().map((v) => ({ kind: 'random-json', body: JSON.stringify(v) ?? '' })),
@@ -259,8 +266,20 @@ function queryArbitrary(route: RouteShape, ids: number[]) {
     { weight: 1, arbitrary: fc.constantFrom('a[b]', '__proto__', 'constructor[prototype]', '') },
   );
   const value = fc.oneof(hostileString, hostileNumber(ids).map(String));
+  const names = Object.keys(route.querySchemas);
+  const bySchema = fc
+    .record(Object.fromEntries(names.map((n) => [n, shaped(route.querySchemas[n]!, ids)])), {
+      requiredKeys: [],
+    })
+    .map((q) => {
+      const parts = Object.entries(q).map(
+        ([k, v]) => `${pct(k)}=${pct(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))}`,
+      );
+      return parts.length ? `?${parts.join('&')}` : '';
+    });
   return fc.oneof(
     fc.constant(''),
+    { weight: names.length ? 3 : 0, arbitrary: bySchema },
     fc.array(fc.tuple(key, value, fc.boolean()), { maxLength: 5 }).map((pairs) =>
       pairs.length === 0
         ? ''
