@@ -13,7 +13,7 @@ import { featureRoutes } from './features/features.routes.js';
 import { forecastingRoutes } from './forecasting/forecasting.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { installCors } from './http/cors.js';
-import { frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -40,6 +40,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     return503OnClosing: true,
     // Bad URLs and over-long path parameters are refused before routing: same error shape.
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);

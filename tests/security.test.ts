@@ -2,6 +2,7 @@
  * Security of the HTTP surface: headers on every response (API, errors, dashboard, docs), CORS
  * off unless configured, and no key or secret in the logs.
  */
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,35 @@ describe('security headers and CORS', () => {
       expect(res.statusCode, what).toBe(status);
       expectSecurityHeaders(res, what);
       if (status >= 400) expect(res.json().error.code, what).toEqual(expect.any(String));
+    }
+  });
+
+  it('answers requests the HTTP parser refuses in the error shape, with the headers', async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1', () => s.write(text));
+        let out = '';
+        s.on('data', (d: Buffer) => (out += d.toString()));
+        s.on('close', () => resolve(out));
+        s.on('error', reject);
+      });
+    const cases: Array<[string, number, string]> = [
+      ['GET /v1/models HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 400, 'malformed_request'],
+      [
+        `GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'headers_too_large',
+      ],
+      ['GET /v1/models HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400, 'malformed_request'],
+    ];
+    for (const [text, status, code] of cases) {
+      const res = await raw(text);
+      const [head, body] = res.split('\r\n\r\n');
+      expect(head, code).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(head!.toLowerCase()).toContain('x-content-type-options: nosniff');
+      expect(JSON.parse(body!).error.code).toBe(code);
     }
   });
 
