@@ -115,48 +115,52 @@ describe('hostile input on every route', () => {
     await ctx?.close();
   });
 
-  it('never answers 5xx, always the error shape on 4xx, and never writes on a rejection', async () => {
-    const api = app.swagger() as unknown as OpenApi;
-    const routes = app.declaredRoutes.map((r) => shapeOf(api, r.method, r.url));
-    expect(routes.length).toBeGreaterThan(40);
-    let tried = 0;
-    const byStatus = new Map<number, number>();
-    for (const route of routes) {
-      await fc.assert(
-        fc.asyncProperty(
-          hostileRequest(route, ids, { bodyLimit: BODY_LIMIT, maxItems: MAX_ITEMS }),
-          async (r) => {
-            tried++;
-            // Writes of jobs and work-order rules started by an earlier accepted request are over.
-            await ctx.scoring.settled();
-            if (ctx.jobs instanceof InlineJobQueue) await ctx.jobs.idle();
-            const before = await rowCounts(ctx);
-            const res = await app.inject({
-              method: r.method as 'GET',
-              url: r.url,
-              headers: { ...r.headers, authorization: `Bearer ${key}` },
-              ...(r.payload === undefined ? {} : { payload: r.payload }),
-            });
-            byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
-            const what = `${route.method} ${route.url} → ${r.method} ${r.url.slice(0, 200)} (${r.kind}, ${String(r.payload?.length ?? 0)} bytes: ${String(r.payload ?? '').slice(0, 200)}): ${res.statusCode} ${res.body.slice(0, 300)}`;
-            expect(res.statusCode, what).toBeLessThan(500);
-            if (res.statusCode >= 400) {
-              expect(res.headers['content-type'], what).toMatch(/^application\/json/);
-              const body = res.json() as { error?: { code?: unknown; message?: unknown } };
-              expect(typeof body.error?.code, what).toBe('string');
-              expect(typeof body.error?.message, what).toBe('string');
-              const after = await rowCounts(ctx);
-              const changed = Object.keys(after).filter((t) => after[t] !== before[t]);
-              expect(changed, what).toEqual([]);
-            }
-          },
-        ),
-        { numRuns: RUNS },
-      );
-    }
-    // The app still serves after all of it.
-    expect((await app.inject('/healthz')).statusCode).toBe(200);
-    const statuses = [...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`);
-    console.log(`hostile inputs: ${tried} across ${routes.length} routes (${statuses.join(', ')})`);
-  }, 60_000 + RUNS * 3_000);
+  it(
+    'never answers 5xx, always the error shape on 4xx, and never writes on a rejection',
+    async () => {
+      const api = app.swagger() as unknown as OpenApi;
+      const routes = app.declaredRoutes.map((r) => shapeOf(api, r.method, r.url));
+      expect(routes.length).toBeGreaterThan(40);
+      let tried = 0;
+      const byStatus = new Map<number, number>();
+      for (const route of routes) {
+        await fc.assert(
+          fc.asyncProperty(
+            hostileRequest(route, ids, { bodyLimit: BODY_LIMIT, maxItems: MAX_ITEMS }),
+            async (r) => {
+              tried++;
+              // Writes of jobs and work-order rules started by an earlier accepted request are over.
+              await ctx.scoring.settled();
+              if (ctx.jobs instanceof InlineJobQueue) await ctx.jobs.idle();
+              const before = await rowCounts(ctx);
+              const res = await app.inject({
+                method: r.method as 'GET',
+                url: r.url,
+                headers: { ...r.headers, authorization: `Bearer ${key}` },
+                ...(r.payload === undefined ? {} : { payload: r.payload }),
+              });
+              byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
+              const what = `${route.method} ${route.url} → ${r.method} ${r.url.slice(0, 200)} (${r.kind}, ${String(r.payload?.length ?? 0)} bytes: ${String(r.payload ?? '').slice(0, 200)}): ${res.statusCode} ${res.body.slice(0, 300)}`;
+              expect(res.statusCode, what).toBeLessThan(500);
+              if (res.statusCode >= 400) {
+                expect(res.headers['content-type'], what).toMatch(/^application\/json/);
+                const body = res.json() as { error?: { code?: unknown; message?: unknown } };
+                expect(typeof body.error?.code, what).toBe('string');
+                expect(typeof body.error?.message, what).toBe('string');
+                const after = await rowCounts(ctx);
+                const changed = Object.keys(after).filter((t) => after[t] !== before[t]);
+                expect(changed, what).toEqual([]);
+              }
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      }
+      // The app still serves after all of it.
+      expect((await app.inject('/healthz')).statusCode).toBe(200);
+      const statuses = [...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`);
+      console.log(`hostile inputs: ${tried} across ${routes.length} routes (${statuses.join(', ')})`);
+    },
+    60_000 + RUNS * 3_000,
+  );
 });
