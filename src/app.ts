@@ -12,7 +12,11 @@ import type { AppContext } from './context.js';
 import { featureRoutes } from './features/features.routes.js';
 import { forecastingRoutes } from './forecasting/forecasting.routes.js';
 import { healthRoutes } from './health/health.routes.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { installCors } from './http/cors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
+import { installInputGuard } from './http/input-guard.js';
+import { installRateLimit } from './http/rate-limit.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { MAINTENANCE_TAGS, maintenanceRoutes } from './maintenance/maintenance.routes.js';
@@ -35,15 +39,23 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     return503OnClosing: true,
+    // Bad URLs and over-long path parameters are refused before routing: same error shape.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
   installErrorHandler(app);
+  installSecurityHeaders(app);
+  // Before auth: a browser's preflight carries no key.
+  installCors(app, ctx.config.corsOrigins);
   const routes = installAuth(app, {
     db: ctx.database.db,
     enabled: ctx.config.auth,
   });
+  installRateLimit(app, ctx.config.rateLimit);
   app.decorate('declaredRoutes', routes);
+  installInputGuard(app);
   // A POST with no body is an empty object: action routes (promote, ack…) take an optional
   // body, and required fields are then reported by name rather than as "body must be object".
   app.addHook('preValidation', async (req) => {

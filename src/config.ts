@@ -23,7 +23,14 @@ export interface Config {
   readonly dataDir: string;
   /** Model registry artifacts: `<modelsDir>/<name>/<version>/`. */
   readonly modelsDir: string;
+  /** Largest request body, for every content type (JSON and binary captures alike). */
   readonly bodyLimitBytes: number;
+  /** Batch limits of ingestion: readings per batch, samples per capture (413 past them). */
+  readonly ingestLimits: IngestLimitsConfig;
+  /** Token bucket per API key: `perMinute` refill, `burst` capacity; perMinute 0 = no limit. */
+  readonly rateLimit: RateLimitConfig;
+  /** Origins allowed to call the API from a browser (CORS); empty = CORS off. */
+  readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
   /** Prefix for BullMQ keys, so several deployments (or test runs) can share one Redis. */
   readonly queuePrefix: string;
@@ -62,6 +69,16 @@ export interface DriftConfig {
   /** An asset whose newest row is this much older than the fleet's newest is left out of the
    * fleet comparison (it stopped reporting). */
   readonly maxAgeHours: number;
+}
+
+export interface IngestLimitsConfig {
+  readonly maxReadingsPerBatch: number;
+  readonly maxCaptureSamples: number;
+}
+
+export interface RateLimitConfig {
+  readonly perMinute: number;
+  readonly burst: number;
 }
 
 export interface WebhookConfig {
@@ -203,6 +220,21 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(
       `PROGNOS_DRIFT_MIN_ROWS (${drift.minRows}) must not exceed PROGNOS_DRIFT_WINDOW_ROWS (${drift.windowRows})`,
     );
+  const corsOrigins = (str('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const o of corsOrigins) {
+    // An origin is scheme://host[:port] exactly, as browsers send it in the Origin header.
+    let ok: boolean;
+    try {
+      const u = new URL(o);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o;
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`CORS_ORIGINS entries must be origins like https://cmms.example.com, got "${o}"`);
+  }
 
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -224,6 +256,16 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: dataDirRaw.startsWith('memory://') ? dataDirRaw : path.resolve(dataDirRaw),
     modelsDir: path.resolve(str('PROGNOS_MODELS_DIR') ?? './models'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    ingestLimits: Object.freeze({
+      maxReadingsPerBatch: int('MAX_READINGS_PER_BATCH', 10_000, 1, 1_000_000),
+      // 2^22 float32 samples are 16 MiB, the default body limit: 164 s at 25.6 kHz.
+      maxCaptureSamples: int('MAX_CAPTURE_SAMPLES', 4_194_304, 1, 268_435_456),
+    }),
+    rateLimit: Object.freeze({
+      perMinute: int('RATE_LIMIT_PER_MINUTE', 6_000, 0, 10_000_000),
+      burst: int('RATE_LIMIT_BURST', 1_000, 1, 10_000_000),
+    }),
+    corsOrigins: Object.freeze(corsOrigins),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
     jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 3_600_000),

@@ -1,22 +1,38 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 
+/** Fields that may hold an API key, a key hash, a cookie or the webhook secret, wherever a
+ * log call puts them (a request, its headers, a config object, an error's context). */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+  '*.headers.cookie',
+  'authorization',
+  'apiKey',
+  'key',
+  'key_hash',
+  'secret',
+  'webhook.secret',
+  '*.apiKey',
+  '*.key',
+  '*.key_hash',
+  '*.secret',
+  '*.webhook.secret',
+];
+
 /** Structured JSON logs. Secrets never reach them: keys and auth headers are redacted. */
-export function createLogger(config: Pick<Config, 'logLevel'>, name = 'prognos'): Logger {
-  return pino({
-    name,
-    level: config.logLevel,
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers["x-api-key"]',
-        'apiKey',
-        'key',
-        'secret',
-        '*.apiKey',
-        '*.secret',
-      ],
-      censor: '[redacted]',
-    },
-  });
+export function createLogger(
+  config: Pick<Config, 'logLevel'>,
+  name = 'prognos',
+  destination?: DestinationStream,
+): Logger {
+  const options = { name, level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -34,7 +34,12 @@ export async function startWorker(
   await scheduleJobs(ctx);
   // Not awaited: with the broker down the subscriber keeps reconnecting; jobs still run.
   const mqtt = config.mqttUrl
-    ? startMqttSubscriber({ url: config.mqttUrl, db: ctx.database.db, logger: ctx.logger })
+    ? startMqttSubscriber({
+        url: config.mqttUrl,
+        db: ctx.database.db,
+        logger: ctx.logger,
+        limits: config.ingestLimits,
+      })
     : undefined;
   const close = async () => {
     await mqtt?.close(); // first: stop taking messages (unacknowledged ones are redelivered)

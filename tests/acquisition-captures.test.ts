@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAPTURE_BODY_LIMIT_BYTES } from '../src/acquisition/ingest-validation.js';
 import { QUALITY_FLAGS } from '../src/acquisition/quality.js';
 import {
   countRows,
@@ -180,7 +179,7 @@ describe('vibration captures', () => {
       expect(res.json().error.code, message.source).toBe(code);
       expect(res.json().error.message).toMatch(message);
     }
-    const huge = await postBinary(sensor, Buffer.alloc(CAPTURE_BODY_LIMIT_BYTES + 4), ok);
+    const huge = await postBinary(sensor, Buffer.alloc(ctx.config.bodyLimitBytes + 4), ok);
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('payload_too_large');
     expect(await countRows(ctx, 'captures', sensor)).toBe(0);

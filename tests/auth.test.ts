@@ -64,6 +64,25 @@ describe('API keys and scopes', () => {
     }
   });
 
+  it('covers every declared route: outside /v1 only static, docs and health reads, served without a key', async () => {
+    const outside = app.declaredRoutes.filter((r) => !r.url.startsWith('/v1'));
+    const all = app.declaredRoutes.length;
+    const v1 = app.declaredRoutes.filter((r) => r.url.startsWith('/v1')).length;
+    expect(v1 + outside.length).toBe(all); // the matrix above takes every /v1 route
+    expect(outside.length).toBeGreaterThan(0);
+    for (const r of outside) {
+      const what = `${r.method} ${r.url}`;
+      // Data lives under /v1 only: anything else is a GET of a page, an asset, the docs or health.
+      expect(r.method, what).toBe('GET');
+      expect(r.url, what).toMatch(
+        /^\/(?:$|healthz$|readyz$|docs(?:\/|$)|vendor\/|js\/|[\w-]+\.(?:html|css|js)$)/,
+      );
+      if (r.url.includes('*')) continue;
+      const res = await app.inject({ url: r.url });
+      expect([200, 302, 503], what).toContain(res.statusCode); // a docs redirect; readyz may say "not ready"
+    }
+  });
+
   it('accepts X-API-Key, refuses revoked keys, keeps health public', async () => {
     expect((await app.inject({ url: '/v1/models', headers: { 'x-api-key': keys.read } })).statusCode).toBe(
       200,

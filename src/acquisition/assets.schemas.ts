@@ -16,7 +16,8 @@ function Nullable<T extends TSchema>(t: T): TUnsafe<Static<T> | null> {
 }
 const DateTime = Type.String({ format: 'date-time' });
 
-export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+export { Id } from '../http/schemas.js';
+import { Id } from '../http/schemas.js';
 export const IdParams = Type.Object({ id: Id });
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),

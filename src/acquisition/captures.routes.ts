@@ -7,7 +7,7 @@ import { Paged, errorResponses } from '../http/schemas.js';
 import { IdParams, PageQuery } from './assets.schemas.js';
 import type { CaptureRow } from './captures.repository.js';
 import { CapturesService, decodeSamples, toCaptureMeta } from './captures.service.js';
-import { CAPTURE_BODY_LIMIT_BYTES, INGEST_LIMITS } from './ingest-validation.js';
+import { INGEST_LIMITS } from './ingest-validation.js';
 import { WindowQuery } from './readings.routes.js';
 
 const OCTET = 'application/octet-stream';
@@ -31,7 +31,7 @@ const CaptureJson = Type.Object(
     ts: Type.Unknown({ description: 'Start of the capture: ISO-8601 with a zone, or epoch ms' }),
     sampleRateHz: Type.Optional(Type.Unknown({ description: "Hz; must equal the sensor's configured rate" })),
     samples: Type.Array(Type.Unknown(), {
-      description: `Finite numbers (stored as float32), at most ${INGEST_LIMITS.maxCaptureSamples}`,
+      description: `Finite numbers (stored as float32), at most MAX_CAPTURE_SAMPLES (default ${INGEST_LIMITS.maxCaptureSamples})`,
     }),
   },
   { additionalProperties: false },
@@ -68,14 +68,14 @@ function sendCapture(req: FastifyRequest, reply: FastifyReply, row: CaptureRow) 
 }
 
 export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const service = new CapturesService(ctx.database.db);
+  const service = new CapturesService(ctx.database.db, Date.now, ctx.config.ingestLimits);
   const tags = ['captures'];
 
-  // Scoped to this plugin, with its own limit: a capture is larger than any JSON request.
+  // Scoped to this plugin. BODY_LIMIT_BYTES bounds binary bodies as it bounds JSON ones.
   if (app.hasContentTypeParser(OCTET)) app.removeContentTypeParser(OCTET);
   app.addContentTypeParser(
     OCTET,
-    { parseAs: 'buffer', bodyLimit: CAPTURE_BODY_LIMIT_BYTES },
+    { parseAs: 'buffer', bodyLimit: ctx.config.bodyLimitBytes },
     (_req, body, done) => done(null, body),
   );
 
@@ -88,7 +88,7 @@ export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         summary: 'Ingest a vibration waveform capture (idempotent on sensor and timestamp)',
         description:
           `JSON { ts, sampleRateHz, samples }, or a ${OCTET} body of little-endian float32 samples ` +
-          `(at most ${CAPTURE_BODY_LIMIT_BYTES} bytes) with ts and sampleRateHz in the query or in the ` +
+          '(at most BODY_LIMIT_BYTES) with ts and sampleRateHz in the query or in the ' +
           'x-capture-ts / x-sample-rate-hz headers. 201 stored, 200 duplicate.',
         params: IdParams,
         querystring: Type.Object({

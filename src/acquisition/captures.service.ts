@@ -10,6 +10,8 @@ import { capturesRepository, type CaptureMeta, type CaptureRow } from './capture
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
 import {
+  DEFAULT_BATCH_LIMITS,
+  type BatchLimits,
   parseSampleRate,
   parseTimestamp,
   samplesFromBytes,
@@ -57,6 +59,7 @@ export class CapturesService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly now: () => number = Date.now,
+    private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
   ) {}
 
   private async vibrationSensor(id: number): Promise<Sensor> {
@@ -99,7 +102,12 @@ export class CapturesService {
     const sensor = await this.vibrationSensor(sensorId);
     const tsMs = parseTimestamp(body.ts, 'ts', this.now());
     const rate = this.rate(sensor, body.sampleRateHz);
-    return this.store(sensor, tsMs, rate, samplesFromJson(body.samples, 'samples'));
+    return this.store(
+      sensor,
+      tsMs,
+      rate,
+      samplesFromJson(body.samples, 'samples', this.limits.maxCaptureSamples),
+    );
   }
 
   /** Binary body: little-endian float32 samples; ts and rate from the query or headers. */
@@ -113,7 +121,7 @@ export class CapturesService {
       this.now(),
     );
     const rate = this.rate(sensor, sampleRateHz);
-    return this.store(sensor, tsMs, rate, samplesFromBytes(bytes, 'body'));
+    return this.store(sensor, tsMs, rate, samplesFromBytes(bytes, 'body', this.limits.maxCaptureSamples));
   }
 
   private async store(sensor: Sensor, tsMs: number, rate: number, samples: Float32Array) {
@@ -168,7 +176,9 @@ export class CapturesService {
   }
 
   async byTs(sensorId: number, tsRaw: string): Promise<CaptureRow> {
-    const us = parseTimeBound(tsRaw, 'ts')!;
+    const us = parseTimeBound(tsRaw, 'ts');
+    if (us === undefined)
+      throw badRequest('invalid_timestamp', 'ts must be an ISO-8601 timestamp or epoch milliseconds');
     const row = await capturesRepository.byTs(this.db, sensorId, us);
     if (!row) throw notFound(`capture of sensor ${sensorId} at`, tsRaw);
     return row;

@@ -10,16 +10,22 @@
  */
 import { AppError, badRequest } from '../errors.js';
 
+import type { IngestLimitsConfig } from '../config.js';
+
 export const INGEST_LIMITS = {
+  /** Defaults of MAX_READINGS_PER_BATCH and MAX_CAPTURE_SAMPLES (src/config.ts). */
   maxReadingsPerBatch: 10_000,
-  /** 2^23 samples: 327 s at 25.6 kHz. */
-  maxCaptureSamples: 8_388_608,
+  maxCaptureSamples: 4_194_304,
   maxFutureMs: 24 * 3600 * 1000,
   minTsMs: 0,
 } as const;
 
-/** The binary capture body limit: float32 samples, so 4 bytes each. */
-export const CAPTURE_BODY_LIMIT_BYTES = INGEST_LIMITS.maxCaptureSamples * 4;
+/** Batch limits: from the configuration, or the defaults (CLI importers, tools). */
+export type BatchLimits = IngestLimitsConfig;
+export const DEFAULT_BATCH_LIMITS: BatchLimits = {
+  maxReadingsPerBatch: INGEST_LIMITS.maxReadingsPerBatch,
+  maxCaptureSamples: INGEST_LIMITS.maxCaptureSamples,
+};
 
 export interface ValidReading {
   tsMs: number;
@@ -88,14 +94,19 @@ export function parseFiniteNumber(raw: unknown, field: string): number {
 }
 
 /** Validates a whole batch of `{ ts, value }` items (the `readings` array of a request). */
-export function validateReadings(raw: unknown, nowMs: number, field = 'readings'): ValidReading[] {
+export function validateReadings(
+  raw: unknown,
+  nowMs: number,
+  field = 'readings',
+  max = INGEST_LIMITS.maxReadingsPerBatch as number,
+): ValidReading[] {
   if (!Array.isArray(raw)) throw badRequest('invalid_batch', `${field} must be an array of { ts, value }`);
   if (raw.length === 0) throw badRequest('empty_batch', `${field} must hold at least one reading`);
-  if (raw.length > INGEST_LIMITS.maxReadingsPerBatch) {
+  if (raw.length > max) {
     throw new AppError(
       'batch_too_large',
       413,
-      `${field} holds ${raw.length} readings; at most ${INGEST_LIMITS.maxReadingsPerBatch} per batch`,
+      `${field} holds ${raw.length} readings; at most ${max} per batch`,
     );
   }
   const out: ValidReading[] = new Array(raw.length);
@@ -126,21 +137,21 @@ export function parseSampleRate(raw: unknown, field: string): number {
   return n;
 }
 
-function checkCount(n: number, field: string): void {
+function checkCount(n: number, field: string, max: number): void {
   if (n === 0) throw badRequest('invalid_samples', `${field} must hold at least one sample`);
-  if (n > INGEST_LIMITS.maxCaptureSamples) {
-    throw new AppError(
-      'capture_too_large',
-      413,
-      `${field} holds ${n} samples; at most ${INGEST_LIMITS.maxCaptureSamples} per capture`,
-    );
+  if (n > max) {
+    throw new AppError('capture_too_large', 413, `${field} holds ${n} samples; at most ${max} per capture`);
   }
 }
 
 /** JSON samples → float32, rejecting non-numbers and values float32 cannot hold. */
-export function samplesFromJson(raw: unknown, field = 'samples'): Float32Array {
+export function samplesFromJson(
+  raw: unknown,
+  field = 'samples',
+  max = INGEST_LIMITS.maxCaptureSamples as number,
+): Float32Array {
   if (!Array.isArray(raw)) throw badRequest('invalid_samples', `${field} must be an array of numbers`);
-  checkCount(raw.length, field);
+  checkCount(raw.length, field, max);
   const out = new Float32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = parseFiniteNumber(raw[i], `${field}[${i}]`);
@@ -153,7 +164,11 @@ export function samplesFromJson(raw: unknown, field = 'samples'): Float32Array {
 }
 
 /** Little-endian float32 bytes → samples (copied, so alignment and host endianness never matter). */
-export function samplesFromBytes(bytes: Uint8Array, field = 'body'): Float32Array {
+export function samplesFromBytes(
+  bytes: Uint8Array,
+  field = 'body',
+  max = INGEST_LIMITS.maxCaptureSamples as number,
+): Float32Array {
   if (bytes.byteLength % 4 !== 0) {
     throw badRequest(
       'invalid_samples',
@@ -161,7 +176,7 @@ export function samplesFromBytes(bytes: Uint8Array, field = 'body'): Float32Arra
     );
   }
   const n = bytes.byteLength / 4;
-  checkCount(n, field);
+  checkCount(n, field, max);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { DB } from '../db/schema.js';
 import { AppError, badRequest, isDatabaseUnavailable, notFound } from '../errors.js';
 import { assetsRepository, sensorsRepository } from './assets.repository.js';
+import type { BatchLimits } from './ingest-validation.js';
 import { ReadingsService } from './readings.service.js';
 
 export interface MqttSubscriberOptions {
@@ -32,6 +33,8 @@ export interface MqttSubscriberOptions {
   clientId?: string;
   /** Start a fresh session (tests); default false: keep the session across restarts. */
   clean?: boolean;
+  /** The same batch limits as HTTP ingestion (config.ingestLimits); default the defaults. */
+  limits?: BatchLimits;
 }
 
 export interface MqttStats {
@@ -56,7 +59,7 @@ const RESOLVE_TTL_MS = 60_000;
 export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber {
   const prefix = opts.prefix ?? 'prognos';
   const log = opts.logger.child({ component: 'mqtt' });
-  const readings = new ReadingsService(opts.db);
+  const readings = new ReadingsService(opts.db, Date.now, opts.limits);
   const stats: MqttStats = {
     received: 0,
     batchesStored: 0,

@@ -21,7 +21,7 @@ export const ReadingIn = Type.Object(
 export const ReadingsBody = Type.Object(
   {
     readings: Type.Array(ReadingIn, {
-      description: `At most ${INGEST_LIMITS.maxReadingsPerBatch} readings, any order; stored atomically`,
+      description: `At most MAX_READINGS_PER_BATCH (default ${INGEST_LIMITS.maxReadingsPerBatch}) readings, any order; stored atomically`,
     }),
   },
   { additionalProperties: false },
@@ -45,7 +45,7 @@ export const WindowQuery = {
 };
 
 export const readingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const service = new ReadingsService(ctx.database.db);
+  const service = new ReadingsService(ctx.database.db, Date.now, ctx.config.ingestLimits);
   const tags = ['readings'];
 
   app.post(

@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../errors.js';
 import { sensorsRepository } from './assets.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
-import { validateReadings } from './ingest-validation.js';
+import { DEFAULT_BATCH_LIMITS, validateReadings, type BatchLimits } from './ingest-validation.js';
 import { rangeFlags } from './quality.js';
 import { ensurePartitionsFor, readingsRepository, type Window } from './readings.repository.js';
 
@@ -33,8 +33,14 @@ export function parseTimeBound(raw: string | undefined, field: string): number |
   if (!Number.isFinite(ms)) {
     throw badRequest('invalid_timestamp', `${field} must be an ISO-8601 timestamp or epoch milliseconds`);
   }
+  // Past these the microsecond bound no longer fits the database's timestamp (or bigint).
+  if (ms < MIN_BOUND_MS || ms > MAX_BOUND_MS) {
+    throw badRequest('invalid_timestamp', `${field} must be within the years 0000 to 9999`);
+  }
   return ms * 1000;
 }
+const MIN_BOUND_MS = Date.parse('0000-01-01T00:00:00Z');
+const MAX_BOUND_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 export function parseWindow(q: { from?: string | undefined; to?: string | undefined }): Window {
   const w = { fromUs: parseTimeBound(q.from, 'from'), toUs: parseTimeBound(q.to, 'to') };
@@ -48,6 +54,7 @@ export class ReadingsService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly now: () => number = Date.now,
+    private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
   ) {}
 
   async sensor(id: number): Promise<Sensor> {
@@ -59,7 +66,7 @@ export class ReadingsService {
   /** Validates the whole batch, then writes it in one transaction, or writes nothing. */
   async ingest(sensorId: number, raw: unknown, field = 'readings'): Promise<IngestResult> {
     const sensor = await this.sensor(sensorId);
-    const readings = validateReadings(raw, this.now(), field);
+    const readings = validateReadings(raw, this.now(), field, this.limits.maxReadingsPerBatch);
     // Repeats inside one batch: keep the first, as the database keeps the first ever stored.
     const seen = new Set<number>();
     const ts: string[] = [];

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { errorResponses } from '../http/schemas.js';
+import { Id, errorResponses } from '../http/schemas.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 
 const ScopeT = Type.Union([
@@ -83,7 +83,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       schema: {
         tags,
         summary: 'Revoke an API key',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Id }),
         response: { 204: Type.Null(), ...errorResponses },
       },
     },

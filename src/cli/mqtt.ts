@@ -14,7 +14,12 @@ export const mqttCommand: Command = {
     const config = loadConfig();
     if (!config.mqttUrl) throw new UsageError('MQTT_URL is not set');
     const ctx = await createContext(config);
-    const subscriber = startMqttSubscriber({ url: config.mqttUrl, db: ctx.database.db, logger: ctx.logger });
+    const subscriber = startMqttSubscriber({
+      url: config.mqttUrl,
+      db: ctx.database.db,
+      logger: ctx.logger,
+      limits: config.ingestLimits,
+    });
     onShutdown(ctx.logger, config.shutdownTimeoutMs, [
       async () => {
         ctx.logger.info(subscriber.stats(), 'MQTT ingestion totals');

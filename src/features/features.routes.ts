@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
-import { errorResponses } from '../http/schemas.js';
+import { Id, errorResponses } from '../http/schemas.js';
 import { listAssetFeatures, listFeatureSetsView, requestExtraction } from './feature-queries.service.js';
 
-const AssetParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const AssetParams = Type.Object({ id: Id });
 const Timestamp = Type.String({ format: 'date-time' });
 
 const ExtractionBody = Type.Object(
@@ -32,7 +32,7 @@ const RowsQuery = Type.Object(
     limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     featureSet: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    sensorId: Type.Optional(Type.Integer({ minimum: 1 })),
+    sensorId: Type.Optional(Id),
     order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
   },
   { additionalProperties: false },

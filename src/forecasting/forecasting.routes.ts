@@ -2,14 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
-import { errorResponses } from '../http/schemas.js';
+import { Id, errorResponses } from '../http/schemas.js';
 import { ForecastBody, toForecastBody } from './forecast-body.js';
 import { forecastsRepository as repo } from './forecasts.repository.js';
 
 const Timestamp = Type.String({ minLength: 1, maxLength: 40, description: 'ISO-8601 date-time' });
 const ScoreBody = Type.Object(
   {
-    assetId: Type.Integer({ minimum: 1 }),
+    assetId: Id,
     featureSet: Type.Optional(Type.String({ maxLength: 100 })),
     capture: Type.Optional(
       Type.Object(
@@ -38,7 +38,7 @@ function parseTs(value: string, field: string): Date {
   return d;
 }
 
-const AssetParam = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const AssetParam = Type.Object({ id: Id });
 
 export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['forecasts'];

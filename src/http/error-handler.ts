@@ -3,8 +3,45 @@
  * `{ "error": { "code", "message" } }` with a status that tells a client whether to fix the
  * request (4xx) or retry later (503 + Retry-After). Internal details stay in the logs.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
+import { applySecurityHeaders, SECURITY_HEADERS } from './security-headers.js';
+
+/** Requests Node's HTTP parser refuses (bad header, header too large, timeout): no Fastify
+ * request exists, so the answer is written to the socket, in the same shape as every error. */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, label, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request_timeout', 'the request took too long to arrive']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are too large']
+        : [400, 'Bad Request', 'malformed_request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  const headers = Object.entries(SECURITY_HEADERS)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${label}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n${headers}connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+/** Errors Fastify raises before a route is found (no hooks run for them). */
+export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  applySecurityHeaders(reply);
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.status(tooLong ? 414 : 400).send({
+    error: {
+      code: tooLong ? 'path_parameter_too_long' : (FASTIFY_CODES[err.code] ?? 'bad_request'),
+      message: tooLong ? 'a path parameter is longer than 100 characters' : 'the URL is not valid',
+    },
+  });
+}
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {

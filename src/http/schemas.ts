@@ -1,5 +1,8 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
+/** A database id (bigint): past MAX_SAFE_INTEGER it is no longer exact in JavaScript. */
+export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
 /** The body of every error response. */
 export const ErrorBody = Type.Object(
   {

@@ -168,6 +168,17 @@ export class InlineJobQueue implements JobQueue {
 
   async ping(): Promise<void> {}
 
+  /** Resolves once no job is waiting or running on any queue (tests that compare table
+   * contents before and after a request need the background writes to be over). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const chains = [...this.chains.values()];
+      await Promise.allSettled(chains);
+      if ([...this.chains.values()].every((c, i) => c === chains[i]) && chains.length === this.chains.size)
+        return;
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.schedules.values()) clearInterval(t);

@@ -1,8 +1,9 @@
 /** TypeBox schemas of the work-order suggestion and maintenance-event routes. */
 import { Type } from '@sinclair/typebox';
 import { FORMATS } from './mappings/index.js';
+import { Id } from '../http/schemas.js';
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: Id });
 
 const FormatQuery = Type.Optional(
   Type.Union(
@@ -23,7 +24,7 @@ export const ListQuery = Type.Object({
   updated_since: Type.Optional(
     Type.String({ format: 'date-time', description: 'Only rows changed after this instant (exclusive)' }),
   ),
-  asset_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  asset_id: Type.Optional(Id),
   site: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
@@ -50,7 +51,7 @@ export const MappedItem = Type.Record(Type.String(), Type.Unknown());
 
 export const MaintenanceEventBody = Type.Object(
   {
-    assetId: Type.Optional(Type.Integer({ minimum: 1 })),
+    assetId: Type.Optional(Id),
     assetRef: Type.Optional(
       Type.String({ minLength: 1, maxLength: 200, description: 'The asset external_ref' }),
     ),
@@ -75,7 +76,7 @@ export const MaintenanceEventBody = Type.Object(
     occurredAt: Type.String({ format: 'date-time' }),
     endedAt: Type.Optional(Type.String({ format: 'date-time' })),
     workOrderRef: Type.String({ minLength: 1, maxLength: 100 }),
-    suggestionId: Type.Optional(Type.Integer({ minimum: 1 })),
+    suggestionId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

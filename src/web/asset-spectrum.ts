@@ -53,13 +53,16 @@ export function pool(magnitude: Float64Array, binHz: number, lastBin: number): S
   return out;
 }
 
+export const MIN_SPECTRUM_SAMPLES = 16;
+
 export function assetSpectrum(
   samples: Float32Array,
   sampleRate: number,
   machine: { shaftHz: number | null; bearing: BearingGeometry | null },
 ): AssetSpectrum {
   const n = Math.min(samples.length, MAX_WINDOW);
-  if (n < 16) throw new RangeError(`a capture needs at least 16 samples, got ${samples.length}`);
+  if (n < MIN_SPECTRUM_SAMPLES)
+    throw new RangeError(`a capture needs at least 16 samples, got ${samples.length}`);
   const x = samples.subarray(0, n);
   const nyquist = sampleRate / 2;
   const spec = magnitudeSpectrum(x, sampleRate);

@@ -9,11 +9,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { assetsRepository } from '../acquisition/assets.repository.js';
 import { decodeSamples } from '../acquisition/captures.service.js';
 import type { AppContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { conflict, notFound } from '../errors.js';
 import { bearingOf } from '../features/features.service.js';
 import { errorResponses } from '../http/schemas.js';
 import { resolveRules } from '../maintenance/rule-settings.js';
-import { assetSpectrum } from './asset-spectrum.js';
+import { MIN_SPECTRUM_SAMPLES, assetSpectrum } from './asset-spectrum.js';
 import { dashboardRepository as repo } from './dashboard.repository.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
@@ -125,6 +125,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       if (!asset) throw notFound('asset', req.params.id);
       const capture = await repo.latestVibrationCapture(db, asset.id);
       if (!capture) throw notFound('vibration capture for asset', asset.id);
+      // Ingestion accepts any capture of one sample or more; a spectrum needs a few more.
+      if (capture.n_samples < MIN_SPECTRUM_SAMPLES)
+        throw conflict(
+          'capture_too_short',
+          `the latest capture of asset ${asset.id} has ${capture.n_samples} samples; a spectrum needs at least ${MIN_SPECTRUM_SAMPLES}`,
+        );
       const shaftHz = asset.nominal_speed_rpm ? asset.nominal_speed_rpm / 60 : null;
       const result = assetSpectrum(decodeSamples(capture.samples), capture.sample_rate_hz, {
         shaftHz,

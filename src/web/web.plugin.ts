@@ -15,19 +15,6 @@ import { dashboardRoutes } from './dashboard.routes.js';
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 const UPLOT_DIST = path.dirname(createRequire(import.meta.url).resolve('uplot'));
 
-/** Same-origin only: the page loads nothing from elsewhere and talks to its own API. */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // uPlot positions its cursor and legend with inline styles.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
 const VENDOR = {
   'uplot.js': { file: 'uPlot.iife.min.js', type: 'text/javascript; charset=utf-8' },
   'uplot.css': { file: 'uPlot.min.css', type: 'text/css; charset=utf-8' },
@@ -40,21 +27,13 @@ export const webPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     // One route per file found at start-up: no catch-all that would shadow API 404s.
     wildcard: false,
     decorateReply: false,
-    setHeaders(res) {
-      res.setHeader('content-security-policy', CSP);
-      res.setHeader('x-content-type-options', 'nosniff');
-      res.setHeader('referrer-policy', 'no-referrer');
-    },
+    // Security headers (CSP, nosniff…) come from src/http/security-headers.ts, as on every response.
   });
 
   for (const [name, v] of Object.entries(VENDOR)) {
     const body = await readFile(path.join(UPLOT_DIST, v.file));
     app.get(`/vendor/${name}`, { schema: { hide: true } }, async (_req, reply) =>
-      reply
-        .header('content-type', v.type)
-        .header('cache-control', 'public, max-age=86400')
-        .header('x-content-type-options', 'nosniff')
-        .send(body),
+      reply.header('content-type', v.type).header('cache-control', 'public, max-age=86400').send(body),
     );
   }
 

@@ -5,6 +5,9 @@ import type { ModelVersion } from '../../db/schema.js';
 import { errorResponses } from '../../http/schemas.js';
 import { readCard, readCardFigure, versionFiles } from '../cards/cards.js';
 
+/** model_versions.version is a PostgreSQL integer. */
+const Version = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
 const ModelVersionBody = Type.Object({
   name: Type.String(),
   version: Type.Integer(),
@@ -39,7 +42,7 @@ export function toModelVersionBody(r: ModelVersion, withManifest = false): Model
 const NameParam = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) });
 const VersionParams = Type.Object({
   name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
-  version: Type.Integer({ minimum: 1 }),
+  version: Version,
 });
 const Reason = Type.Object(
   { reason: Type.Optional(Type.String({ maxLength: 500 })) },
@@ -149,7 +152,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         tags,
         summary: 'Compare the metrics of two versions',
         params: NameParam,
-        querystring: Type.Object({ a: Type.Integer({ minimum: 1 }), b: Type.Integer({ minimum: 1 }) }),
+        querystring: Type.Object({ a: Version, b: Version }),
         response: { 200: Type.Record(Type.String(), Type.Unknown()), ...errorResponses },
       },
     },

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import type { TrainingRun } from '../../db/schema.js';
-import { errorResponses } from '../../http/schemas.js';
+import { Id, errorResponses } from '../../http/schemas.js';
 
 const Run = Type.Object({
   id: Type.Integer(),
@@ -60,7 +60,7 @@ const StartBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const IdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const IdParam = Type.Object({ id: Id });
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
 /** Retraining for data scientists: start a run, watch it (poll or server-sent events), cancel it. */
@@ -95,7 +95,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         querystring: Type.Object({
           modelName: Type.Optional(Type.String()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-          beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+          beforeId: Type.Optional(Id),
         }),
         response: { 200: Type.Object({ items: Type.Array(Run) }), ...errorResponses },
       },
