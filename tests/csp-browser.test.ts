@@ -2,15 +2,13 @@
  * The Content-Security-Policy in a real browser: the dashboard and the API docs load and run
  * with no CSP violation reported (headless /usr/bin/chromium; skipped with a message without).
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { createTestContext } from './helpers/context.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[skipped] CSP browser test: ${CHROMIUM} is not installed (CI installs it)`);
+const hasChromium = chromiumAvailable('CSP browser test');
 
 describe.runIf(hasChromium)('the security headers in a browser', () => {
   let browser: Browser;
@@ -22,16 +20,7 @@ describe.runIf(hasChromium)('the security headers in a browser', () => {
     app = await buildApp(ctx);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,30 +2,16 @@
  * End to end in headless Chromium: the app listens on 127.0.0.1 (random port), the dashboard is
  * driven like an operator would, and both views are saved to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/api-keys.js';
+import { chromiumAvailable, launchChromium, SCREENSHOTS } from './helpers/chromium.js';
 import { createTestContext } from './helpers/context.js';
 import { BPFO, CAPTURE_SAMPLES, FORECASTS_A, READINGS, seedFleet, type Seeded } from './dashboard-seed.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'artifacts/screenshots';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`[skipped] dashboard browser tests: ${CHROMIUM} is not installed (CI installs it)`);
+const hasChromium = chromiumAvailable('dashboard browser tests');
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 
@@ -44,8 +30,7 @@ const points = (page: Page, chart: string) =>
 describe.runIf(hasChromium)('dashboard in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -79,7 +64,7 @@ describe.runIf(hasChromium)('dashboard in a browser', () => {
       expect(await pump.textContent()).toMatch(/14 d9\.5 d–18 d/);
       expect(await page.locator(`tr[data-asset-id="${seed.fan}"] .zone`).textContent()).toBe('A good');
       expect(await page.locator('#live').textContent()).toMatch(/3 assets, 1 in ISO zone C or D/);
-      await page.screenshot({ path: `${SHOTS}/fleet.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/fleet.png`, fullPage: true });
     });
 
     it('sorts by column with the keyboard and filters by site', async () => {
@@ -149,7 +134,7 @@ describe.runIf(hasChromium)('dashboard in a browser', () => {
       expect(await page.locator('#contributions tbody tr').first().textContent()).toContain('env_bpfo');
       expect(await page.locator('#lineage').textContent()).toContain('rul-bearing v3');
       expect(await page.locator('#history').textContent()).toContain('WO-1000');
-      await page.screenshot({ path: `${SHOTS}/asset.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/asset.png`, fullPage: true });
     });
 
     it('acknowledges a suggestion with a CMMS work-order number', async () => {
@@ -172,7 +157,7 @@ describe.runIf(hasChromium)('dashboard in a browser', () => {
       await page.goto(`${base}/#/`);
       await page.locator('#fleet-table tbody tr[data-asset-id]').nth(2).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
-      await page.screenshot({ path: `${SHOTS}/fleet-tablet.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/fleet-tablet.png`, fullPage: true });
     });
   });
 

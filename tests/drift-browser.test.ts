@@ -3,28 +3,17 @@
  * Chromium: a model whose fleet drifted, its retraining suggestion acknowledged from the page.
  * Screenshots: artifacts/screenshots/drift-fleet.png, drift-asset.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
+import { chromiumAvailable, launchChromium, SCREENSHOTS } from './helpers/chromium.js';
 import { createTestContext } from './helpers/context.js';
 import { driftAsset, STEP_MS, writeRows } from './drift-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'artifacts/screenshots';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
 const SET = getFeatureSet('prognos-vibration')!;
 const T0 = Date.UTC(2025, 0, 1);
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`[skipped] drift browser tests: ${CHROMIUM} is not installed (CI installs it)`);
+const hasChromium = chromiumAvailable('drift browser tests');
 
 describe.runIf(hasChromium)('drift in the dashboard', () => {
   let browser: Browser;
@@ -58,8 +47,7 @@ describe.runIf(hasChromium)('drift in the dashboard', () => {
     app = await buildApp(ctx);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -78,7 +66,7 @@ describe.runIf(hasChromium)('drift in the dashboard', () => {
     await expect(suggestion.getAttribute('data-status')).resolves.toBe('open');
     await suggestion.getByRole('button', { name: 'Acknowledge' }).click();
     await page.locator('.drift-suggestion[data-status="acknowledged"]').waitFor();
-    await page.screenshot({ path: `${SHOTS}/drift-fleet.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/drift-fleet.png`, fullPage: true });
     const [s] = (await ctx.retraining.list({ model: 'pump-health' })).filter((x) => x.status !== 'resolved');
     expect(s?.status).toBe('acknowledged');
     await page.close();
@@ -94,7 +82,7 @@ describe.runIf(hasChromium)('drift in the dashboard', () => {
       .locator('tbody tr')
       .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.feature));
     expect(features.slice(0, 2).sort()).toEqual(['kurtosis', 'rms']);
-    await section.screenshot({ path: `${SHOTS}/drift-asset.png` });
+    await section.screenshot({ path: `${SCREENSHOTS}/drift-asset.png` });
     await page.close();
   });
 });
