@@ -19,7 +19,15 @@ function scripted(rmse: number, baselineRmse: number): Trainer {
   return {
     kind: 'rul',
     async train(input: TrainerInput) {
-      writeFileSync(path.join(input.workDir, 'model.json'), JSON.stringify({ modelTopology: {}, rmse }));
+      // A well-formed artifact (the registry checks weight files against model.json): one float.
+      const weightsManifest = [
+        { paths: ['weights.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] },
+      ];
+      writeFileSync(
+        path.join(input.workDir, 'model.json'),
+        JSON.stringify({ modelTopology: {}, weightsManifest, rmse }),
+      );
+      writeFileSync(path.join(input.workDir, 'weights.bin'), Buffer.from(new Float32Array([rmse]).buffer));
       writeFileSync(
         path.join(input.workDir, 'manifest.json'),
         JSON.stringify({ kind: 'rul', featureSet: { name: 'f', version: '1', hash: 'c'.repeat(64) } }),

@@ -95,8 +95,9 @@ describe('model cards over HTTP and the CLI', () => {
     ]) {
       const res = await get(`/v1/models/card-rul/versions/1/card/${file}`);
       expect(res.statusCode, file).toBe(400);
-      expect(res.json().error.code).toBe('invalid_card_file');
-      expect(res.json().error.message).toMatch(/params\/file/);
+      // A NUL is refused for every route by the input guard, before the card's own check.
+      expect(res.json().error.code).toBe(file.includes('%00') ? 'invalid_string' : 'invalid_card_file');
+      expect(res.json().error.message).toMatch(/params[/.]file/);
     }
     // A bare ".." is resolved by the router before any handler: it never reaches a file.
     expect((await get('/v1/models/card-rul/versions/1/card/%2E%2E')).statusCode).not.toBe(200);
