@@ -5,7 +5,7 @@
  * handler, service and database see odd but well-typed input.
  */
 import fc from 'fast-check';
-import { hostileNumber, hostileString, hostileValue } from './hostile.js';
+import { hostileNumber, hostileString, hostileValue } from './hostile-values.js';
 
 export interface JsonSchema {
   type?: string | string[];
