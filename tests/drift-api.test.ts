@@ -1,12 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
-import { trainHealthModel } from '../src/ml/health/health-model.js';
-import { saveHealthModel } from '../src/ml/health/health-store.js';
 import { createTestContext } from './helpers/context.js';
+import { activeHealthModel } from './helpers/health-artifact.js';
 import { driftAsset, finishedRun, STEP_MS, writeRows } from './drift-helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
@@ -47,18 +43,11 @@ describe('drift and retraining suggestions over HTTP', () => {
     const healthy = Array.from({ length: 40 }, (_, k) =>
       SET.featureNames.map((_, j) => j + 1 + 0.01 * (k % 7)),
     );
-    const { model, manifest } = await trainHealthModel({
-      featureNames: SET.featureNames,
-      featureSet: { name: SET.name, version: SET.version, hash: SET.hash },
-      healthy,
+    await activeHealthModel(ctx, 'legacy-health', SET, healthy, {
       seed: 2,
       epochs: 2,
+      prefix: 'legacy-health-',
     });
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'legacy-health-'));
-    await saveHealthModel(dir, model, manifest);
-    model.dispose();
-    await ctx.models.register({ name: 'legacy-health', sourceDir: dir });
-    await ctx.models.promote('legacy-health', 1);
     // Recent rows, after the training period: the same distribution everywhere.
     for (const [i, a] of assets.entries())
       await writeRows(db, SET, a, { start: T0 + TRAIN_ROWS * STEP_MS, count: RECENT, seed: 100 + i });

@@ -10,43 +10,29 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/api-keys.js';
-import { FeatureExtractor } from '../src/features/feature-set.js';
 import { getFeatureSet } from '../src/features/registry.js';
-import { trainHealthModel } from '../src/ml/health/health-model.js';
-import { saveHealthModel } from '../src/ml/health/health-store.js';
 import { initSignal } from '../src/signal/fft.js';
 import { createTestContext } from './helpers/context.js';
 import { DATABASE_URL } from './helpers/database.js';
+import { healthArtifact, vibrationRows } from './helpers/health-artifact.js';
 import { startPrognos } from './helpers/prognos-process.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 const SET = getFeatureSet('prognos-vibration')!;
 const N = SET.vibration.params.windowLength;
 const FS = SET.vibration.params.sampleRate;
-const BEARING = { nBalls: 9, ballDiameter: 7.94, pitchDiameter: 39.04, contactAngleDeg: 0 };
 
 /** A small health model trained on healthy windows, saved to a fresh directory. */
-async function healthArtifact(): Promise<string> {
+async function healthyArtifact(): Promise<string> {
   await initSignal();
-  const ex = new FeatureExtractor(SET.vibration);
-  const healthy = Array.from({ length: 40 }, (_, k) => {
-    const x = Float64Array.from(
-      { length: N },
-      (_, i) => (0.1 + 0.002 * k) * Math.sin((2 * Math.PI * 30 * i) / FS),
-    );
-    return Array.from(ex.extract(x, { shaftHz: 30, bearing: BEARING }));
-  });
-  const { model, manifest } = await trainHealthModel({
-    featureNames: SET.featureNames,
-    featureSet: { name: SET.name, version: SET.version, hash: SET.hash },
-    healthy,
+  const windows = Array.from({ length: 40 }, (_, k) =>
+    Float64Array.from({ length: N }, (_, i) => (0.1 + 0.002 * k) * Math.sin((2 * Math.PI * 30 * i) / FS)),
+  );
+  return healthArtifact(SET, vibrationRows(SET, windows, 30), {
     seed: 5,
     epochs: 10,
+    prefix: 'prognos-health-',
   });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'prognos-health-'));
-  await saveHealthModel(dir, model, manifest);
-  model.dispose();
-  return dir;
 }
 
 describe('faults: corrupt or missing model artifacts', () => {
@@ -62,7 +48,7 @@ describe('faults: corrupt or missing model artifacts', () => {
     modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
     ctx = await createTestContext({ env: { PROGNOS_MODELS_DIR: modelsDir } });
     app = await buildApp(ctx);
-    source = await healthArtifact();
+    source = await healthyArtifact();
     for (let v = 1; v <= 3; v++) await ctx.models.register({ name: 'pump-health', sourceDir: source });
     assetId = (
       await ctx.database.db

@@ -1,13 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
-import { trainHealthModel } from '../src/ml/health/health-model.js';
-import { saveHealthModel } from '../src/ml/health/health-store.js';
 import { initSignal } from '../src/signal/fft.js';
 import { createTestContext } from './helpers/context.js';
+import { activeHealthModel, vibrationRows } from './helpers/health-artifact.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 const SET = getFeatureSet('prognos-vibration')!;
@@ -89,31 +85,11 @@ describe('live scoring', () => {
 
   it('uses the active health model for the feature set: anomaly and top contributors', async () => {
     // Healthy = small shaft vibration, no defect; train, register, promote.
-    const healthy: number[][] = [];
-    const { FeatureExtractor } = await import('../src/features/feature-set.js');
-    const ex = new FeatureExtractor(SET.vibration);
-    for (let k = 0; k < 60; k++) {
-      const x = capture(0.1 + 0.002 * k, 0, k + 2);
-      healthy.push(
-        Array.from(
-          ex.extract(Float64Array.from(x.slice(0, N)), {
-            shaftHz: 29.93,
-            bearing: { nBalls: 9, ballDiameter: 7.94, pitchDiameter: 39.04, contactAngleDeg: 0 },
-          }),
-        ),
-      );
-    }
-    const { model, manifest } = await trainHealthModel({
-      featureNames: SET.featureNames,
-      featureSet: { name: SET.name, version: SET.version, hash: SET.hash },
-      healthy,
-      seed: 3,
-      epochs: 30,
-    });
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'health-'));
-    await saveHealthModel(dir, model, manifest);
-    await ctx.models.register({ name: 'pump-health', sourceDir: dir });
-    await ctx.models.promote('pump-health', 1);
+    const windows = Array.from({ length: 60 }, (_, k) =>
+      Float64Array.from(capture(0.1 + 0.002 * k, 0, k + 2).slice(0, N)),
+    );
+    const healthy = vibrationRows(SET, windows, 29.93);
+    await activeHealthModel(ctx, 'pump-health', SET, healthy, { seed: 3, epochs: 30 });
     await new Promise((r) => setTimeout(r, 2100)); // the active-model cache re-reads the registry
     const ok = (
       await score({
