@@ -15,6 +15,8 @@ export interface Config {
   /** PostgreSQL connection string; unset = embedded PGlite under `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dbPoolMax: number;
+  /** How long start-up (migrations first) waits for an unreachable PostgreSQL before giving up. */
+  readonly dbStartupWaitMs: number;
   /** Redis connection string; unset = job processors run in-process. */
   readonly redisUrl: string | undefined;
   /** MQTT broker for live readings; unset = no MQTT subscriber. */
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 1000),
+    dbStartupWaitMs: int('DB_STARTUP_WAIT_MS', 30_000, 0, 600_000),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
     dataDir: dataDirRaw.startsWith('memory://') ? dataDirRaw : path.resolve(dataDirRaw),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrator.js';
+import { waitForDatabase } from './db/wait-for-database.js';
 import { BullJobQueue } from './jobs/bullmq-queue.js';
 import { createJobDefinitions } from './jobs/definitions.js';
 import { InlineJobQueue } from './jobs/inline-queue.js';
@@ -52,6 +53,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
     options.database ??
     (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax }));
   try {
+    if (!options.database && config.databaseUrl)
+      await waitForDatabase(database, { url: config.databaseUrl, waitMs: config.dbStartupWaitMs, logger });
     if (options.migrate !== false) {
       const { applied } = await migrate(database.db);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');

@@ -6,6 +6,7 @@ import { createContext, type AppContext } from './context.js';
 import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
 import { scheduleJobs } from './jobs/schedules.js';
 import { onShutdown } from './lifecycle.js';
+import { AppError } from './errors.js';
 
 export interface RunningWorker {
   ctx: AppContext;
@@ -31,7 +32,7 @@ export async function startWorker(
     lockMs: config.jobLockMs,
     stalledIntervalMs: config.jobStalledIntervalMs,
   });
-  await scheduleJobs(ctx);
+  await scheduleWhenQueueReachable(ctx);
   // Not awaited: with the broker down the subscriber keeps reconnecting; jobs still run.
   const mqtt = config.mqttUrl
     ? startMqttSubscriber({
@@ -48,4 +49,21 @@ export async function startWorker(
   };
   if (opts.handleSignals !== false) onShutdown(ctx.logger, config.shutdownTimeoutMs, [close]);
   return { ctx, pool, mqtt, close };
+}
+
+/**
+ * A worker started while Redis is down waits in startWorkers; when Redis returns, the workers'
+ * connections and the producer's (which fails fast, no offline queue) reconnect each on its own
+ * backoff, so scheduling can be refused for a moment after the workers are ready. That is not
+ * a reason to exit: retry until the queue answers, as the workers themselves wait.
+ */
+async function scheduleWhenQueueReachable(ctx: AppContext): Promise<void> {
+  for (;;) {
+    try {
+      return await scheduleJobs(ctx);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'queue_unavailable')) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

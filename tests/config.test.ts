@@ -54,6 +54,13 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: '-1' })).toThrow(/PORT/);
   });
 
+  it('reads how long start-up waits for PostgreSQL, 0 meaning one attempt', () => {
+    expect(loadConfig({}).dbStartupWaitMs).toBe(30_000);
+    expect(loadConfig({ DB_STARTUP_WAIT_MS: '0' }).dbStartupWaitMs).toBe(0);
+    expect(() => loadConfig({ DB_STARTUP_WAIT_MS: '-1' })).toThrow(/DB_STARTUP_WAIT_MS must be an integer/);
+    expect(() => loadConfig({ DB_STARTUP_WAIT_MS: '3600000' })).toThrow(/DB_STARTUP_WAIT_MS/);
+  });
+
   it('reads the job lock and stalled-check settings, with BullMQ-like defaults', () => {
     expect(loadConfig({})).toMatchObject({ jobLockMs: 30_000, jobStalledIntervalMs: 30_000 });
     expect(loadConfig({ JOB_LOCK_MS: '2000', JOB_STALL_CHECK_MS: '1000' })).toMatchObject({

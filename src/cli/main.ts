@@ -1,5 +1,7 @@
 /** The `prognos` command. One file per subcommand; this only dispatches. */
 import { ConfigError } from '../config.js';
+import { DatabaseUnreachableError } from '../db/wait-for-database.js';
+import { isDatabaseUnavailable } from '../errors.js';
 import { UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { evalAi4iCommand } from './eval-ai4i.js';
@@ -77,6 +79,16 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 78; // EX_CONFIG
+    }
+    if (err instanceof DatabaseUnreachableError) {
+      process.stderr.write(`prognos ${command.name}: ${err.message}\n`);
+      return 69; // EX_UNAVAILABLE
+    }
+    // Commands that open the database without waiting for it (import, keys, simulate): the
+    // driver's message already names host:port, a stack trace would add nothing.
+    if (isDatabaseUnavailable(err)) {
+      process.stderr.write(`prognos ${command.name}: PostgreSQL unavailable: ${(err as Error).message}\n`);
+      return 69;
     }
     throw err;
   }

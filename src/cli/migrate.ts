@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate, readMigrations } from '../db/migrator.js';
+import { waitForDatabase } from '../db/wait-for-database.js';
+import { createLogger } from '../logger.js';
 import { UsageError, type Command } from './command.js';
 
 export const migrateCommand: Command = {
@@ -18,6 +21,14 @@ export const migrateCommand: Command = {
     const config = loadConfig();
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     try {
+      // A migration step in a deployment may run while the database is still starting.
+      if (config.databaseUrl)
+        await waitForDatabase(database, {
+          url: config.databaseUrl,
+          waitMs: config.dbStartupWaitMs,
+          // stderr: stdout is this command's report.
+          logger: createLogger(config, 'prognos', pino.destination(2)),
+        });
       if (values.status) {
         const all = readMigrations();
         const applied = new Set(

@@ -52,6 +52,8 @@ export class BullJobQueue implements JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly connection: Redis;
   private readonly publisher: Redis;
+  /** A connection error since the last 'ready': Redis is known to be down. */
+  private down = false;
 
   constructor(
     private readonly registry: JobRegistry,
@@ -64,6 +66,8 @@ export class BullJobQueue implements JobQueue {
     // reconnection attempt and queue (BullMQ prints a queue's unhandled errors to stderr).
     const onError = logOutages(this.connection, logger, 'job queue', 'enqueueing answers 503');
     this.publisher = this.connection;
+    this.connection.on('error', () => (this.down = true));
+    this.connection.on('ready', () => (this.down = false));
     for (const q of Object.values(QUEUES)) {
       const queue = new Queue(q, { connection: this.connection, prefix });
       queue.on('error', onError);
@@ -75,12 +79,40 @@ export class BullJobQueue implements JobQueue {
     return this.queues.get(name)!;
   }
 
+  /**
+   * BullMQ holds every call on a connection that has never been ready (a process started while
+   * Redis is down) until it is, however long that takes. Answer 503 at once when Redis is known
+   * to be down; a first connection still in progress gets a short wait.
+   */
+  private async connected(): Promise<void> {
+    const c = this.connection;
+    if (c.status === 'ready') return;
+    if (this.down) throw queueUnavailable(new Error(`Redis connection is ${c.status}`));
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        c.off('ready', onReady);
+        c.off('error', done);
+        if (err) reject(queueUnavailable(err));
+        else resolve();
+      };
+      const onReady = () => done();
+      const timer = setTimeout(
+        () => done(new Error(`Redis not ready within ${FIRST_CONNECT_MS} ms`)),
+        FIRST_CONNECT_MS,
+      );
+      c.once('ready', onReady);
+      c.once('error', done);
+    });
+  }
+
   async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}) {
     const def = this.registry.get(name);
     if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
     validatePayload(def, payload);
     const dedupKey = def.dedupKey?.(payload as never);
     const dedupId = dedupKey ? `${name}:${dedupKey}` : undefined;
+    await this.connected();
     try {
       if (dedupId) {
         // BullMQ dedups by itself; asking first lets us tell the caller it got an existing job.
@@ -106,6 +138,7 @@ export class BullJobQueue implements JobQueue {
 
   /** Runs a Redis read or write; a Redis that is down is a 503, not an internal error. */
   private async redis<T>(op: () => Promise<T>): Promise<T> {
+    await this.connected();
     try {
       return await op();
     } catch (err) {
@@ -194,6 +227,7 @@ export class BullJobQueue implements JobQueue {
     const def = this.registry.get(name);
     if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
     validatePayload(def, payload);
+    await this.connected();
     // One scheduler per job name: every worker may call this at start-up, Redis keeps one.
     await this.queue(def.queue).upsertJobScheduler(
       name,
@@ -215,6 +249,8 @@ export class BullJobQueue implements JobQueue {
     this.connection.disconnect();
   }
 }
+
+const FIRST_CONNECT_MS = 5_000;
 
 // ioredis' messages for a connection that is down or gave up: with the offline queue off they
 // come at once instead of after a timeout.

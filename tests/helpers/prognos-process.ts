@@ -28,6 +28,10 @@ export interface PrognosProcess {
   url: string | undefined;
   waitFor(match: (l: LogLine) => boolean, timeoutMs?: number, what?: string): Promise<LogLine>;
   exited(): boolean;
+  /** The exit code once the child has exited (null when a signal ended it). */
+  readonly exit: Promise<number | null>;
+  /** Waits for the start-up line (`serve`: listening, which sets `url`; `worker`: workers started). */
+  waitReady(timeoutMs?: number): Promise<void>;
   /** SIGKILL and wait for the exit: no shutdown hook of the child runs. */
   kill(): Promise<void>;
   /** SIGTERM (graceful), SIGKILL after `graceMs`. */
@@ -37,7 +41,8 @@ export interface PrognosProcess {
 export async function startPrognos(
   command: 'serve' | 'worker',
   env: Record<string, string>,
-  opts: { timeoutMs?: number } = {},
+  /** `awaitReady: false` returns at once, for a child expected to wait or to exit at start-up. */
+  opts: { timeoutMs?: number; awaitReady?: boolean } = {},
 ): Promise<PrognosProcess> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'bin/prognos.js'), command], {
     cwd: ROOT,
@@ -95,6 +100,7 @@ export async function startPrognos(
     lines,
     url: undefined,
     exited: () => proc.exitCode !== null || proc.signalCode !== null,
+    exit: exitedP.then(() => proc.exitCode),
     waitFor(match, timeoutMs = 60_000, what = 'a matching log line') {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -117,6 +123,16 @@ export async function startPrognos(
         check();
       });
     },
+    async waitReady(timeoutMs = 60_000) {
+      const line = await p.waitFor(
+        command === 'serve'
+          ? (l) => typeof l.url === 'string' && /listening/.test(l.msg)
+          : (l) => l.msg === 'workers started',
+        timeoutMs,
+        `prognos ${command} start-up`,
+      );
+      p.url = typeof line.url === 'string' ? line.url : undefined;
+    },
     async kill() {
       if (!p.exited()) proc.kill('SIGKILL');
       await exitedP;
@@ -129,13 +145,9 @@ export async function startPrognos(
       clearTimeout(timer);
     },
   };
-  const ready =
-    command === 'serve'
-      ? (l: LogLine) => typeof l.url === 'string' && /listening/.test(l.msg)
-      : (l: LogLine) => l.msg === 'workers started';
+  if (opts.awaitReady === false) return p;
   try {
-    const line = await p.waitFor(ready, opts.timeoutMs ?? 60_000, `prognos ${command} start-up`);
-    p.url = typeof line.url === 'string' ? line.url : undefined;
+    await p.waitReady(opts.timeoutMs ?? 60_000);
   } catch (err) {
     await p.kill();
     throw err;
