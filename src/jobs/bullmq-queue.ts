@@ -64,7 +64,12 @@ export class BullJobQueue implements JobQueue {
     this.connection = redisConnection(redisUrl, 'producer');
     // Surfaced to clients through ping()/enqueue errors; logged once per outage, not once per
     // reconnection attempt and queue (BullMQ prints a queue's unhandled errors to stderr).
-    const onError = logOutages(this.connection, logger, 'job queue', 'enqueueing answers 503');
+    const onError = logOutages(
+      this.connection,
+      logger,
+      'job queue',
+      'new jobs are refused (503) until it is back',
+    );
     this.publisher = this.connection;
     this.connection.on('error', () => (this.down = true));
     this.connection.on('ready', () => (this.down = false));
