@@ -89,6 +89,33 @@ export const driftRepository = {
     };
   },
 
+  /** Work-order suggestions still in hand (open or acknowledged) of the assets. */
+  liveWorkOrders(db: Q, assetIds: number[]) {
+    if (assetIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('work_order_suggestions')
+      .select(['id', 'asset_id', 'status', 'failure_mode', 'title'])
+      .where('asset_id', 'in', assetIds)
+      .where('status', 'in', ['open', 'acknowledged'])
+      .orderBy('asset_id')
+      .orderBy('priority')
+      .orderBy('id')
+      .execute();
+  },
+
+  /** Failures of the assets recorded after `since`, newest first. */
+  failuresSince(db: Q, assetIds: number[], since: Date) {
+    if (assetIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('maintenance_events')
+      .select(['id', 'asset_id', 'occurred_at', 'failure_mode', 'component'])
+      .where('asset_id', 'in', assetIds)
+      .where('kind', '=', 'failure')
+      .where('occurred_at', '>', since)
+      .orderBy('occurred_at', 'desc')
+      .execute();
+  },
+
   async assetName(db: Q, assetId: number): Promise<string | undefined> {
     const row = await db.selectFrom('assets').select('name').where('id', '=', assetId).executeTakeFirst();
     return row?.name;

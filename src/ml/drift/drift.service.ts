@@ -10,6 +10,7 @@ import type { DriftConfig } from '../../config.js';
 import type { DB, ModelVersion } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { listFeatureSets } from '../../features/registry.js';
+import type { RuleSettings } from '../../maintenance/rule-settings.js';
 import type { ModelRegistry } from '../registry/registry.service.js';
 import { readDriftReference, type DriftReference } from './drift-reference.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from './drift-stats.js';
 import { driftRepository as repo, type RecentRow } from './drift.repository.js';
 import { rankAssets, rankFeatures } from './fleet-ranking.js';
+import { faultyAssets, trainedUntil, type Exclusion } from './retraining-exclusions.js';
 
 export type DriftStatus = DriftLevel | 'unknown';
 const DRIFT_KINDS = new Set(['health', 'rul', 'failure']);
@@ -50,6 +52,8 @@ export interface DriftDeps {
   db: Kysely<DB>;
   models: ModelRegistry;
   config: DriftConfig;
+  /** The work-order rules' settings: what counts as a faulty asset (retraining-exclusions.ts). */
+  rules: RuleSettings;
   logger?: Logger;
 }
 
@@ -183,17 +187,26 @@ export class DriftService {
     return { model, others: (served.length ? served : models).filter((r) => r !== model) };
   }
 
+  /** Assets of `assetIds` believed faulty, with why: left out of `model`'s retraining drift. */
+  async retrainingExclusions(model: ModelVersion | undefined, assetIds: number[]) {
+    const since = model ? await trainedUntil(this.deps.db, model) : null;
+    return faultyAssets(this.deps.db, assetIds, this.deps.rules, since);
+  }
+
   async assetDrift(assetId: number, q: { model?: string; window?: number }) {
     const name = await repo.assetName(this.deps.db, assetId);
     if (name === undefined) throw notFound('asset', assetId);
     const windowRows = q.window ?? this.deps.config.windowRows;
     const { model, others } = await this.pickModel(assetId, q.model);
+    const exclusion = (await this.retrainingExclusions(model, [assetId])).get(assetId) ?? null;
     const base = {
       assetId,
       assetName: name,
       thresholds: this.thresholds,
       windowRows,
       otherModels: others.map((m) => m.name),
+      countsForRetraining: exclusion === null,
+      retrainingExclusion: exclusion,
     };
     if (!model) {
       const reason = 'no active model trained on stored feature rows: nothing to compare with';
@@ -228,6 +241,7 @@ export class DriftService {
           model: modelRef(model),
           pooled: empty(reason!),
           staleAssets: 0,
+          excluded: [] as Exclusion[],
           assets: [],
           features: [],
         });
@@ -245,15 +259,30 @@ export class DriftService {
         a.rows.push(r);
         byAsset.set(r.asset_id, a);
       }
+      const faulty = await this.retrainingExclusions(model, [...byAsset.keys()]);
+      const excluded = [...faulty].map(([assetId, why]) => ({
+        assetId,
+        assetName: byAsset.get(assetId)!.name,
+        reason: why,
+      }));
       const compared = [...byAsset].map(([assetId, a]) => ({
         assetId,
         assetName: a.name,
+        countsForRetraining: !faulty.has(assetId),
         ...this.compareAsset(ref, assetId, a.rows),
       }));
+      // The pooled comparison decides retraining: healthy assets only.
+      const pooled = this.compare(
+        ref.features,
+        rows.filter((r) => !faulty.has(r.asset_id)),
+      );
+      if (pooled.status === 'unknown' && excluded.length > 0)
+        pooled.reason += ` (${excluded.length} of ${byAsset.size} reporting assets left out as believed faulty)`;
       out.push({
         model: modelRef(model, ref),
-        pooled: this.compare(ref.features, rows),
+        pooled,
         staleAssets,
+        excluded,
         assets: rankAssets(compared),
         features: rankFeatures(compared),
       });
