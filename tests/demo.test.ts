@@ -124,6 +124,7 @@ describe('demo set-up', () => {
 
   it('checks drift once; the degrading machine is left out, so no suggestion rests on it', async () => {
     const { drift } = first;
+    expect(first.timings.drift).toBeGreaterThanOrEqual(0);
     expect(drift.compared.map((c) => c.model).sort()).toEqual([SMALL.healthModel, SMALL.rulModel].sort());
     const mode = new Map(first.assets.map((a) => [a.id, a.mode]));
     const report = await ctx.drift.fleetDrift({});

@@ -25,9 +25,13 @@ export const FeatureDriftBody = Type.Object({
   note: Type.Optional(Type.String()),
 });
 
-const Baseline = Type.Union([Type.Literal('asset'), Type.Literal('fleet'), Type.Null()], {
-  description: "'asset': its own training rows; 'fleet': every training row of the model",
-});
+const Baseline = Type.Union(
+  [Type.Literal('asset'), Type.Literal('fleet'), Type.Literal('assets'), Type.Null()],
+  {
+    description:
+      "'asset': its own training rows; 'fleet': every training row of the model; 'assets' (pooled): the compared assets' own training rows, mixed",
+  },
+);
 const Comparison = {
   status: Status,
   baseline: Baseline,

@@ -12,7 +12,7 @@ import { AppError, notFound } from '../../errors.js';
 import { listFeatureSets } from '../../features/registry.js';
 import type { RuleSettings } from '../../maintenance/rule-settings.js';
 import type { ModelRegistry } from '../registry/registry.service.js';
-import { readDriftReference, type DriftReference } from './drift-reference.js';
+import { mixtureReference, readDriftReference, type DriftReference } from './drift-reference.js';
 import {
   featureDrift,
   worstLevel,
@@ -37,8 +37,9 @@ export interface ModelRef {
 
 export interface Comparison {
   status: DriftStatus;
-  /** 'asset': the asset's own training rows; 'fleet': all training rows of the model. */
-  baseline: 'asset' | 'fleet' | null;
+  /** 'asset': the asset's own training rows; 'fleet': all training rows of the model;
+   * 'assets' (pooled): the compared assets' own training rows, mixed (mixtureReference). */
+  baseline: 'asset' | 'fleet' | 'assets' | null;
   reason: string | null;
   rows: number;
   from: string | null;
@@ -128,7 +129,7 @@ export class DriftService {
   compare(
     reference: readonly FeatureReference[],
     rows: readonly RecentRow[],
-    baseline: 'asset' | 'fleet' = 'fleet',
+    baseline: 'asset' | 'fleet' | 'assets' = 'fleet',
   ): Comparison {
     // Pooled rows come asset by asset: the window is the earliest start to the latest end.
     const first = rows.reduce((m, r) => Math.min(m, +r.window_start), Infinity);
@@ -271,10 +272,16 @@ export class DriftService {
         countsForRetraining: !faulty.has(assetId),
         ...this.compareAsset(ref, assetId, a.rows),
       }));
-      // The pooled comparison decides retraining: healthy assets only.
+      // The pooled comparison decides retraining: healthy assets only, against their own
+      // training rows.
+      const counted = new Map(
+        [...byAsset].filter(([id]) => !faulty.has(id)).map(([id, a]) => [id, a.rows.length]),
+      );
+      const mix = mixtureReference(ref, counted);
       const pooled = this.compare(
-        ref.features,
-        rows.filter((r) => !faulty.has(r.asset_id)),
+        mix,
+        rows.filter((r) => counted.has(r.asset_id)),
+        mix === ref.features ? 'fleet' : 'assets',
       );
       if (pooled.status === 'unknown' && excluded.length > 0)
         pooled.reason += ` (${excluded.length} of ${byAsset.size} reporting assets left out as believed faulty)`;
