@@ -191,7 +191,7 @@ describe('drift and retraining suggestions over HTTP', () => {
       .execute();
     expect((await fleetA()).excluded).toEqual([]);
     // ...unless a failure was recorded after the training data.
-    const failure = await db
+    await db
       .insertInto('maintenance_events')
       .values({
         asset_id: assetId,
@@ -199,8 +199,7 @@ describe('drift and retraining suggestions over HTTP', () => {
         component: 'bearing',
         occurred_at: new Date(T0 + 300 * STEP_MS),
       })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+      .execute();
     a = await fleetA();
     expect(a.excluded).toEqual([
       {
@@ -210,7 +209,13 @@ describe('drift and retraining suggestions over HTTP', () => {
       },
     ]);
     expect(a.pooled.status).not.toBe('drift');
-    await db.deleteFrom('maintenance_events').where('id', '=', failure.id).execute();
+    // A repair puts the machine back in service.
+    await db
+      .insertInto('maintenance_events')
+      .values({ asset_id: assetId, kind: 'repair', occurred_at: new Date(T0 + 310 * STEP_MS) })
+      .execute();
+    expect((await fleetA()).excluded).toEqual([]);
+    await db.deleteFrom('maintenance_events').where('asset_id', '=', assetId).execute();
   });
 
   it('raises one suggestion per model, deduplicated across checks; ack keeps it, dismiss suppresses it', async () => {

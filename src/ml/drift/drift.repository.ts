@@ -103,16 +103,28 @@ export const driftRepository = {
       .execute();
   },
 
-  /** Failures of the assets recorded after `since`, newest first. */
+  /** Failures of the assets recorded after `since` and not followed by a repair or a
+   * replacement (the machine is back in service then), newest first. */
   failuresSince(db: Q, assetIds: number[], since: Date) {
     if (assetIds.length === 0) return Promise.resolve([]);
     return db
-      .selectFrom('maintenance_events')
-      .select(['id', 'asset_id', 'occurred_at', 'failure_mode', 'component'])
-      .where('asset_id', 'in', assetIds)
-      .where('kind', '=', 'failure')
-      .where('occurred_at', '>', since)
-      .orderBy('occurred_at', 'desc')
+      .selectFrom('maintenance_events as e')
+      .select(['e.id', 'e.asset_id', 'e.occurred_at', 'e.failure_mode', 'e.component'])
+      .where('e.asset_id', 'in', assetIds)
+      .where('e.kind', '=', 'failure')
+      .where('e.occurred_at', '>', since)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('maintenance_events as r')
+              .select('r.id')
+              .whereRef('r.asset_id', '=', 'e.asset_id')
+              .where('r.kind', 'in', ['repair', 'replacement'])
+              .whereRef('r.occurred_at', '>=', 'e.occurred_at'),
+          ),
+        ),
+      )
+      .orderBy('e.occurred_at', 'desc')
       .execute();
   },
 

@@ -7,7 +7,8 @@
  *  - a work-order suggestion still open or acknowledged;
  *  - the work-order rules firing on the asset's newest forecasts (a dismissed or resolved
  *    suggestion hides the forecasts before it, as it does for work orders);
- *  - a failure recorded after the model's training data ends.
+ *  - a failure recorded after the model's training data ends, not yet followed by a repair or
+ *    a replacement.
  * The per-asset drift still shows such an asset; it only stops counting toward retraining.
  */
 import type { Kysely } from 'kysely';
