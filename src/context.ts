@@ -106,7 +106,13 @@ export async function createContext(config: Config, options: ContextOptions = {}
         );
       },
     });
-    const drift = new DriftService({ db: database.db, models, config: config.drift, logger });
+    const drift = new DriftService({
+      db: database.db,
+      models,
+      config: config.drift,
+      rules: resolveRules(config.suggestionRules),
+      logger,
+    });
     const retraining = new RetrainingService(drift, () => training);
     const registry = buildJobRegistry(
       createJobDefinitions({

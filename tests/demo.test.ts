@@ -122,6 +122,40 @@ describe('demo set-up', () => {
     }
   });
 
+  it('checks drift once; the degrading machine is left out, so no suggestion rests on it', async () => {
+    const { drift } = first;
+    expect(first.timings.drift).toBeGreaterThanOrEqual(0);
+    expect(drift.compared.map((c) => c.model).sort()).toEqual([SMALL.healthModel, SMALL.rulModel].sort());
+    const mode = new Map(first.assets.map((a) => [a.id, a.mode]));
+    const report = await ctx.drift.fleetDrift({});
+    for (const m of report.models) {
+      const reporting = m.assets.map((a) => a.assetId);
+      const faulty = reporting.filter((id) => mode.get(id) !== 'none');
+      // The twin's degrading machine is still reporting; the failed ones stopped (stale).
+      expect(faulty.length, m.model.name).toBeGreaterThan(0);
+      // Every one of them is left out (a healthy machine with a false alarm may be too).
+      expect(
+        m.excluded.map((e) => e.assetId),
+        m.model.name,
+      ).toEqual(expect.arrayContaining(faulty));
+      expect(m.pooled.rows, m.model.name).toBe(
+        m.assets.filter((a) => a.countsForRetraining).reduce((n, a) => n + a.rows, 0),
+      );
+      const c = drift.compared.find((x) => x.model === m.model.name)!;
+      console.info(
+        `demo drift ${m.model.name}: pooled ${m.pooled.status} over ${m.pooled.rows} rows ` +
+          `(${c.drift} drifting, ${c.warn} warn features); stale ${m.staleAssets}; excluded: ` +
+          m.excluded.map((e) => `${e.assetName} [${mode.get(e.assetId)}] ${e.reason}`).join(' | '),
+      );
+    }
+    const live = await ctx.retraining.list({});
+    for (const s of live) {
+      const drifting = (s.evidence.driftingAssets as Array<{ assetId: number }>).map((a) => a.assetId);
+      expect(drifting.every((id) => mode.get(id) === 'none')).toBe(true);
+    }
+    expect(live.length).toBe(drift.raised.length);
+  });
+
   it('reuses everything on a second run', async () => {
     const count = async (table: 'captures' | 'forecasts' | 'training_runs' | 'feature_rows' | 'assets') =>
       Number(

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
+import { evaluateSuggestions } from '../src/maintenance/suggestions.service.js';
 import { createTestContext } from './helpers/context.js';
 import { activeHealthModel } from './helpers/health-artifact.js';
 import { driftAsset, finishedRun, STEP_MS, writeRows } from './drift-helpers.js';
+import { deps as ruleDeps, insertForecast } from './maintenance-helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 const SET = getFeatureSet('prognos-vibration')!;
@@ -136,6 +138,75 @@ describe('drift and retraining suggestions over HTTP', () => {
     });
   });
 
+  it('a faulty asset keeps its own drift but is left out of retraining: no suggestion', async () => {
+    const db = ctx.database.db;
+    const { assetId } = assets[2]!;
+    const fleetA = async () => (await get('/v1/fleet/drift?model=drift-a')).json().models[0];
+    // Forecasts the work-order rules call alarming (zone D, anomaly 0.8 three times running).
+    const ids = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        await insertForecast(db, assetId, { iso_zone: 'D', velocity_rms_mm_s: 12, anomaly_score: 0.8 }),
+      );
+    let a = await fleetA();
+    expect(a.excluded).toEqual([
+      { assetId, assetName: 'shifting', reason: expect.stringMatching(/newest forecasts: .*zone D/) },
+    ]);
+    expect(a.pooled.rows).toBe(2 * RECENT);
+    expect(a.pooled.status).not.toBe('drift');
+    expect(a.assets[0]).toMatchObject({ assetId, status: 'drift', countsForRetraining: false });
+    expect(a.assets.slice(1).every((x: { countsForRetraining: boolean }) => x.countsForRetraining)).toBe(
+      true,
+    );
+    // The rules raise work-order suggestions from them: those are the reason now.
+    expect((await evaluateSuggestions(ruleDeps(db), ids)).created.length).toBeGreaterThan(0);
+    const own = (await get(`/v1/assets/${assetId}/drift`)).json();
+    expect(own).toMatchObject({
+      status: 'drift',
+      countsForRetraining: false,
+      retrainingExclusion: expect.stringMatching(/^work-order suggestion \d+ open: shifting: /),
+    });
+    expect((await get(`/v1/assets/${assets[0]!.assetId}/drift`)).json()).toMatchObject({
+      countsForRetraining: true,
+      retrainingExclusion: null,
+    });
+    expect(await check()).toMatchObject({ drifting: [], raised: [] });
+    expect(await live()).toEqual([]);
+    // Repaired: resolving the suggestions hides the forecasts before it, and the asset counts again...
+    await db
+      .updateTable('work_order_suggestions')
+      .set({ status: 'resolved', status_changed_at: new Date() })
+      .where('asset_id', '=', assetId)
+      .execute();
+    expect((await fleetA()).excluded).toEqual([]);
+    // ...unless a failure was recorded after the training data.
+    await db
+      .insertInto('maintenance_events')
+      .values({
+        asset_id: assetId,
+        kind: 'failure',
+        component: 'bearing',
+        occurred_at: new Date(T0 + 300 * STEP_MS),
+      })
+      .execute();
+    a = await fleetA();
+    expect(a.excluded).toEqual([
+      {
+        assetId,
+        assetName: 'shifting',
+        reason: expect.stringMatching(/^failure \(bearing\) recorded .*after the training data/),
+      },
+    ]);
+    expect(a.pooled.status).not.toBe('drift');
+    // A repair puts the machine back in service.
+    await db
+      .insertInto('maintenance_events')
+      .values({ asset_id: assetId, kind: 'repair', occurred_at: new Date(T0 + 310 * STEP_MS) })
+      .execute();
+    expect((await fleetA()).excluded).toEqual([]);
+    await db.deleteFrom('maintenance_events').where('asset_id', '=', assetId).execute();
+  });
+
   it('raises one suggestion per model, deduplicated across checks; ack keeps it, dismiss suppresses it', async () => {
     const first = await check();
     expect(first.drifting.sort()).toEqual(['drift-a', 'drift-b']);
@@ -149,6 +220,8 @@ describe('drift and retraining suggestions over HTTP', () => {
     const b = items.find((s: { modelName: string }) => s.modelName === 'drift-b');
     expect(a).toMatchObject({ status: 'open', checks: 2, maxPsi: expect.any(Number) });
     expect(a.evidence.model).toMatchObject({ name: 'drift-a', version: 1, trainingRows: 3 * TRAIN_ROWS });
+    // Healthy assets shifting: every one counts.
+    expect(a.evidence).toMatchObject({ assets: 3, excluded: [], rows: 3 * RECENT });
     expect(a.evidence.features.map((f: { feature: string }) => f.feature)).toEqual(
       expect.arrayContaining(SHIFTED),
     );

@@ -25,6 +25,7 @@ const LABELS: Record<DemoStage, string> = {
   'train-health': 'train health model',
   'train-rul': 'train RUL model',
   score: 'score fleet + work orders',
+  drift: 'check drift (retraining)',
 };
 
 function parse(args: string[]) {

@@ -2,7 +2,7 @@
  * The demo's set-up, end to end on an application context: simulate and store the fleet's
  * history, extract features (extract-features jobs), train the health and RUL models (training
  * runs, auto-promoted as first versions), score every asset, and with that evaluate the
- * work-order rules. Every stage skips what a previous run already did, so running it again on
+ * work-order rules, then run one drift check (retraining suggestions). Every stage skips what a previous run already did, so running it again on
  * the same database stores nothing twice:
  *  - the history is exported only when a machine's asset is missing (the export itself is
  *    idempotent: whole machines per transaction, duplicates ignored);
@@ -13,13 +13,14 @@
 import { createApiKey, listApiKeys, revokeApiKey, type CreatedKey } from '../auth/api-keys.js';
 import type { AppContext } from '../context.js';
 import { getFeatureSet } from '../features/registry.js';
+import type { CheckResult } from '../ml/drift/retraining.service.js';
 import { JOBS } from '../jobs/names.js';
 import type { JobStatus } from '../jobs/types.js';
 import { assetRef, exportToDatabase, machineFingerprint } from '../twin/index.js';
 import * as repo from './demo.repository.js';
 import { historyFleet, type DemoOptions } from './plan.js';
 
-export type DemoStage = 'simulate' | 'features' | 'train-health' | 'train-rul' | 'score';
+export type DemoStage = 'simulate' | 'features' | 'train-health' | 'train-rul' | 'score' | 'drift';
 
 export interface DemoReporter {
   /** fraction in [0, 1]; detail is one short line. */
@@ -34,6 +35,22 @@ export interface DemoSetupResult {
   timings: Record<DemoStage, number>;
   forecasts: number;
   suggestions: number;
+  /** The drift check run after scoring, so the dashboard's drift panel has a verdict at once. */
+  drift: CheckResult;
+}
+
+/** "demo-health ok (1 warn, 3 assets left out as faulty), …; 0 retraining suggestions raised". */
+function driftSummary(r: CheckResult): string {
+  const models = r.compared.map((c) => {
+    const levels = [c.drift ? `${c.drift} drifting` : '', c.warn ? `${c.warn} warn` : '']
+      .filter(Boolean)
+      .join(', ');
+    const faulty = c.excluded ? `${c.excluded} assets left out as faulty` : '';
+    const detail = [levels ? `${levels} features` : '', faulty].filter(Boolean).join('; ');
+    return `${c.model} ${c.status}${detail ? ` (${detail})` : ''}`;
+  });
+  const kept = r.updated.length ? ` (${r.updated.length} kept up to date)` : '';
+  return `${models.join(', ') || 'no comparable model'}; ${r.raised.length} retraining suggestions raised${kept}`;
 }
 
 const elapsed = (t0: number) => (performance.now() - t0) / 1000;
@@ -195,8 +212,13 @@ export async function runDemoSetup(
     const after = await repo.countRows(ctx.database.db, ids);
     return `${scored} forecasts for ${assets.length} assets; ${after.suggestions - before.suggestions} new work-order suggestions (${after.suggestions} in all)`;
   });
+  let drift: CheckResult | undefined;
+  await stage('drift', async () => {
+    drift = await ctx.retraining.check();
+    return driftSummary(drift);
+  });
   const counts = await repo.countRows(ctx.database.db, ids);
-  return { assets, timings, forecasts: counts.forecasts, suggestions: counts.suggestions };
+  return { assets, timings, forecasts: counts.forecasts, suggestions: counts.suggestions, drift: drift! };
 }
 
 export const DEMO_KEY_NAME = 'prognos demo (admin)';

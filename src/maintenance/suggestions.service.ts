@@ -69,10 +69,8 @@ export async function evaluateSuggestions(
   const ids = [...new Set(forecastIds.filter((id) => Number.isSafeInteger(id) && id > 0))];
   const assetIds = await repo.assetIdsOfForecasts(deps.db, ids);
   if (assetIds.length > 0) {
-    const s = deps.rules;
-    const depth = Math.max(2 * s.anomalyConsecutive, s.bearingLookback, 1);
     const assets = await repo.assets(deps.db, assetIds);
-    const histories = await repo.recentForecasts(deps.db, assetIds, depth);
+    const histories = await repo.recentForecasts(deps.db, assetIds, historyDepth(deps.rules));
     const closed = await repo.lastClosed(deps.db, assetIds);
     result.assets = assetIds.length;
     const outbox: number[] = [];
@@ -96,6 +94,11 @@ export async function evaluateSuggestions(
     if (deps.webhook) dispatch(deps, outbox);
   }
   return result;
+}
+
+/** Forecasts per asset the rules read: enough for a run of anomalies and the bearing trend. */
+export function historyDepth(s: RuleSettings): number {
+  return Math.max(2 * s.anomalyConsecutive, s.bearingLookback, 1);
 }
 
 /** Never awaited: a slow or failing webhook must not hold up scoring. */
@@ -157,8 +160,9 @@ async function evaluateAsset(
   );
 }
 
-/** The rules of a failure mode only see forecasts scored after its last suggestion left 'open'. */
-function propose(
+/** The rules of a failure mode only see forecasts scored after its last suggestion left 'open'.
+ * Exported for the drift check, which leaves assets with pending findings out of retraining. */
+export function propose(
   asset: RuleAsset,
   history: RuleForecast[],
   closed: WorkOrderSuggestion[],

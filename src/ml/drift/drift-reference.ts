@@ -8,7 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { buildFeatureReference, DEFAULT_BINS } from './drift-stats.js';
+import { quantileSorted } from '../health/calibration.js';
+import { buildFeatureReference, DEFAULT_BINS, KS_SAMPLE_SIZE, type FeatureReference } from './drift-stats.js';
 
 export const DRIFT_REFERENCE_FILE = 'drift-reference.json';
 /** Per-asset baselines: at most this many assets, each with at least MIN_ASSET_ROWS rows and a
@@ -89,6 +90,38 @@ export function buildDriftReference(
     features: features(rows),
     ...(assetOf ? { assets } : {}),
   };
+}
+
+/**
+ * The training distribution of a mix of assets: each asset's own baseline (all training rows
+ * for an asset the model never saw), weighted by its recent rows. Pooled recent rows are then
+ * compared with the training rows of the same machines, so leaving some assets out (the faulty
+ * ones) or a new one in does not by itself look like drift: machines differ from each other
+ * more than from themselves. Without per-asset baselines it is the stored reference itself.
+ */
+export function mixtureReference(
+  ref: DriftReference,
+  recentRows: ReadonlyMap<number, number>,
+): FeatureReference[] {
+  const parts = [...recentRows]
+    .filter(([, rows]) => rows > 0)
+    .map(([assetId, rows]) => ({ rows, own: ref.assets?.find((a) => a.assetId === assetId)?.features }));
+  if (parts.every((p) => p.own === undefined)) return ref.features;
+  return ref.features.map((f, k) => {
+    const values: number[] = [];
+    let kept = 0;
+    for (const p of parts) {
+      const r = p.own?.[k] ?? f;
+      const missing = Math.round(p.rows * r.missingShare);
+      const m = p.rows - missing;
+      // The asset's distribution read off its order statistics, one value per recent row.
+      for (let i = 0; i < m; i++) values.push(quantileSorted(r.sample, m > 1 ? i / (m - 1) : 0.5));
+      for (let i = 0; i < missing; i++) values.push(NaN);
+      kept += r.sample.length;
+    }
+    // KS n: the order statistics behind the mix, not the values read off them.
+    return buildFeatureReference(f.name, f.index, values, DEFAULT_BINS, Math.min(KS_SAMPLE_SIZE, kept));
+  });
 }
 
 export async function saveDriftReference(dir: string, ref: DriftReference): Promise<void> {

@@ -89,6 +89,45 @@ export const driftRepository = {
     };
   },
 
+  /** Work-order suggestions still in hand (open or acknowledged) of the assets. */
+  liveWorkOrders(db: Q, assetIds: number[]) {
+    if (assetIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('work_order_suggestions')
+      .select(['id', 'asset_id', 'status', 'failure_mode', 'title'])
+      .where('asset_id', 'in', assetIds)
+      .where('status', 'in', ['open', 'acknowledged'])
+      .orderBy('asset_id')
+      .orderBy('priority')
+      .orderBy('id')
+      .execute();
+  },
+
+  /** Failures of the assets recorded after `since` and not followed by a repair or a
+   * replacement (the machine is back in service then), newest first. */
+  failuresSince(db: Q, assetIds: number[], since: Date) {
+    if (assetIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('maintenance_events as e')
+      .select(['e.id', 'e.asset_id', 'e.occurred_at', 'e.failure_mode', 'e.component'])
+      .where('e.asset_id', 'in', assetIds)
+      .where('e.kind', '=', 'failure')
+      .where('e.occurred_at', '>', since)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('maintenance_events as r')
+              .select('r.id')
+              .whereRef('r.asset_id', '=', 'e.asset_id')
+              .where('r.kind', 'in', ['repair', 'replacement'])
+              .whereRef('r.occurred_at', '>=', 'e.occurred_at'),
+          ),
+        ),
+      )
+      .orderBy('e.occurred_at', 'desc')
+      .execute();
+  },
+
   async assetName(db: Q, assetId: number): Promise<string | undefined> {
     const row = await db.selectFrom('assets').select('name').where('id', '=', assetId).executeTakeFirst();
     return row?.name;

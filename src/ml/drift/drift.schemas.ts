@@ -25,9 +25,13 @@ export const FeatureDriftBody = Type.Object({
   note: Type.Optional(Type.String()),
 });
 
-const Baseline = Type.Union([Type.Literal('asset'), Type.Literal('fleet'), Type.Null()], {
-  description: "'asset': its own training rows; 'fleet': every training row of the model",
-});
+const Baseline = Type.Union(
+  [Type.Literal('asset'), Type.Literal('fleet'), Type.Literal('assets'), Type.Null()],
+  {
+    description:
+      "'asset': its own training rows; 'fleet': every training row of the model; 'assets' (pooled): the compared assets' own training rows, mixed",
+  },
+);
 const Comparison = {
   status: Status,
   baseline: Baseline,
@@ -78,6 +82,12 @@ export const AssetDriftBody = Type.Object({
   assetName: Type.String(),
   model: Type.Union([ModelRefBody, Type.Null()]),
   otherModels: Type.Array(Type.String(), { description: 'Other active models to pass as ?model=' }),
+  countsForRetraining: Type.Boolean({
+    description: "Whether this asset's rows enter the fleet comparison behind retraining suggestions",
+  }),
+  retrainingExclusion: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why not: the asset is believed faulty (live work order, alarming forecasts, a failure)',
+  }),
   thresholds: Thresholds,
   windowRows: Type.Integer(),
   ...Comparison,
@@ -90,12 +100,20 @@ export const FleetDriftBody = Type.Object({
   models: Type.Array(
     Type.Object({
       model: ModelRefBody,
-      pooled: Type.Object(Comparison, { description: 'Every reporting asset’s newest rows together' }),
+      pooled: Type.Object(Comparison, {
+        description:
+          'The newest rows of every reporting asset not believed faulty, together: retraining rests on it',
+      }),
       staleAssets: Type.Integer({ description: 'Assets left out: no row within maxAgeHours of the newest' }),
+      excluded: Type.Array(
+        Type.Object({ assetId: Type.Integer(), assetName: Type.String(), reason: Type.String() }),
+        { description: 'Reporting assets left out of `pooled` as believed faulty, and why' },
+      ),
       assets: Type.Array(
         Type.Object({
           assetId: Type.Integer(),
           assetName: Type.String(),
+          countsForRetraining: Type.Boolean(),
           status: Status,
           baseline: Baseline,
           reason: NullableString,

@@ -10,8 +10,9 @@ import type { DriftConfig } from '../../config.js';
 import type { DB, ModelVersion } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { listFeatureSets } from '../../features/registry.js';
+import type { RuleSettings } from '../../maintenance/rule-settings.js';
 import type { ModelRegistry } from '../registry/registry.service.js';
-import { readDriftReference, type DriftReference } from './drift-reference.js';
+import { mixtureReference, readDriftReference, type DriftReference } from './drift-reference.js';
 import {
   featureDrift,
   worstLevel,
@@ -21,6 +22,7 @@ import {
 } from './drift-stats.js';
 import { driftRepository as repo, type RecentRow } from './drift.repository.js';
 import { rankAssets, rankFeatures } from './fleet-ranking.js';
+import { faultyAssets, trainedUntil, type Exclusion } from './retraining-exclusions.js';
 
 export type DriftStatus = DriftLevel | 'unknown';
 const DRIFT_KINDS = new Set(['health', 'rul', 'failure']);
@@ -35,8 +37,9 @@ export interface ModelRef {
 
 export interface Comparison {
   status: DriftStatus;
-  /** 'asset': the asset's own training rows; 'fleet': all training rows of the model. */
-  baseline: 'asset' | 'fleet' | null;
+  /** 'asset': the asset's own training rows; 'fleet': all training rows of the model;
+   * 'assets' (pooled): the compared assets' own training rows, mixed (mixtureReference). */
+  baseline: 'asset' | 'fleet' | 'assets' | null;
   reason: string | null;
   rows: number;
   from: string | null;
@@ -50,6 +53,8 @@ export interface DriftDeps {
   db: Kysely<DB>;
   models: ModelRegistry;
   config: DriftConfig;
+  /** The work-order rules' settings: what counts as a faulty asset (retraining-exclusions.ts). */
+  rules: RuleSettings;
   logger?: Logger;
 }
 
@@ -124,7 +129,7 @@ export class DriftService {
   compare(
     reference: readonly FeatureReference[],
     rows: readonly RecentRow[],
-    baseline: 'asset' | 'fleet' = 'fleet',
+    baseline: 'asset' | 'fleet' | 'assets' = 'fleet',
   ): Comparison {
     // Pooled rows come asset by asset: the window is the earliest start to the latest end.
     const first = rows.reduce((m, r) => Math.min(m, +r.window_start), Infinity);
@@ -183,17 +188,26 @@ export class DriftService {
     return { model, others: (served.length ? served : models).filter((r) => r !== model) };
   }
 
+  /** Assets of `assetIds` believed faulty, with why: left out of `model`'s retraining drift. */
+  async retrainingExclusions(model: ModelVersion | undefined, assetIds: number[]) {
+    const since = model ? await trainedUntil(this.deps.db, model) : null;
+    return faultyAssets(this.deps.db, assetIds, this.deps.rules, since);
+  }
+
   async assetDrift(assetId: number, q: { model?: string; window?: number }) {
     const name = await repo.assetName(this.deps.db, assetId);
     if (name === undefined) throw notFound('asset', assetId);
     const windowRows = q.window ?? this.deps.config.windowRows;
     const { model, others } = await this.pickModel(assetId, q.model);
+    const exclusion = (await this.retrainingExclusions(model, [assetId])).get(assetId) ?? null;
     const base = {
       assetId,
       assetName: name,
       thresholds: this.thresholds,
       windowRows,
       otherModels: others.map((m) => m.name),
+      countsForRetraining: exclusion === null,
+      retrainingExclusion: exclusion,
     };
     if (!model) {
       const reason = 'no active model trained on stored feature rows: nothing to compare with';
@@ -228,6 +242,7 @@ export class DriftService {
           model: modelRef(model),
           pooled: empty(reason!),
           staleAssets: 0,
+          excluded: [] as Exclusion[],
           assets: [],
           features: [],
         });
@@ -245,15 +260,36 @@ export class DriftService {
         a.rows.push(r);
         byAsset.set(r.asset_id, a);
       }
+      const faulty = await this.retrainingExclusions(model, [...byAsset.keys()]);
+      const excluded = [...faulty].map(([assetId, why]) => ({
+        assetId,
+        assetName: byAsset.get(assetId)!.name,
+        reason: why,
+      }));
       const compared = [...byAsset].map(([assetId, a]) => ({
         assetId,
         assetName: a.name,
+        countsForRetraining: !faulty.has(assetId),
         ...this.compareAsset(ref, assetId, a.rows),
       }));
+      // The pooled comparison decides retraining: healthy assets only, against their own
+      // training rows.
+      const counted = new Map(
+        [...byAsset].filter(([id]) => !faulty.has(id)).map(([id, a]) => [id, a.rows.length]),
+      );
+      const mix = mixtureReference(ref, counted);
+      const pooled = this.compare(
+        mix,
+        rows.filter((r) => counted.has(r.asset_id)),
+        mix === ref.features ? 'fleet' : 'assets',
+      );
+      if (pooled.status === 'unknown' && excluded.length > 0)
+        pooled.reason += ` (${excluded.length} of ${byAsset.size} reporting assets left out as believed faulty)`;
       out.push({
         model: modelRef(model, ref),
-        pooled: this.compare(ref.features, rows),
+        pooled,
         staleAssets,
+        excluded,
         assets: rankAssets(compared),
         features: rankFeatures(compared),
       });

@@ -2,7 +2,7 @@
  * assets they drift in. */
 import type { Comparison } from './drift.service.js';
 
-type AssetComparison = Comparison & { assetId: number; assetName: string };
+type AssetComparison = Comparison & { assetId: number; assetName: string; countsForRetraining: boolean };
 const TOP = 3;
 
 /** Highest PSI first; assets without a verdict last. */

@@ -1,6 +1,6 @@
 /**
- * Retraining suggestions: the drift check raises one when the fleet's pooled recent rows drift
- * from an active model's training data, keeps at most one live (open, acknowledged or
+ * Retraining suggestions: the drift check raises one when the pooled recent rows of the assets
+ * believed healthy (retraining-exclusions.ts) drift from an active model's training data, keeps at most one live (open, acknowledged or
  * retraining) per model and updates it with each check, and closes it when another version
  * becomes active. A dismissal is final for that model version: its drift was judged acceptable.
  * "Retrain" starts a training run through the training service with the parameters of the run
@@ -12,9 +12,12 @@ import { AppError, badRequest, notFound } from '../../errors.js';
 import type { TrainingService } from '../training/training.service.js';
 import type { Comparison, DriftService } from './drift.service.js';
 import { driftRepository as repo, LIVE } from './drift.repository.js';
+import type { Exclusion } from './retraining-exclusions.js';
 
 export interface CheckResult {
   models: number;
+  /** Per model compared: its pooled verdict, features at each level, assets left out as faulty. */
+  compared: Array<{ model: string; status: string; drift: number; warn: number; excluded: number }>;
   drifting: string[];
   raised: number[];
   updated: number[];
@@ -27,14 +30,23 @@ const TOP_FEATURES = 10;
 
 function evidenceOf(
   c: Comparison,
-  assets: Array<{ assetId: number; assetName: string; status: string; maxPsi: number }>,
+  all: Array<{
+    assetId: number;
+    assetName: string;
+    status: string;
+    maxPsi: number;
+    countsForRetraining: boolean;
+  }>,
+  excluded: Exclusion[],
 ) {
+  const assets = all.filter((a) => a.countsForRetraining);
   return {
     checkedAt: new Date().toISOString(),
     rows: c.rows,
     from: c.from,
     to: c.to,
     assets: assets.length,
+    excluded,
     features: c.features.filter((f) => f.status !== 'ok').slice(0, TOP_FEATURES),
     driftingAssets: assets
       .filter((a) => a.status === 'drift' || a.status === 'warn')
@@ -58,6 +70,7 @@ export class RetrainingService {
   async check(signal?: AbortSignal): Promise<CheckResult> {
     const out: CheckResult = {
       models: 0,
+      compared: [],
       drifting: [],
       raised: [],
       updated: [],
@@ -84,13 +97,21 @@ export class RetrainingService {
       signal?.throwIfAborted();
       out.models += 1;
       const row = models.find((r) => r.name === m.model.name)!;
+      const count = (level: string) => m.pooled.features.filter((f) => f.status === level).length;
+      out.compared.push({
+        model: m.model.name,
+        status: m.pooled.status,
+        drift: count('drift'),
+        warn: count('warn'),
+        excluded: m.excluded.length,
+      });
       if (m.pooled.status === 'unknown') {
         out.skipped.push({ model: m.model.name, reason: m.pooled.reason ?? 'unknown' });
         continue;
       }
       if (m.pooled.status !== 'drift') continue;
       out.drifting.push(m.model.name);
-      const evidence = { model: m.model, ...evidenceOf(m.pooled, m.assets) };
+      const evidence = { model: m.model, ...evidenceOf(m.pooled, m.assets, m.excluded) };
       const result = await this.raise(row.name, row.id, evidence, m.pooled.maxPsi);
       if (result.raised) out.raised.push(result.id);
       else if (result.id) out.updated.push(result.id);

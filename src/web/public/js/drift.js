@@ -149,8 +149,9 @@ export function driftPanel() {
             'span',
             { class: 'sub' },
             p.reason ??
-              `${p.rows} recent rows of ${m.assets.length} assets; max PSI ${fmtNum(p.maxPsi)}` +
+              `${p.rows} recent rows of ${m.assets.length - m.excluded.length} assets; max PSI ${fmtNum(p.maxPsi)}` +
                 (topFeatures(p.features) ? `; ${topFeatures(p.features)}` : '') +
+                (m.excluded.length ? `; ${m.excluded.length} believed faulty left out` : '') +
                 (m.staleAssets ? `; ${m.staleAssets} not reporting` : ''),
           ),
           s ? suggestionBlock(s) : null,
@@ -173,6 +174,9 @@ export async function assetDriftSection(id) {
     { class: 'panel', id: 'asset-drift', 'aria-labelledby': 'h-drift' },
     el('h2', { id: 'h-drift' }, 'Input drift ', driftBadge(d.status)),
     el('p', { class: 'sub' }, head, d.reason ? ` — ${d.reason}` : ''),
+    d.countsForRetraining
+      ? null
+      : el('p', { class: 'sub' }, `Not counted for retraining (believed faulty): ${d.retrainingExclusion}`),
     d.features.length ? featureTable(d.features.slice(0, 6)) : null,
   );
 }
