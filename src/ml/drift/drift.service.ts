@@ -20,7 +20,7 @@ import {
   type FeatureDrift,
   type FeatureReference,
 } from './drift-stats.js';
-import { driftRepository as repo, type RecentRow } from './drift.repository.js';
+import { driftRepository as repo, type FleetRow, type RecentRow } from './drift.repository.js';
 import { rankAssets, rankFeatures } from './fleet-ranking.js';
 import { faultyAssets, trainedUntil, type Exclusion } from './retraining-exclusions.js';
 
@@ -68,6 +68,12 @@ export function modelRef(row: ModelVersion, ref?: DriftReference): ModelRef {
     featureSet: { name: row.feature_set_name, version: row.feature_set_version, hash: row.feature_set_hash },
     trainingRows: ref?.rows ?? null,
   };
+}
+
+interface FleetRows {
+  rows: FleetRow[];
+  staleAssets: number;
+  byAsset: Map<number, { name: string; rows: RecentRow[] }>;
 }
 
 export class DriftService {
@@ -235,6 +241,9 @@ export class DriftService {
         );
     }
     const out = [];
+    // Models often share a feature set (a health and a RUL model on the same rows): the fleet's
+    // newest rows of a set are read, and grouped by asset, once per call, not once per model.
+    const fleetRows = new Map<string, Promise<FleetRows>>();
     for (const model of models) {
       const { ref, reason } = await this.referenceOf(model);
       if (!ref) {
@@ -248,18 +257,9 @@ export class DriftService {
         });
         continue;
       }
-      const { rows, staleAssets } = await repo.fleetRows(
-        this.deps.db,
-        model.feature_set_hash,
-        windowRows,
-        this.deps.config.maxAgeHours,
-      );
-      const byAsset = new Map<number, { name: string; rows: RecentRow[] }>();
-      for (const r of rows) {
-        const a = byAsset.get(r.asset_id) ?? { name: r.asset_name, rows: [] };
-        a.rows.push(r);
-        byAsset.set(r.asset_id, a);
-      }
+      const hash = model.feature_set_hash;
+      if (!fleetRows.has(hash)) fleetRows.set(hash, this.fleetRowsByAsset(hash, windowRows));
+      const { rows, staleAssets, byAsset } = await fleetRows.get(hash)!;
       const faulty = await this.retrainingExclusions(model, [...byAsset.keys()]);
       const excluded = [...faulty].map(([assetId, why]) => ({
         assetId,
@@ -300,6 +300,22 @@ export class DriftService {
       maxAgeHours: this.deps.config.maxAgeHours,
       models: out,
     };
+  }
+
+  private async fleetRowsByAsset(setHash: string, windowRows: number): Promise<FleetRows> {
+    const { rows, staleAssets } = await repo.fleetRows(
+      this.deps.db,
+      setHash,
+      windowRows,
+      this.deps.config.maxAgeHours,
+    );
+    const byAsset = new Map<number, { name: string; rows: RecentRow[] }>();
+    for (const r of rows) {
+      const a = byAsset.get(r.asset_id) ?? { name: r.asset_name, rows: [] };
+      a.rows.push(r);
+      byAsset.set(r.asset_id, a);
+    }
+    return { rows, staleAssets, byAsset };
   }
 }
 
