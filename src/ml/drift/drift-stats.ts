@@ -122,9 +122,13 @@ export function buildFeatureReference(
 
 /** PSI = Σ (q − p) ln(q / p) over the finite bins and the missing-value bin. */
 export function psi(ref: FeatureReference, recent: ArrayLike<number>): number | null {
-  if (recent.length === 0 || ref.n === 0) return null;
-  const sorted = finiteSorted(recent);
-  const missing = (recent.length - sorted.length) / recent.length;
+  return psiOfSorted(ref, finiteSorted(recent), recent.length);
+}
+
+/** PSI from the recent values' finite ones, sorted, out of `total` (featureDrift sorts once). */
+function psiOfSorted(ref: FeatureReference, sorted: Float64Array, total: number): number | null {
+  if (total === 0 || ref.n === 0) return null;
+  const missing = (total - sorted.length) / total;
   const finiteShare = 1 - missing;
   const trainingFinite = 1 - ref.missingShare;
   const q = [...(ref.shares.length ? shares(ref.edges, sorted) : [1]).map((s) => s * finiteShare), missing];
@@ -228,7 +232,7 @@ export function featureDrift(
     recentMissingShare: recent.length > 0 ? (recent.length - sorted.length) / recent.length : null,
     trainingMissingShare: ref.missingShare,
   };
-  const p = psi(ref, recent);
+  const p = psiOfSorted(ref, sorted, recent.length);
   if (p === null) {
     const none = { psi: null, ks: null, ksPValue: null, missingPValue: null };
     return { ...base, ...none, status: 'ok', note: 'no recent values' };
