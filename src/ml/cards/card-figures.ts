@@ -163,6 +163,21 @@ export function rocCurve(scores: readonly number[], labels: readonly number[]): 
   return out;
 }
 
+/** The ROC curve against the chance diagonal, on the unit square. */
+function rocPlot(
+  scores: readonly number[],
+  labels: readonly number[],
+  title: string,
+  axes: [string, string],
+) {
+  return xyPlot([{ label: 'model', ...columns(rocCurve(scores, labels)), size: 2 }, diagonal(1)], {
+    title,
+    x: { label: axes[0], min: 0, max: 1 },
+    y: { label: axes[1], min: 0, max: 1 },
+    legend: 'bottom-right',
+  });
+}
+
 function healthFigures(h: HealthHeldOut): Figure[] {
   const { edges, shares } = histogram([h.healthy, h.endOfLife]);
   const mids = edges.slice(0, -1).map((e, k) => (e + edges[k + 1]!) / 2);
@@ -178,15 +193,10 @@ function healthFigures(h: HealthHeldOut): Figure[] {
     },
   );
   const labels = [...h.healthy.map(() => 0), ...h.endOfLife.map(() => 1)];
-  const roc = xyPlot(
-    [{ label: 'model', ...columns(rocCurve([...h.healthy, ...h.endOfLife], labels)), size: 2 }, diagonal(1)],
-    {
-      title: 'ROC: end-of-life vs healthy rows',
-      x: { label: 'false positive rate (healthy rows flagged)', min: 0, max: 1 },
-      y: { label: 'true positive rate (end-of-life rows flagged)', min: 0, max: 1 },
-      legend: 'bottom-right',
-    },
-  );
+  const roc = rocPlot([...h.healthy, ...h.endOfLife], labels, 'ROC: end-of-life vs healthy rows', [
+    'false positive rate (healthy rows flagged)',
+    'true positive rate (end-of-life rows flagged)',
+  ]);
   return [
     {
       file: 'card-score-distribution.svg',
@@ -249,15 +259,7 @@ function classifierFigures(h: ClassifierHeldOut): Figure[] {
       legend: 'top-left',
     },
   );
-  const roc = xyPlot(
-    [{ label: 'model', ...columns(rocCurve(h.probabilities, h.labels)), size: 2 }, diagonal(1)],
-    {
-      title: 'ROC curve',
-      x: { label: 'false positive rate', min: 0, max: 1 },
-      y: { label: 'true positive rate', min: 0, max: 1 },
-      legend: 'bottom-right',
-    },
-  );
+  const roc = rocPlot(h.probabilities, h.labels, 'ROC curve', ['false positive rate', 'true positive rate']);
   return [
     {
       file: 'card-confusion-matrix.svg',
