@@ -27,6 +27,7 @@
  * defect whatever the level. P(normal) = 1 − P(fault), P(part) = P(fault) · P(part | fault).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { median } from '../../acquisition/quality.js';
 import {
   fitStandardiser,
   predictProba,
@@ -70,12 +71,6 @@ function column(x: Float32Array, width: number, c: number): Float64Array {
   return Float64Array.from({ length: rows }, (_, r) => x[r * width + c]!);
 }
 
-function medianOf(values: ArrayLike<number>): number {
-  const v = Array.from(values).sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
-
 /** Median and scaled MAD of a feature over the rows whose label is not `label`. */
 export function nullStatistics(
   values: Float64Array,
@@ -85,9 +80,9 @@ export function nullStatistics(
 ): NullStatistics {
   const rest = values.filter((_, i) => y[i] !== label);
   if (rest.length === 0) throw new RangeError(`no training windows without label ${label} for ${feature}`);
-  const median = medianOf(rest);
-  const mad = medianOf(rest.map((v) => Math.abs(v - median)));
-  return { feature, median, scale: Math.max(1.4826 * mad, 1e-6), windows: rest.length };
+  const center = median(rest);
+  const mad = median(rest.map((v) => Math.abs(v - center)));
+  return { feature, median: center, scale: Math.max(1.4826 * mad, 1e-6), windows: rest.length };
 }
 
 interface LevelStage {
