@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
-import { errorResponses } from '../../http/schemas.js';
+import { errorResponses, Id } from '../../http/schemas.js';
 import { JOBS } from '../../jobs/names.js';
 import {
   AssetDriftBody,
@@ -17,7 +17,7 @@ import {
   toSuggestionBody,
 } from './drift.schemas.js';
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+const IdParams = Type.Object({ id: Id });
 const STATUSES = ['open', 'acknowledged', 'dismissed', 'retraining', 'resolved'] as const;
 
 export const driftRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
