@@ -8,6 +8,7 @@
  */
 import { AppError } from '../../errors.js';
 import { buildDriftReference, saveDriftReference } from '../drift/drift-reference.js';
+import { rocAuc } from '../failure/classification-metrics.js';
 import { scoreHealth, trainHealthModel, type TrainHealthOptions } from '../health/health-model.js';
 import { loadHealthModel, saveHealthModel } from '../health/health-store.js';
 import type { HealthManifest } from '../health/health-manifest.js';
@@ -101,20 +102,8 @@ function sparseColumns(rows: number[][], width: number): number[] {
 
 /** P(end-of-life score > healthy score), ties counting half: 1 = perfect separation. */
 export function separationAuc(healthy: readonly number[], endOfLife: readonly number[]): number {
-  if (healthy.length === 0 || endOfLife.length === 0) return NaN;
-  const all = [...healthy.map((s) => [s, 0] as const), ...endOfLife.map((s) => [s, 1] as const)].sort(
-    (a, b) => a[0] - b[0],
-  );
-  let rankSum = 0;
-  for (let i = 0; i < all.length;) {
-    let j = i;
-    while (j < all.length && all[j]![0] === all[i]![0]) j++;
-    const rank = (i + j + 1) / 2;
-    for (let k = i; k < j; k++) if (all[k]![1] === 1) rankSum += rank;
-    i = j;
-  }
-  const n1 = endOfLife.length;
-  return (rankSum - (n1 * (n1 + 1)) / 2) / (n1 * healthy.length);
+  // The ROC AUC of end of life (1) against healthy (0): the failure models' Mann–Whitney.
+  return rocAuc([...healthy, ...endOfLife], [...healthy.map(() => 0), ...endOfLife.map(() => 1)]);
 }
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
