@@ -22,7 +22,7 @@ import {
 } from './drift-stats.js';
 import { driftRepository as repo, type FleetRow, type RecentRow } from './drift.repository.js';
 import { rankAssets, rankFeatures } from './fleet-ranking.js';
-import { faultyAssets, trainedUntil, type Exclusion } from './retraining-exclusions.js';
+import { alarmedAssets, faultyAssets, trainedUntil, type Exclusion } from './retraining-exclusions.js';
 
 export type DriftStatus = DriftLevel | 'unknown';
 const DRIFT_KINDS = new Set(['health', 'rul', 'failure']);
@@ -74,6 +74,8 @@ interface FleetRows {
   rows: FleetRow[];
   staleAssets: number;
   byAsset: Map<number, { name: string; rows: RecentRow[] }>;
+  /** What maintenance says of the reporting assets (alarmedAssets): the same for every model. */
+  alarmed: Promise<Map<number, string[]>>;
 }
 
 export class DriftService {
@@ -195,9 +197,13 @@ export class DriftService {
   }
 
   /** Assets of `assetIds` believed faulty, with why: left out of `model`'s retraining drift. */
-  async retrainingExclusions(model: ModelVersion | undefined, assetIds: number[]) {
+  async retrainingExclusions(
+    model: ModelVersion | undefined,
+    assetIds: number[],
+    alarmed?: Promise<Map<number, string[]>>,
+  ) {
     const since = model ? await trainedUntil(this.deps.db, model) : null;
-    return faultyAssets(this.deps.db, assetIds, this.deps.rules, since);
+    return faultyAssets(this.deps.db, assetIds, this.deps.rules, since, alarmed);
   }
 
   async assetDrift(assetId: number, q: { model?: string; window?: number }) {
@@ -259,8 +265,8 @@ export class DriftService {
       }
       const hash = model.feature_set_hash;
       if (!fleetRows.has(hash)) fleetRows.set(hash, this.fleetRowsByAsset(hash, windowRows));
-      const { rows, staleAssets, byAsset } = await fleetRows.get(hash)!;
-      const faulty = await this.retrainingExclusions(model, [...byAsset.keys()]);
+      const { rows, staleAssets, byAsset, alarmed } = await fleetRows.get(hash)!;
+      const faulty = await this.retrainingExclusions(model, [...byAsset.keys()], alarmed);
       const excluded = [...faulty].map(([assetId, why]) => ({
         assetId,
         assetName: byAsset.get(assetId)!.name,
@@ -315,7 +321,10 @@ export class DriftService {
       a.rows.push(r);
       byAsset.set(r.asset_id, a);
     }
-    return { rows, staleAssets, byAsset };
+    const alarmed = alarmedAssets(this.deps.db, [...byAsset.keys()], this.deps.rules);
+    // Awaited by each model's exclusions; a failure surfaces there, not as an unhandled rejection.
+    alarmed.catch(() => undefined);
+    return { rows, staleAssets, byAsset, alarmed };
   }
 }
 

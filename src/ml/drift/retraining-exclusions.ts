@@ -33,17 +33,17 @@ export async function trainedUntil(db: Kysely<DB>, row: ModelVersion): Promise<D
   return to && Number.isFinite(to.getTime()) ? to : row.created_at;
 }
 
-/** Why each asset of `assetIds` is believed faulty; an asset not in the map counts. Failures
- * are looked for after `failedAfter` (none: not looked for). */
-export async function faultyAssets(
+/** The reasons maintenance already has to call each asset of `assetIds` alarming (live work
+ * orders, the rules on its newest forecasts): the same for every model, so a fleet check reads
+ * them once per set of assets. An asset not in the map has none. */
+export async function alarmedAssets(
   db: Kysely<DB>,
   assetIds: number[],
   rules: RuleSettings,
-  failedAfter: Date | null,
-): Promise<Map<number, string>> {
+): Promise<Map<number, string[]>> {
   const reasons = new Map<number, string[]>();
   const add = (id: number, reason: string) => reasons.set(id, [...(reasons.get(id) ?? []), reason]);
-  if (assetIds.length === 0) return new Map();
+  if (assetIds.length === 0) return reasons;
   const live = await repo.liveWorkOrders(db, assetIds);
   for (const w of live) add(w.asset_id, `work-order suggestion ${w.id} ${w.status}: ${w.title}`);
   const assets = await workOrders.assets(db, assetIds);
@@ -60,6 +60,25 @@ export async function faultyAssets(
       add(id, `newest forecasts: ${p.title}`);
     }
   }
+  return reasons;
+}
+
+/** Why each asset of `assetIds` is believed faulty; an asset not in the map counts. Failures
+ * are looked for after `failedAfter` (none: not looked for). `alarmed`: alarmedAssets of the
+ * same assets, when the caller already has it. */
+export async function faultyAssets(
+  db: Kysely<DB>,
+  assetIds: number[],
+  rules: RuleSettings,
+  failedAfter: Date | null,
+  alarmed?: Promise<Map<number, string[]>>,
+): Promise<Map<number, string>> {
+  if (assetIds.length === 0) return new Map();
+  // Copied: the alarms may be shared with other models' checks.
+  const reasons = new Map(
+    [...(await (alarmed ?? alarmedAssets(db, assetIds, rules)))].map(([id, r]) => [id, [...r]]),
+  );
+  const add = (id: number, reason: string) => reasons.set(id, [...(reasons.get(id) ?? []), reason]);
   if (failedAfter) {
     for (const f of await repo.failuresSince(db, assetIds, failedAfter)) {
       const what = [f.component, f.failure_mode].filter(Boolean).join(' ');
