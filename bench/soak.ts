@@ -80,8 +80,7 @@ async function main(): Promise<number> {
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
   try {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
     const key = (await createApiKey(ctx.database.db, 'soak', ['admin'])).key;
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const post = async (p: string, body: unknown) => {
