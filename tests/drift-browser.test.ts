@@ -9,7 +9,7 @@ import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from './helpers/chromium.js';
 import { createTestContext } from './helpers/context.js';
-import { driftAsset, STEP_MS, writeRows } from './drift-helpers.js';
+import { driftAsset, STEP_MS, writeRows } from './helpers/drift-rows.js';
 
 const SET = getFeatureSet('prognos-vibration')!;
 const T0 = Date.UTC(2025, 0, 1);
