@@ -23,7 +23,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { loadConfig } from '../src/config.js';
@@ -33,6 +32,7 @@ import { initSignal } from '../src/signal/fft.js';
 import { KINDS, type ClientPlan, type ClientReport } from './soak-client.js';
 import { memoryGrowth, percentile, type MemorySample } from './soak-stats.js';
 import { promoteHealthModel } from './soak-model.js';
+import { adminQuery, withDatabase } from '../tests/helpers/database.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,13 +59,8 @@ async function main(): Promise<number> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'prognos-soak-'));
   let url: string | undefined;
   if (base) {
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
+    await adminQuery(`create database ${dbName}`);
+    url = withDatabase(base, dbName);
   }
   const config = loadConfig({
     ...(url ? { DATABASE_URL: url } : { PROGNOS_DATA_DIR: path.join(tmp, 'data') }),
@@ -80,8 +75,7 @@ async function main(): Promise<number> {
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
   try {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
     const key = (await createApiKey(ctx.database.db, 'soak', ['admin'])).key;
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const post = async (p: string, body: unknown) => {
@@ -219,12 +213,7 @@ async function main(): Promise<number> {
     await app.close();
     await ctx.close();
     rmSync(tmp, { recursive: true, force: true });
-    if (base) {
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    }
+    if (base) await adminQuery(`drop database if exists ${dbName} with (force)`);
   }
 }
 

@@ -18,8 +18,7 @@ describe.runIf(hasChromium)('the security headers in a browser', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     app = await buildApp(ctx);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    base = await app.listen({ host: '127.0.0.1', port: 0 }); // its address, on a free port
     browser = await launchChromium();
   });
   afterAll(async () => {

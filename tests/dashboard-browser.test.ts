@@ -18,9 +18,7 @@ type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 async function start(env: Record<string, string> = {}) {
   const ctx = await createTestContext({ env });
   const app = await buildApp(ctx);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as { port: number };
-  return { ctx, app, base: `http://127.0.0.1:${port}` };
+  return { ctx, app, base: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
 
 const names = (page: Page) => page.locator('#fleet-table tbody th[scope="row"] a').allTextContents();

@@ -4,7 +4,8 @@ import { getFeatureSet } from '../src/features/registry.js';
 import { evaluateSuggestions } from '../src/maintenance/suggestions.service.js';
 import { createTestContext } from './helpers/context.js';
 import { activeHealthModel } from './helpers/health-artifact.js';
-import { driftAsset, finishedRun, STEP_MS, writeRows } from './drift-helpers.js';
+import { finishedRun } from './helpers/training-runs.js';
+import { driftAsset, STEP_MS, writeRows } from './helpers/drift-rows.js';
 import { deps as ruleDeps, insertForecast } from './maintenance-helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;

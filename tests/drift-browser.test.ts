@@ -9,7 +9,7 @@ import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from './helpers/chromium.js';
 import { createTestContext } from './helpers/context.js';
-import { driftAsset, STEP_MS, writeRows } from './drift-helpers.js';
+import { driftAsset, STEP_MS, writeRows } from './helpers/drift-rows.js';
 
 const SET = getFeatureSet('prognos-vibration')!;
 const T0 = Date.UTC(2025, 0, 1);
@@ -45,8 +45,7 @@ describe.runIf(hasChromium)('drift in the dashboard', () => {
     shifting = assets[1]!.assetId;
     expect((await ctx.retraining.check()).raised).toHaveLength(1);
     app = await buildApp(ctx);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    base = await app.listen({ host: '127.0.0.1', port: 0 }); // its address, on a free port
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {

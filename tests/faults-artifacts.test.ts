@@ -4,8 +4,7 @@
  * registered; a server whose active artifact went bad still starts, says so in its log and in
  * /readyz, and scores without it.
  */
-import { cpSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
@@ -40,13 +39,12 @@ describe('faults: corrupt or missing model artifacts', () => {
   let app: Awaited<ReturnType<typeof buildApp>>;
   let assetId: number;
   let source: string;
-  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
   let modelsDir: string;
   const versionDir = (v: number) => path.join(modelsDir, 'pump-health', String(v));
 
   beforeAll(async () => {
-    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
-    ctx = await createTestContext({ env: { PROGNOS_MODELS_DIR: modelsDir } });
+    ctx = await createTestContext();
+    modelsDir = ctx.config.modelsDir; // a fresh temp dir, removed by ctx.close()
     app = await buildApp(ctx);
     source = await healthyArtifact();
     for (let v = 1; v <= 3; v++) await ctx.models.register({ name: 'pump-health', sourceDir: source });
@@ -62,7 +60,6 @@ describe('faults: corrupt or missing model artifacts', () => {
   afterAll(async () => {
     await app?.close();
     await ctx?.close();
-    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
     rmSync(source, { recursive: true, force: true });
   });
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { DATABASE_URL } from './helpers/database.js';
+import { faultClient, HANG_MS } from './helpers/fault-api.js';
 import { startPrognos, type PrognosProcess } from './helpers/prognos-process.js';
 import {
   privatePostgresUnavailable,
@@ -25,7 +26,6 @@ if (why) console.warn(`[skipped] ${SUITE}: ${why}`);
 
 const BATCH = 50;
 const MAX_BATCHES = 600; // the loop is bounded whatever happens
-const REQUEST_TIMEOUT_MS = 15_000; // a request that takes longer counts as a hang
 const BASE_MS = Date.UTC(2025, 0, 6);
 
 interface Sent {
@@ -45,6 +45,10 @@ describe.runIf(!why)(SUITE, () => {
   let sensorId: number;
   // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
   let modelsDir: string;
+  const { call } = faultClient(
+    () => api,
+    () => key,
+  );
 
   beforeAll(async () => {
     modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
@@ -53,12 +57,14 @@ describe.runIf(!why)(SUITE, () => {
     db = await openDatabase({ url: pg.url, poolMax: 2 });
     key = (await createApiKey(db.db, 'faults', ['admin'])).key;
     const asset = await call('POST', '/v1/assets', { name: 'P-500', type: 'pump' });
-    const sensor = await call('POST', `/v1/assets/${asset.id}/sensors`, {
+    expect(asset.status, JSON.stringify(asset.json)).toBe(201);
+    const sensor = await call('POST', `/v1/assets/${asset.json.id}/sensors`, {
       name: 'de-temp',
       kind: 'temperature',
       unit: '°C',
     });
-    sensorId = sensor.id as number;
+    expect(sensor.status, JSON.stringify(sensor.json)).toBe(201);
+    sensorId = sensor.json.id!;
   }, 120_000);
 
   afterAll(async () => {
@@ -75,18 +81,6 @@ describe.runIf(!why)(SUITE, () => {
     if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
   });
 
-  async function call(method: string, url: string, body?: unknown) {
-    const res = await fetch(`${api.url}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  }
-
   const readings = (batch: number) =>
     Array.from({ length: BATCH }, (_, i) => ({
       ts: new Date(BASE_MS + (batch * BATCH + i) * 1000).toISOString(),
@@ -100,7 +94,7 @@ describe.runIf(!why)(SUITE, () => {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ readings: readings(batch) }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(HANG_MS),
       });
       const body = (await res.json()) as { error?: { code: string } };
       return {
@@ -118,7 +112,7 @@ describe.runIf(!why)(SUITE, () => {
   }
 
   async function readyz(): Promise<{ status: number; body: { checks: { database: string } } }> {
-    const res = await fetch(`${api.url}/readyz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(`${api.url}/readyz`, { signal: AbortSignal.timeout(HANG_MS) });
     return { status: res.status, body: (await res.json()) as never };
   }
 

@@ -40,12 +40,11 @@ describe('faults: training attempt killed around registration', () => {
   let ctx: Ctx;
   let deps: TrainingDeps;
   const seen: string[][] = [];
-  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
   let modelsDir: string;
 
   beforeAll(async () => {
-    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
-    ctx = await createTestContext({ env: { PROGNOS_MODELS_DIR: modelsDir } });
+    ctx = await createTestContext();
+    modelsDir = ctx.config.modelsDir; // a fresh temp dir, removed by ctx.close()
     deps = {
       db: ctx.database.db,
       models: ctx.models,
@@ -64,7 +63,6 @@ describe('faults: training attempt killed around registration', () => {
   });
   afterAll(async () => {
     await ctx?.close();
-    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
   });
 
   const newRun = (modelName: string, params: Record<string, unknown> = {}) =>

@@ -5,8 +5,7 @@
  * minutes) and finishes it: one model version, no half-written artifact, truthful attempts;
  * exactly one set of feature rows.
  */
-import { readdirSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS } from '../src/jobs/names.js';
@@ -49,7 +48,6 @@ describe.runIf(!why)(SUITE, () => {
   let ctx: Ctx;
   let env: Record<string, string>;
   const workers: PrognosProcess[] = [];
-  // Made in beforeAll: a skipped suite's body still runs, its afterAll does not.
   let modelsDir: string;
   const worker = async () => {
     const w = await startPrognos('worker', env);
@@ -58,8 +56,8 @@ describe.runIf(!why)(SUITE, () => {
   };
 
   beforeAll(async () => {
-    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-faults-models-'));
-    ctx = await createTestContext({ redis: true, env: { PROGNOS_MODELS_DIR: modelsDir } });
+    ctx = await createTestContext({ redis: true });
+    modelsDir = ctx.config.modelsDir; // a fresh temp dir, removed by ctx.close()
     env = {
       DATABASE_URL: ctx.testDb.url!,
       REDIS_URL: REDIS_URL!,
@@ -76,7 +74,6 @@ describe.runIf(!why)(SUITE, () => {
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await ctx?.close();
-    if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
   });
 
   it('a training run whose worker is killed mid-epoch is retried by another and registers one version', async () => {

@@ -11,7 +11,8 @@ import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/registry.js';
 import { createTestContext } from './helpers/context.js';
 import { seedRunToFailureFleet } from './helpers/run-to-failure.js';
-import { finishedRun, writeRows } from './drift-helpers.js';
+import { finishedRun } from './helpers/training-runs.js';
+import { writeRows } from './helpers/drift-rows.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 const TINY = { members: 1, maxEpochs: 2, window: 5, samplesPerEpoch: 256, externalRefPrefix: 'field/' };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { buildApp } from '../src/app.js';
 import { TokenBuckets } from '../src/http/rate-limit.js';
-import { countRows } from './acquisition-helpers.js';
+import { countRows, createAsset, createSensor } from './acquisition-helpers.js';
 import { createTestContext } from './helpers/context.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
@@ -29,18 +29,9 @@ describe('body and batch limits', () => {
       },
     });
     app = await buildApp(ctx);
-    const post = async (url: string, payload: object) =>
-      (await app.inject({ method: 'POST', url, payload })).json();
-    const asset = await post('/v1/assets', { name: 'P-1', type: 'pump' });
-    vib = (
-      await post(`/v1/assets/${asset.id}/sensors`, {
-        name: 'v',
-        kind: 'vibration',
-        unit: 'g',
-        sampleRateHz: 1000,
-      })
-    ).id;
-    temp = (await post(`/v1/assets/${asset.id}/sensors`, { name: 't', kind: 'temperature', unit: '°C' })).id;
+    const asset = await createAsset(app, { name: 'P-1' });
+    vib = await createSensor(app, asset, { name: 'v', kind: 'vibration', unit: 'g', sampleRateHz: 1000 });
+    temp = await createSensor(app, asset, { name: 't' });
   });
   afterAll(async () => {
     await app?.close();

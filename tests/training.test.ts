@@ -8,20 +8,11 @@ import { xyMarks } from '../src/plot/xml-check.js';
 import { createTestContext } from './helpers/context.js';
 import { REDIS_URL, skipReason } from './helpers/database.js';
 import { seedRunToFailureFleet } from './helpers/run-to-failure.js';
+import { finishedRun } from './helpers/training-runs.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 // Tiny on purpose: these tests check the machinery, not the model's accuracy.
 const TINY = { members: 1, maxEpochs: 2, window: 5, samplesPerEpoch: 256, externalRefPrefix: 'fleet-a/' };
-
-async function waitRun(ctx: Ctx, id: number, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await ctx.training.get(id);
-    if (['completed', 'failed', 'cancelled'].includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${id} still ${run.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function suite(name: string, redis: boolean) {
   describe(name, () => {
@@ -52,7 +43,7 @@ function suite(name: string, redis: boolean) {
         autoPromote: true,
       });
       expect(['queued', 'running']).toContain(run.status);
-      const done = await waitRun(ctx, run.id);
+      const done = await finishedRun(ctx.training, run.id);
       expect(done.error).toBeNull();
       expect(done.status).toBe('completed');
       expect(done.epochs.length).toBeGreaterThanOrEqual(1);
@@ -92,7 +83,7 @@ function suite(name: string, redis: boolean) {
         params: { ...TINY, autoPromoteMargin: 0.99 },
         autoPromote: true,
       });
-      const done = await waitRun(ctx, run.id);
+      const done = await finishedRun(ctx.training, run.id);
       expect(done.status).toBe('completed');
       expect(done.metrics).toMatchObject({ promoted: false, baseline: { rmse: expect.any(Number) } });
       expect((await ctx.models.active('fleet-rul'))?.version).toBe(1);
@@ -132,7 +123,7 @@ function suite(name: string, redis: boolean) {
         await new Promise((res) => setTimeout(res, 100));
       }
       await ctx.training.cancel(run.id);
-      const done = await waitRun(ctx, run.id);
+      const done = await finishedRun(ctx.training, run.id);
       expect(done.status).toBe('cancelled');
       expect((await ctx.models.list({ name: 'fleet-rul' })).length).toBe(before);
     });
@@ -143,7 +134,7 @@ function suite(name: string, redis: boolean) {
         kind: 'rul',
         params: { ...TINY, externalRefPrefix: 'nothing/' },
       });
-      const done = await waitRun(ctx, run.id);
+      const done = await finishedRun(ctx.training, run.id);
       expect(done.status).toBe('failed');
       expect(done.error).toMatch(/at least 4 assets/);
       const app = await buildApp(ctx);

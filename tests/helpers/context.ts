@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -7,11 +7,13 @@ import { createContext, type AppContext } from '../../src/context.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** A full application context on a fresh test database. `redis: true` uses BullMQ on REDIS_URL
- * with a unique key prefix; otherwise jobs run in-process. */
+ * with a unique key prefix; otherwise jobs run in-process. Its models directory is a fresh temp
+ * dir (`ctx.config.modelsDir`), removed by `close()`. */
 export async function createTestContext(
   opts: { redis?: boolean; env?: Record<string, string> } = {},
 ): Promise<AppContext & { testDb: TestDatabase; config: Config }> {
   const testDb = await createTestDatabase();
+  const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'prognos-models-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -20,7 +22,7 @@ export async function createTestContext(
     // An empty registry per test unless the test points at a models directory of its own.
     // Suites of other concerns call routes without keys; the auth suite turns this on.
     PROGNOS_AUTH: 'off',
-    PROGNOS_MODELS_DIR: mkdtempSync(path.join(os.tmpdir(), 'prognos-models-')),
+    PROGNOS_MODELS_DIR: modelsDir,
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...(opts.redis && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,
@@ -32,6 +34,7 @@ export async function createTestContext(
     async close() {
       await closeCtx();
       await testDb.close();
+      rmSync(modelsDir, { recursive: true, force: true });
     },
   });
 }

@@ -42,7 +42,8 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   return Object.assign(database, { url: undefined });
 }
 
-async function adminQuery(text: string): Promise<void> {
+/** One statement on DATABASE_URL's server (create or drop a database). */
+export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { PrognosProcess } from './prognos-process.js';
 
 export interface FaultBody {
+  id?: number;
   error?: { code: string; message: string };
   jobId?: string;
   state?: string;

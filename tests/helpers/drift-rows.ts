@@ -1,11 +1,10 @@
 /** Synthetic feature rows for the drift and label tests: each feature of a stored set drawn from
  * its own normal distribution, optionally shifted, written straight to feature_rows. */
 import type { Kysely } from 'kysely';
-import type { DB } from '../src/db/schema.js';
-import { ensureFeatureSet } from '../src/features/features.repository.js';
-import type { StoredFeatureSet } from '../src/features/registry.js';
-import type { TrainingService } from '../src/ml/training/training.service.js';
-import { createRng } from '../src/ml/random.js';
+import type { DB } from '../../src/db/schema.js';
+import { ensureFeatureSet } from '../../src/features/features.repository.js';
+import type { StoredFeatureSet } from '../../src/features/registry.js';
+import { createRng } from '../../src/ml/random.js';
 
 export const STEP_MS = 3_600_000;
 
@@ -52,14 +51,4 @@ export async function writeRows(
     };
   });
   await db.insertInto('feature_rows').values(rows).execute();
-}
-
-/** Polls a training run until it is completed, failed or cancelled (two minutes at most). */
-export async function finishedRun(training: TrainingService, id: number) {
-  for (let i = 0; i < 1200; i++) {
-    const run = await training.get(id);
-    if (['completed', 'failed', 'cancelled'].includes(run.status)) return run;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`training run ${id} did not finish`);
 }
