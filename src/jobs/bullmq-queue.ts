@@ -232,16 +232,19 @@ export class BullJobQueue implements JobQueue {
     const def = this.registry.get(name);
     if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
     validatePayload(def, payload);
-    await this.connected();
+    // Through redis(): a connection lost mid-call is queue_unavailable, which the worker's
+    // start-up retries, rather than a raw ioredis error that ends the process.
     // One scheduler per job name: every worker may call this at start-up, Redis keeps one.
-    await this.queue(def.queue).upsertJobScheduler(
-      name,
-      { every: everyMs },
-      {
+    await this.redis(() =>
+      this.queue(def.queue).upsertJobScheduler(
         name,
-        data: payload,
-        opts: { attempts: def.attempts, backoff: { type: 'exponential', delay: def.backoffMs } },
-      },
+        { every: everyMs },
+        {
+          name,
+          data: payload,
+          opts: { attempts: def.attempts, backoff: { type: 'exponential', delay: def.backoffMs } },
+        },
+      ),
     );
   }
 
