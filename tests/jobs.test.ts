@@ -161,5 +161,21 @@ describe.runIf(REDIS_URL)('BullMQ jobs on Redis', () => {
       await q.close();
     }
   });
+
+  it('a Redis error while scheduling is queue_unavailable, as for enqueue, so start-up retries it', async () => {
+    const q = new BullJobQueue(ctx.registry, REDIS_URL!, `${ctx.config.queuePrefix}-sched`);
+    try {
+      expect(await q.get('no.such-job')).toBeUndefined(); // waits until the connection is ready
+      // The connection drops between the readiness check and the call (ioredis' message).
+      for (const queue of q['queues'].values())
+        queue.upsertJobScheduler = () => Promise.reject(new Error('Connection is closed.'));
+      await expect(q.schedule(JOBS.scoreFleet, {}, 60_000)).rejects.toMatchObject({
+        code: 'queue_unavailable',
+        statusCode: 503,
+      });
+    } finally {
+      await q.close();
+    }
+  });
 });
 if (!REDIS_URL) skipReason('REDIS_URL', 'BullMQ jobs on Redis');

@@ -14,23 +14,10 @@ export class DatabaseUnreachableError extends Error {
 }
 
 const RETRY_MS = 500;
-// Beyond isDatabaseUnavailable's list: name resolution and routing fail while a container or a
-// network is still coming up; the pool's own connect timeout, and "too many connections".
-const TRANSIENT_CODES = ['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '53300'];
-const TRANSIENT_MESSAGE = /timeout exceeded when trying to connect|did not answer within/i;
 
 export function describeServer(url: string): string {
   const u = new URL(url);
   return `${u.hostname}:${u.port || '5432'}`;
-}
-
-function transient(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return (
-    isDatabaseUnavailable(err) ||
-    (typeof code === 'string' && TRANSIENT_CODES.includes(code)) ||
-    TRANSIENT_MESSAGE.test((err as Error | null)?.message ?? '')
-  );
 }
 
 /** Resolves once `select 1` answers; throws DatabaseUnreachableError after `waitMs`. */
@@ -56,7 +43,7 @@ export async function waitForDatabase(
         opts.logger?.info({ server, waitedMs: Date.now() - started }, `PostgreSQL at ${server} reachable`);
       return;
     } catch (err) {
-      if (!transient(err))
+      if (!isDatabaseUnavailable(err))
         throw new DatabaseUnreachableError(`PostgreSQL at ${server} refused the connection: ${reason(err)}`);
       if (left() <= 0)
         throw new DatabaseUnreachableError(

@@ -26,14 +26,15 @@ export function redisConnection(url: string, role: 'producer' | 'worker'): Redis
 /**
  * Logs a Redis outage once when it starts and once when the connection is ready again, instead
  * of once per reconnection attempt. Returns the handler for the 'error' events of everything
- * that uses `connection` (an error with no listener would print raw to stderr, or throw).
+ * that uses `connection` (an error with no listener would print raw to stderr, or throw), and
+ * whether an error came since the last 'ready' (Redis is known to be down).
  */
 export function logOutages(
   connection: Redis,
   logger: Logger | undefined,
   who: string,
   meanwhile: string,
-): (err: Error) => void {
+): { onError: (err: Error) => void; isDown: () => boolean } {
   let down = false;
   const onError = (err: Error) => {
     if (!down) logger?.warn({ err: err.message }, `${who}: Redis unreachable; ${meanwhile}`);
@@ -44,7 +45,7 @@ export function logOutages(
     if (down) logger?.info(`${who}: Redis reachable again`);
     down = false;
   });
-  return onError;
+  return { onError, isDown: () => down };
 }
 
 export class BullJobQueue implements JobQueue {
@@ -52,8 +53,7 @@ export class BullJobQueue implements JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly connection: Redis;
   private readonly publisher: Redis;
-  /** A connection error since the last 'ready': Redis is known to be down. */
-  private down = false;
+  private readonly isDown: () => boolean;
 
   constructor(
     private readonly registry: JobRegistry,
@@ -64,15 +64,14 @@ export class BullJobQueue implements JobQueue {
     this.connection = redisConnection(redisUrl, 'producer');
     // Surfaced to clients through ping()/enqueue errors; logged once per outage, not once per
     // reconnection attempt and queue (BullMQ prints a queue's unhandled errors to stderr).
-    const onError = logOutages(
+    const { onError, isDown } = logOutages(
       this.connection,
       logger,
       'job queue',
       'new jobs are refused (503) until it is back',
     );
+    this.isDown = isDown;
     this.publisher = this.connection;
-    this.connection.on('error', () => (this.down = true));
-    this.connection.on('ready', () => (this.down = false));
     for (const q of Object.values(QUEUES)) {
       const queue = new Queue(q, { connection: this.connection, prefix });
       queue.on('error', onError);
@@ -92,7 +91,7 @@ export class BullJobQueue implements JobQueue {
   private async connected(): Promise<void> {
     const c = this.connection;
     if (c.status === 'ready') return;
-    if (this.down) throw queueUnavailable(new Error(`Redis connection is ${c.status}`));
+    if (this.isDown()) throw queueUnavailable(new Error(`Redis connection is ${c.status}`));
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error) => {
         clearTimeout(timer);
@@ -232,16 +231,19 @@ export class BullJobQueue implements JobQueue {
     const def = this.registry.get(name);
     if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
     validatePayload(def, payload);
-    await this.connected();
+    // Through redis(): a connection lost mid-call is queue_unavailable, which the worker's
+    // start-up retries, rather than a raw ioredis error that ends the process.
     // One scheduler per job name: every worker may call this at start-up, Redis keeps one.
-    await this.queue(def.queue).upsertJobScheduler(
-      name,
-      { every: everyMs },
-      {
+    await this.redis(() =>
+      this.queue(def.queue).upsertJobScheduler(
         name,
-        data: payload,
-        opts: { attempts: def.attempts, backoff: { type: 'exponential', delay: def.backoffMs } },
-      },
+        { every: everyMs },
+        {
+          name,
+          data: payload,
+          opts: { attempts: def.attempts, backoff: { type: 'exponential', delay: def.backoffMs } },
+        },
+      ),
     );
   }
 

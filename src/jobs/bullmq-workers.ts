@@ -34,7 +34,12 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
   const connection = redisConnection(opts.redisUrl, 'worker');
   const subscriber = redisConnection(opts.redisUrl, 'worker');
   // Workers wait for Redis to come back; say so once rather than on every reconnection attempt.
-  const onRedisError = logOutages(connection, opts.logger, 'workers', 'jobs wait until it is back');
+  const { onError: onRedisError } = logOutages(
+    connection,
+    opts.logger,
+    'workers',
+    'jobs wait until it is back',
+  );
   subscriber.on('error', onRedisError);
   const workers = new Map<string, Worker>();
   const queues = opts.queues ?? Object.values(QUEUES);

@@ -62,7 +62,7 @@ export function assetSpectrum(
 ): AssetSpectrum {
   const n = Math.min(samples.length, MAX_WINDOW);
   if (n < MIN_SPECTRUM_SAMPLES)
-    throw new RangeError(`a capture needs at least 16 samples, got ${samples.length}`);
+    throw new RangeError(`a capture needs at least ${MIN_SPECTRUM_SAMPLES} samples, got ${samples.length}`);
   const x = samples.subarray(0, n);
   const nyquist = sampleRate / 2;
   const spec = magnitudeSpectrum(x, sampleRate);
