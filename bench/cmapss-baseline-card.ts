@@ -5,14 +5,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cmapssUnits, parseCmapss, parseCmapssRul } from '../src/acquisition/formats/cmapss.js';
-import { initBackend } from '../src/ml/backend.js';
-import { saveCardData, writeModelCard } from '../src/ml/cards/card-store.js';
-import { rulHeldOutOf } from '../src/ml/cards/evaluation-cards.js';
-import { phm08Score, rmse } from '../src/ml/metrics.js';
-import { loadRulModel } from '../src/ml/model-store.js';
-import { predictRul } from '../src/ml/predict-rul.js';
-import { readManifest } from '../src/ml/registry/artifacts.js';
+import { parseCmapss, parseCmapssRul } from '../src/acquisition/formats/cmapss.js';
+import { cmapssSequences } from '../src/evaluation/cmapss/cmapss-sequences.js';
+import { initBackend } from '../src/tf/backend.js';
+import { saveCardData, writeModelCard } from '../src/models/cards/card-store.js';
+import { rulHeldOutOf } from '../src/evaluation/evaluation-cards.js';
+import { phm08Score, rmse } from '../src/prognostics/rul/rul-metrics.js';
+import { loadRulModel } from '../src/prognostics/rul/rul-store.js';
+import { predictRul } from '../src/prognostics/rul/predict-rul.js';
+import { readManifest } from '../src/models/artifacts.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,16 +22,16 @@ const { values } = parseArgs({
   },
 });
 const read = (f: string) => readFileSync(path.join(values.data, f), 'utf8');
-const test = parseCmapss(read('test_FD001.txt'), 'test_FD001.txt');
+const test = cmapssSequences(parseCmapss(read('test_FD001.txt'), 'test_FD001.txt'));
 const trueRul = parseCmapssRul(read('RUL_FD001.txt'), 'RUL_FD001.txt');
 // The backend scoring uses (wasm here), not whatever TF.js would fall back to.
 const backend = await initBackend();
 process.stdout.write(`backend ${backend.name}\n`);
 const { model, manifest } = await loadRulModel(values.dir);
-const byUnit = new Map(predictRul(model, manifest, test).map((p) => [p.unit, p]));
+const byUnit = new Map(predictRul(model, manifest, test).map((p) => [p.key, p]));
 model.dispose();
-const predictions = cmapssUnits(test).map((unit, i) => ({
-  ...byUnit.get(unit)!,
+const predictions = test.map(({ key }, i) => ({
+  ...byUnit.get(key)!,
   trueRul: Math.min(manifest.cap, trueRul[i]!),
 }));
 const predicted = predictions.map((p) => p.rul);

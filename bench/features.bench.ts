@@ -13,7 +13,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cwruDir, readCwruDriveEnd } from '../tests/helpers/cwru-drive-end.js';
 import { gaussianNoise } from '../tests/helpers/signals.js';
-import { defineFeatureSet, FeatureExtractor } from '../src/features/feature-set.js';
+import { FeatureExtractor } from '../src/features/extract-features.js';
+import { defineFeatureSet } from '../src/features/feature-set.js';
 import { SKF_6205 } from '../src/signal/bearing.js';
 import { initSignal } from '../src/signal/fft.js';
 

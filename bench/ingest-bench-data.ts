@@ -72,12 +72,6 @@ export function transactions(setup: BenchSetup): Segment[][] {
   return out;
 }
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 export function formatRate(rowsPerSecond: number): string {
   return `${Math.round(rowsPerSecond).toLocaleString('en').padStart(9)} rows/s`;
 }

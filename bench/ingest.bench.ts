@@ -13,7 +13,8 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatRate, median, type BenchSetup } from './ingest-bench-data.js';
+import { median } from '../src/maths/order-statistics.js';
+import { formatRate, type BenchSetup } from './ingest-bench-data.js';
 import {
   benchBulk,
   benchCopy,

@@ -12,10 +12,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/ml/backend.js';
-import { CWRU_EVAL_DEFAULTS, evaluateCwru } from '../src/ml/diagnosis/evaluate-cwru.js';
+import { initBackend } from '../src/tf/backend.js';
+import { CWRU_EVAL_DEFAULTS, evaluateCwru } from '../src/evaluation/cwru/evaluate-cwru.js';
 
-const dir = fileURLToPath(new URL('../../shared/datasets/cwru/', import.meta.url));
+const dir = fileURLToPath(new URL('../../shared/datasets/cwru', import.meta.url));
 if (!existsSync(dir)) {
   process.stderr.write(`${dir} not found: nothing to run\n`);
   process.exit(0);

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCmapss } from '../src/acquisition/formats/cmapss.js';
-import { evaluateCmapssHealth } from '../src/ml/health/cmapss-health.js';
-import { saveHealthModel } from '../src/ml/health/health-store.js';
+import { evaluateCmapssHealth } from '../src/evaluation/cmapss/cmapss-health.js';
+import { saveHealthModel } from '../src/health/health-store.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,20 +3,22 @@
 // Prints the evaluation JSON; choose settings by out_of_fold_rmse, not by the test scores.
 import { readFileSync } from 'node:fs';
 import { parseCmapss, parseCmapssRul } from '../src/acquisition/formats/cmapss.js';
-import { carvePseudoTest, evaluateCmapss } from '../src/ml/evaluate-cmapss.js';
-import type { TrainRulOptions } from '../src/ml/train-rul.js';
+import { cmapssSequences } from '../src/evaluation/cmapss/cmapss-sequences.js';
+import { evaluateCmapss } from '../src/evaluation/cmapss/evaluate-cmapss.js';
+import { holdOutRuns } from '../src/training/held-out-runs.js';
+import type { TrainRulOptions } from '../src/training/rul/train-rul.js';
 
-const dir = new URL('../../shared/datasets/cmapss/', import.meta.url).pathname;
+const dir = new URL('../../shared/datasets/cmapss', import.meta.url).pathname;
 const subset = process.argv[2] ?? 'FD001';
 const options = JSON.parse(process.argv[3] ?? '{}') as TrainRulOptions;
-let train = parseCmapss(readFileSync(`${dir}train_${subset}.txt`, 'utf8'));
+let train = cmapssSequences(parseCmapss(readFileSync(`${dir}train_${subset}.txt`, 'utf8')));
 let test;
 let rul;
 try {
-  test = parseCmapss(readFileSync(`${dir}test_${subset}.txt`, 'utf8'));
+  test = cmapssSequences(parseCmapss(readFileSync(`${dir}test_${subset}.txt`, 'utf8')));
   rul = parseCmapssRul(readFileSync(`${dir}RUL_${subset}.txt`, 'utf8'));
 } catch {
-  ({ train, test, rul } = carvePseudoTest(train, 0.2, options.seed ?? 42));
+  ({ train, test, rul } = holdOutRuns(train, 0.2, options.seed ?? 42));
 }
 let last = 0;
 const { evaluation } = await evaluateCmapss(train, test, rul, {

@@ -11,7 +11,7 @@ import { apiKeyRoutes } from './auth/api-keys.routes.js';
 import type { AppContext } from './context.js';
 import { featureRoutes } from './features/features.routes.js';
 import { forecastingRoutes } from './forecasting/forecasting.routes.js';
-import { healthRoutes } from './health/health.routes.js';
+import { healthRoutes } from './http/probes.routes.js';
 import { installCors } from './http/cors.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
@@ -20,9 +20,9 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { MAINTENANCE_TAGS, maintenanceRoutes } from './maintenance/maintenance.routes.js';
-import { driftRoutes } from './ml/drift/drift.routes.js';
-import { modelRoutes } from './ml/registry/models.routes.js';
-import { trainingRoutes } from './ml/training/training.routes.js';
+import { driftRoutes } from './drift/drift.routes.js';
+import { modelRoutes } from './models/models.routes.js';
+import { trainingRoutes } from './training/training.routes.js';
 import { webPlugin } from './web/web.plugin.js';
 
 declare module 'fastify' {

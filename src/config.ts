@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { RULE_NAMES, type RuleName, type RuleOverrides } from './maintenance/rule-settings.js';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -48,6 +48,8 @@ export interface Config {
   readonly auth: boolean;
   /** Work-order suggestion webhook (PROGNOS_WEBHOOK_URL + PROGNOS_WEBHOOK_SECRET); unset = none. */
   readonly webhook: WebhookConfig | undefined;
+  /** Service-wide defaults of the CMMS mappings; sites and assets override them. */
+  readonly cmms: CmmsDefaults;
   /** Overrides of the work-order rules' defaults (src/maintenance/rule-settings.ts). */
   readonly suggestionRules: RuleOverrides;
   /** Horizon of "failure probability within …" in forecasts. */
@@ -85,12 +87,21 @@ export interface RateLimitConfig {
 
 export interface WebhookConfig {
   readonly url: string;
-  /** HMAC-SHA256 key for X-Prognos-Signature. */
+  /** HMAC-SHA256 secret of both signatures ("whsec_" + base64 = Standard Webhooks form). */
   readonly secret: string;
   readonly maxAttempts: number;
   /** First retry delay; doubles on each attempt. */
   readonly backoffMs: number;
   readonly timeoutMs: number;
+}
+
+export interface CmmsDefaults {
+  /** Maximo WORKTYPE of predictive-corrective work (PROGNOS_MAXIMO_WORKTYPE, default CM). */
+  readonly maximoWorktype: string;
+  /** Maximo WOPRIORITY for Prognos priorities 1..4 (PROGNOS_MAXIMO_WOPRIORITY, default 1,2,3,4). */
+  readonly maximoWopriority: readonly number[];
+  /** MaintainX custom-field label keeping the suggestion id (PROGNOS_MAINTAINX_ID_FIELD). */
+  readonly maintainxIdField: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -175,6 +186,17 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('PROGNOS_WEBHOOK_SECRET is required when PROGNOS_WEBHOOK_URL is set');
   if (webhookSecret !== undefined && webhookSecret.length < 16)
     problems.push('PROGNOS_WEBHOOK_SECRET must be at least 16 characters');
+  // Standard Webhooks form: "whsec_" + base64 of the key bytes (src/maintenance/webhook.ts).
+  if (
+    webhookSecret?.startsWith('whsec_') &&
+    !(
+      /^[A-Za-z0-9+/]+={0,2}$/.test(webhookSecret.slice(6)) &&
+      Buffer.from(webhookSecret.slice(6), 'base64').length >= 16
+    )
+  )
+    problems.push(
+      'PROGNOS_WEBHOOK_SECRET starting with whsec_ must be followed by base64 of at least 16 bytes',
+    );
   if (webhookSecret !== undefined && str('PROGNOS_WEBHOOK_URL') === undefined)
     problems.push('PROGNOS_WEBHOOK_URL is required when PROGNOS_WEBHOOK_SECRET is set');
   const webhookTuning = {
@@ -182,6 +204,23 @@ export function loadConfig(env: Env = process.env): Config {
     backoffMs: int('PROGNOS_WEBHOOK_BACKOFF_MS', 5_000, 1, 3_600_000),
     timeoutMs: int('PROGNOS_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
   };
+  const maximoWorktype = str('PROGNOS_MAXIMO_WORKTYPE') ?? 'CM';
+  if (!/^[A-Z0-9][A-Z0-9_./#&-]{0,4}$/.test(maximoWorktype))
+    problems.push(
+      `PROGNOS_MAXIMO_WORKTYPE must be an upper-case Maximo work type of at most 5 characters, got "${maximoWorktype}"`,
+    );
+  const wopriorityRaw = str('PROGNOS_MAXIMO_WOPRIORITY') ?? '1,2,3,4';
+  const maximoWopriority = wopriorityRaw.split(',').map((v) => Number(v.trim()));
+  if (
+    maximoWopriority.length !== 4 ||
+    !maximoWopriority.every((n) => Number.isInteger(n) && n >= 0 && n <= 999)
+  )
+    problems.push(
+      `PROGNOS_MAXIMO_WOPRIORITY must be 4 comma-separated integers 0-999 (WOPRIORITY for Prognos priorities 1,2,3,4), got "${wopriorityRaw}"`,
+    );
+  const maintainxIdField = str('PROGNOS_MAINTAINX_ID_FIELD');
+  if (maintainxIdField !== undefined && maintainxIdField.length > 100)
+    problems.push('PROGNOS_MAINTAINX_ID_FIELD must be at most 100 characters');
   const disabledRaw = str('PROGNOS_RULES_DISABLED');
   const disabled = disabledRaw
     ?.split(',')
@@ -279,6 +318,11 @@ export function loadConfig(env: Env = process.env): Config {
       webhookUrl && webhookSecret && webhookSecret.length >= 16
         ? Object.freeze({ url: webhookUrl, secret: webhookSecret, ...webhookTuning })
         : undefined,
+    cmms: Object.freeze({
+      maximoWorktype,
+      maximoWopriority: Object.freeze(maximoWopriority),
+      maintainxIdField,
+    }),
     suggestionRules: Object.freeze(suggestionRules),
     failureHorizonHours: int('PROGNOS_FAILURE_HORIZON_HOURS', 7 * 24, 1, 24 * 3650),
     scoringIntervalMinutes: int('PROGNOS_SCORING_INTERVAL_MINUTES', 15, 0, 7 * 24 * 60),

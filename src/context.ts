@@ -4,36 +4,56 @@
  * start from here, and `close()` releases everything in reverse order.
  */
 import type { Logger } from 'pino';
+import type { CoreContext } from './app-context.js';
+import { AssetsService } from './acquisition/assets.service.js';
+import { CapturesService } from './acquisition/captures.service.js';
+import { QualityService } from './acquisition/quality.service.js';
+import { ReadingsService } from './acquisition/readings.service.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { waitForDatabase } from './db/wait-for-database.js';
 import { BullJobQueue } from './jobs/bullmq-queue.js';
-import { createJobDefinitions } from './jobs/definitions.js';
+import { createJobDefinitions } from './job-definitions.js';
 import { InlineJobQueue } from './jobs/inline-queue.js';
 import { buildJobRegistry, type JobRegistry } from './jobs/registry.js';
 import type { JobQueue } from './jobs/types.js';
+import { FeaturesService } from './features/feature-queries.service.js';
 import { ActiveModels } from './forecasting/active-models.js';
+import { ForecastsService } from './forecasting/forecasts.service.js';
 import { ScoringService } from './forecasting/scoring.service.js';
 import { createLogger } from './logger.js';
+import { CmmsSettingsService } from './maintenance/cmms/cmms-settings.service.js';
+import { MaintenanceEvents } from './maintenance/maintenance-events.service.js';
 import { resolveRules } from './maintenance/rule-settings.js';
+import { SuggestionActions } from './maintenance/suggestion-actions.service.js';
 import { evaluateSuggestions } from './maintenance/suggestions.service.js';
 import { queueWebhook } from './maintenance/webhook.js';
-import { DriftService } from './ml/drift/drift.service.js';
-import { RetrainingService } from './ml/drift/retraining.service.js';
-import { ModelRegistry } from './ml/registry/registry.service.js';
-import { createTrainers } from './ml/training/trainers.js';
-import { TrainingService, type TrainingDeps } from './ml/training/training.service.js';
+import { DriftService } from './drift/drift.service.js';
+import { RetrainingService } from './drift/retraining.service.js';
+import { ModelRegistry } from './models/registry.service.js';
+import { createTrainers } from './training/trainers.js';
+import { TrainingService, type TrainingDeps } from './training/training.service.js';
+import { DashboardService } from './web/dashboard.service.js';
 
-export interface AppContext {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly database: Database;
+/** Everything the process has built. The composition root (app, server, worker, cli, demo, web)
+ * passes it around; stages take only `CoreContext` and their own services (app-context.ts). */
+export interface AppContext extends CoreContext {
   readonly registry: JobRegistry;
-  readonly jobs: JobQueue;
+  readonly assets: AssetsService;
+  readonly readings: ReadingsService;
+  readonly captures: CapturesService;
+  readonly quality: QualityService;
+  readonly features: FeaturesService;
   readonly models: ModelRegistry;
   readonly training: TrainingService;
+  /** The one scoring pipeline: live input (API, demo stream) and stored feature rows (job, demo). */
   readonly scoring: ScoringService;
+  readonly forecasts: ForecastsService;
+  readonly suggestions: SuggestionActions;
+  readonly maintenanceEvents: MaintenanceEvents;
+  readonly cmms: CmmsSettingsService;
+  readonly dashboard: DashboardService;
   readonly drift: DriftService;
   readonly retraining: RetrainingService;
   close(): Promise<void>;
@@ -85,7 +105,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       autoPromoteMargin: config.autoPromoteMargin,
       logger,
     };
-    const activeModels = new ActiveModels(database.db, models, logger);
+    const activeModels = new ActiveModels(models, logger);
     const scoring = new ScoringService({
       db: database.db,
       models: activeModels,
@@ -132,6 +152,12 @@ export async function createContext(config: Config, options: ContextOptions = {}
       `database: ${database.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}; jobs: ${jobs.mode === 'bullmq' ? 'BullMQ on Redis' : 'in-process'}`,
     );
     const training = new TrainingService(trainingDeps, () => jobs);
+    const db = database.db;
+    const maintenanceDeps = {
+      db,
+      logger,
+      webhook: config.webhook ? queueWebhook(db, jobs, logger) : undefined,
+    };
     let closed = false;
     return {
       config,
@@ -139,9 +165,19 @@ export async function createContext(config: Config, options: ContextOptions = {}
       database,
       registry,
       jobs,
+      assets: new AssetsService(db),
+      readings: new ReadingsService(db, Date.now, config.ingestLimits),
+      captures: new CapturesService(db, Date.now, config.ingestLimits),
+      quality: new QualityService(db),
+      features: new FeaturesService({ db, jobs }),
       models,
       training,
       scoring,
+      forecasts: new ForecastsService(db),
+      suggestions: new SuggestionActions(maintenanceDeps),
+      maintenanceEvents: new MaintenanceEvents(maintenanceDeps),
+      cmms: new CmmsSettingsService(db, config.cmms),
+      dashboard: new DashboardService(db, resolveRules(config.suggestionRules).leadTimeHours),
       drift,
       retraining,
       async close() {

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 
 /** Fields that may hold an API key, a key hash, a cookie or the webhook secret, wherever a
  * log call puts them (a request, its headers, a config object, an error's context). */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',

@@ -37,9 +37,9 @@ export async function startWorker(
   const mqtt = config.mqttUrl
     ? startMqttSubscriber({
         url: config.mqttUrl,
-        db: ctx.database.db,
+        readings: ctx.readings,
+        assets: ctx.assets,
         logger: ctx.logger,
-        limits: config.ingestLimits,
       })
     : undefined;
   const close = async () => {

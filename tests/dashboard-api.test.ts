@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { zoneBoundaries } from '../src/signal/iso20816.js';
+import { zoneBoundaries } from '../src/state/iso20816.js';
 import { createTestContext } from './helpers/context.js';
 import { BPFO, CAPTURE_SAMPLES, seedFleet, type Seeded } from './dashboard-seed.js';
 

@@ -8,13 +8,13 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../src/db/schema.js';
 import { lockSuggestionWrites, suggestionsRepository } from '../src/maintenance/suggestions.repository.js';
 import { defectFrequencies } from '../src/signal/bearing.js';
-import { isoZone } from '../src/signal/iso20816.js';
+import { isoZone } from '../src/state/iso20816.js';
 import { gaussianNoise } from './helpers/signals.js';
 
-export const HOUR = 3_600_000;
-export const SAMPLE_RATE = 12_000;
+const HOUR = 3_600_000;
+const SAMPLE_RATE = 12_000;
 export const CAPTURE_SAMPLES = 8_192;
-export const RPM = 1796;
+const RPM = 1796;
 export const FORECASTS_A = 24;
 export const READINGS = 48;
 /** SKF 6205 in mm: the CWRU drive-end bearing, whose ratio SKF_6205 stores in inches. */
@@ -25,7 +25,7 @@ export const BPFO = defectFrequencies(
 ).bpfo;
 
 /** Impacts at BPFO ringing a 3.5 kHz resonance, in noise: what an outer-race spall looks like. */
-export function outerRaceSignal(seed: number): number[] {
+function outerRaceSignal(seed: number): number[] {
   const x = gaussianNoise(CAPTURE_SAMPLES, seed, 0.05);
   const period = SAMPLE_RATE / BPFO;
   for (let t0 = 0; t0 < CAPTURE_SAMPLES; t0 += period) {

@@ -7,9 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beatsBaseline, type Trainer, type TrainerInput } from '../src/ml/training/trainer.js';
-import { executeTrainingRun, type TrainingDeps } from '../src/ml/training/training.service.js';
-import { trainingRepository } from '../src/ml/training/training.repository.js';
+import { beatsBaseline, type Trainer, type TrainerInput } from '../src/training/trainer.js';
+import { executeTrainingRun, type TrainingDeps } from '../src/training/training.service.js';
+import { trainingRepository } from '../src/training/training.repository.js';
 import { createTestContext } from './helpers/context.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobContext } from '../src/jobs/types.js';
-import type { TrainerInput } from '../src/ml/training/trainer.js';
-import { trainingRepository } from '../src/ml/training/training.repository.js';
-import { executeTrainingRun, type TrainingDeps } from '../src/ml/training/training.service.js';
+import type { TrainerInput } from '../src/training/trainer.js';
+import { trainingRepository } from '../src/training/training.repository.js';
+import { executeTrainingRun, type TrainingDeps } from '../src/training/training.service.js';
 import { createTestContext } from './helpers/context.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;

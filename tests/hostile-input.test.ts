@@ -12,8 +12,8 @@ import { createApiKey } from '../src/auth/api-keys.js';
 import { buildApp } from '../src/app.js';
 import { InlineJobQueue } from '../src/jobs/inline-queue.js';
 import { createTestContext } from './helpers/context.js';
-import { hostileRequest, type RouteShape } from './helpers/hostile.js';
-import type { JsonSchema } from './helpers/schema-arbitrary.js';
+import { hostileRequest } from './helpers/hostile.js';
+import type { JsonSchema, RouteShape } from './helpers/schema-arbitrary.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 type App = Awaited<ReturnType<typeof buildApp>>;

@@ -7,7 +7,7 @@ import type { ImportFormat, ImportOptions, ImportSummary } from '../src/acquisit
 
 export const BASE = parseBaseDate('2000-01-01');
 
-export const OPTIONS: ImportOptions = {
+const OPTIONS: ImportOptions = {
   site: null,
   assetPrefix: null,
   batchSize: 10_000,

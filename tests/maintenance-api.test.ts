@@ -134,28 +134,42 @@ describe('work-order suggestions API', () => {
     expect(await revision(id)).toBe(1);
   });
 
-  it('maps to Maximo, SAP PM and MaintainX payloads', async () => {
+  it('maps to Maximo, SAP PM and MaintainX payloads once the CMMS settings are there', async () => {
     const id = await newSuggestion('mapped-pump', 'south');
+    const refused = await get(`/v1/work-order-suggestions?site=south&format=maximo`);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatchObject({
+      code: 'cmms_setting_missing',
+      details: { missing: [{ setting: 'maximo.siteid', site: 'south' }] },
+    });
+    const patch = (url: string, payload: object) => app.inject({ method: 'PATCH', url, payload });
+    expect(
+      (await patch('/v1/sites/south/cmms', { maximo: { siteid: 'SOUTH', orgid: 'EAGLENA' } })).statusCode,
+    ).toBe(200);
     const maximo = (await get(`/v1/work-order-suggestions?site=south&format=maximo`)).json();
     expect(maximo.items).toHaveLength(1);
     expect(maximo.items[0]).toMatchObject({
-      assetnum: 'mapped-pump-ref',
+      assetnum: 'MAPPED-PUMP-REF',
       siteid: 'SOUTH',
+      orgid: 'EAGLENA',
       status: 'WAPPR',
       wopriority: 1,
       worktype: 'CM',
-      problemcode: 'VIB',
+      externalrefid: String(id),
     });
     const sap = (await get(`/v1/work-order-suggestions/${id}?format=sap`)).json();
     expect(sap).toMatchObject({
       NotificationType: 'M2',
-      TechnicalObject: 'mapped-pump-ref',
+      TechnicalObject: 'MAPPED-PUMP-REF',
       MaintPriority: '1',
+      MaintNotifExtReferenceNumber: String(id),
     });
     expect(sap.NotificationText.length).toBeLessThanOrEqual(40);
+    expect((await get(`/v1/work-order-suggestions/${id}?format=maintainx`)).statusCode).toBe(422);
+    await patch('/v1/sites/south/cmms', { maintainx: { suggestionIdField: 'Prognos id' } });
     const mx = (await get(`/v1/work-order-suggestions/${id}?format=maintainx`)).json();
-    expect(mx).toMatchObject({ priority: 'HIGH', assetName: 'mapped-pump', assetId: null });
-    expect(mx.procedure.fields.length).toBeGreaterThan(2);
+    expect(mx).toMatchObject({ priority: 'HIGH', extraFields: { 'Prognos id': String(id) } });
+    expect(mx).not.toHaveProperty('assetName');
   });
 
   it('filters by status, asset and site', async () => {

@@ -4,8 +4,8 @@ import type { DB, ForecastsTable } from '../src/db/schema.js';
 import { resolveRules, type RuleSettings } from '../src/maintenance/rule-settings.js';
 import type { SuggestionDeps } from '../src/maintenance/suggestions.service.js';
 
-export const T0 = Date.parse('2024-06-01T00:00:00Z');
-export const HOUR = 3_600_000;
+const T0 = Date.parse('2024-06-01T00:00:00Z');
+const HOUR = 3_600_000;
 
 export async function insertAsset(
   db: Kysely<DB>,

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
@@ -9,7 +10,8 @@ import { buildJobRegistry } from '../src/jobs/registry.js';
 import { deliverWebhookJob } from '../src/maintenance/deliver-webhook.job.js';
 import { SuggestionActions } from '../src/maintenance/suggestion-actions.service.js';
 import { evaluateSuggestions } from '../src/maintenance/suggestions.service.js';
-import { queueWebhook, signature, verifySignature } from '../src/maintenance/webhook.js';
+import { loadConfig } from '../src/config.js';
+import { queueWebhook, signature, standardSignature, verifySignature } from '../src/maintenance/webhook.js';
 import { createTestContext } from './helpers/context.js';
 import { deps, insertAsset, insertForecast } from './maintenance-helpers.js';
 
@@ -21,6 +23,37 @@ interface Received {
 }
 
 const SECRET = 'test-webhook-secret-0123456789';
+const WHSEC = `whsec_${Buffer.from('a-32-byte-key-for-standard-hooks').toString('base64')}`;
+
+/**
+ * A receiver's verification written from the Standard Webhooks 1.0 spec text, independently of
+ * src/: the key is the base64 after "whsec_"; the signed content is "{webhook-id}.{webhook-timestamp}.{body}";
+ * webhook-signature holds space-delimited "v1,<base64 HMAC-SHA256>" entries, any one matching
+ * (constant-time compare); a timestamp outside the tolerance (5 minutes) is refused as a replay.
+ */
+function verifyStandardWebhook(
+  whsec: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  nowSeconds = Date.now() / 1000,
+  toleranceSeconds = 300,
+): 'ok' | 'bad_signature' | 'timestamp_out_of_tolerance' | 'missing_header' {
+  const id = headers['webhook-id'];
+  const ts = headers['webhook-timestamp'];
+  const sigs = headers['webhook-signature'];
+  if (typeof id !== 'string' || typeof ts !== 'string' || typeof sigs !== 'string') return 'missing_header';
+  if (!/^\d+$/.test(ts) || Math.abs(nowSeconds - Number(ts)) > toleranceSeconds)
+    return 'timestamp_out_of_tolerance';
+  const key = Buffer.from(whsec.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest();
+  for (const entry of sigs.split(' ')) {
+    const [version, sig] = entry.split(',');
+    if (version !== 'v1' || sig === undefined) continue;
+    const got = Buffer.from(sig, 'base64');
+    if (got.length === expected.length && timingSafeEqual(got, expected)) return 'ok';
+  }
+  return 'bad_signature';
+}
 
 /** A receiver on 127.0.0.1 answering the given statuses in turn (the last one repeats). */
 async function receiver(statuses: number[]): Promise<{ server: Server; url: string; received: Received[] }> {
@@ -61,8 +94,8 @@ describe('suggestion webhook', () => {
   });
 
   /** A queue whose deliver-webhook job is configured for `url` (the rest as the app's). */
-  function queueFor(url: string, maxAttempts: number) {
-    const cfg: WebhookConfig = { url, secret: SECRET, maxAttempts, backoffMs: 10, timeoutMs: 5_000 };
+  function queueFor(url: string, maxAttempts: number, secret = SECRET) {
+    const cfg: WebhookConfig = { url, secret, maxAttempts, backoffMs: 10, timeoutMs: 5_000 };
     const defs = [...ctx.registry.values()].filter((d) => d.name !== JOBS.deliverWebhook);
     const queue = new InlineJobQueue(
       buildJobRegistry([...defs, deliverWebhookJob({ db: ctx.database.db, webhook: cfg })]),
@@ -108,6 +141,27 @@ describe('suggestion webhook', () => {
       verifySignature('another-secret-0123456789', ts, body, headers['x-prognos-signature'] as string),
     ).toBe(false);
     expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(600);
+    // Standard Webhooks headers beside ours: a plain secret is given to a Standard Webhooks
+    // receiver as "whsec_" + base64 of its UTF-8 bytes.
+    expect(headers['webhook-id']).toBe(`prognos_${row!.id}`);
+    expect(headers['webhook-timestamp']).toBe(ts);
+    const asWhsec = `whsec_${Buffer.from(SECRET).toString('base64')}`;
+    expect(verifyStandardWebhook(asWhsec, headers, body)).toBe('ok');
+    expect(verifyStandardWebhook(WHSEC, headers, body)).toBe('bad_signature');
+    expect(verifyStandardWebhook(asWhsec, headers, body.replace('"priority":1', '"priority":4'))).toBe(
+      'bad_signature',
+    );
+    // The same delivery replayed 6 minutes later is refused, though its signature is valid.
+    expect(verifyStandardWebhook(asWhsec, headers, body, Number(ts) + 360)).toBe(
+      'timestamp_out_of_tolerance',
+    );
+    expect(verifyStandardWebhook(asWhsec, headers, body, Number(ts) - 360)).toBe(
+      'timestamp_out_of_tolerance',
+    );
+    // Retries keep the webhook-id (receivers dedup on it) and sign a fresh timestamp.
+    expect(new Set(hook.received.map((r) => r.headers['webhook-id']))).toEqual(
+      new Set([`prognos_${row!.id}`]),
+    );
     const payload = JSON.parse(body);
     expect(payload).toMatchObject({
       deliveryId: row!.id,
@@ -129,6 +183,23 @@ describe('suggestion webhook', () => {
       status: 'acknowledged',
       revision: 2,
     });
+  });
+
+  it('signs with a whsec_ secret as Standard Webhooks receivers expect', async () => {
+    const hook = await receiver([204]);
+    servers.push(hook.server);
+    const id = await suggestionFor('webhook-whsec', queueFor(hook.url, 2, WHSEC));
+    await until(async () => ((await outboxOf(id))[0]?.status === 'delivered' ? true : undefined), 'delivery');
+    const { headers, body } = hook.received[0]!;
+    expect(verifyStandardWebhook(WHSEC, headers, body)).toBe('ok');
+    expect(
+      verifySignature(
+        WHSEC,
+        headers['x-prognos-timestamp'] as string,
+        body,
+        headers['x-prognos-signature'] as string,
+      ),
+    ).toBe(true);
   });
 
   it('gives up after the last attempt and keeps the error', async () => {
@@ -166,5 +237,35 @@ describe('suggestion webhook', () => {
       'the sweep',
     );
     expect(hook.received).toHaveLength(1);
+  });
+});
+
+describe('Standard Webhooks signature', () => {
+  it('reproduces the specification test vector', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const payload = '{"test": 2432232314}';
+    const sig = standardSignature(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', '1614265330', payload);
+    expect(sig).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    const headers = {
+      'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': `v1,bm90LXRoaXM= ${sig}`,
+    };
+    expect(verifyStandardWebhook(secret, headers, payload, 1614265330)).toBe('ok');
+    expect(verifyStandardWebhook(secret, headers, payload, 1614265330 + 301)).toBe(
+      'timestamp_out_of_tolerance',
+    );
+  });
+
+  it('refuses a malformed whsec_ secret at start-up', () => {
+    const env = { PROGNOS_WEBHOOK_URL: 'http://127.0.0.1:9/hook' };
+    expect(() => loadConfig({ ...env, PROGNOS_WEBHOOK_SECRET: 'whsec_not base64!!!!!!!' })).toThrow(/whsec_/);
+    expect(() =>
+      loadConfig({
+        ...env,
+        PROGNOS_WEBHOOK_SECRET: `whsec_${Buffer.from('short').toString('base64')}aaaaaaaa`,
+      }),
+    ).toThrow(/16 bytes/);
+    expect(loadConfig({ ...env, PROGNOS_WEBHOOK_SECRET: WHSEC }).webhook?.secret).toBe(WHSEC);
   });
 });

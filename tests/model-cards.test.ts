@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { buildApp } from '../src/app.js';
 import { modelCard } from '../src/cli/models-card.js';
-import { saveCardData } from '../src/ml/cards/card-store.js';
+import { saveCardData } from '../src/models/cards/card-store.js';
 import { createTestContext } from './helpers/context.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;

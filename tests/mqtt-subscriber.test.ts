@@ -36,7 +36,8 @@ describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
     });
     subscriber = startMqttSubscriber({
       url: MQTT_URL!,
-      db: ctx.database.db,
+      readings: ctx.readings,
+      assets: ctx.assets,
       logger: ctx.logger,
       prefix,
       clientId: `${prefix}-sub`,

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defectFrequencies, type DefectFrequencies } from '../src/signal/bearing.js';
 import { envelopeSpectrum, peakNear } from '../src/signal/envelope.js';
 import { initSignal } from '../src/signal/fft.js';
-import { isoZone, type IsoZone } from '../src/signal/iso20816.js';
+import { isoZone, type IsoZone } from '../src/state/iso20816.js';
 import { velocityRms } from '../src/signal/velocity.js';
 import {
   createFleet,

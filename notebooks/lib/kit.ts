@@ -18,15 +18,16 @@ export * as resample from '../../src/signal/resample.js';
 export * as spectrum from '../../src/signal/spectrum.js';
 export * as stats from '../../src/signal/stats.js';
 
-export * as backend from '../../src/ml/backend.js';
-export * as evaluation from '../../src/ml/evaluate-cmapss.js';
-export * as features from '../../src/ml/features.js';
-export * as metrics from '../../src/ml/metrics.js';
-export * as modelStore from '../../src/ml/model-store.js';
-export * as predict from '../../src/ml/predict-rul.js';
-export * as regimes from '../../src/ml/regimes.js';
-export * as femtoHealth from '../../src/ml/femto/health-indicator.js';
-export * as train from '../../src/ml/train-rul.js';
+export * as backend from '../../src/tf/backend.js';
+export * as evaluation from '../../src/evaluation/cmapss/evaluate-cmapss.js';
+export { cmapssSequences } from '../../src/evaluation/cmapss/cmapss-sequences.js';
+export * as sequences from '../../src/prognostics/rul/sequences.js';
+export * as metrics from '../../src/prognostics/rul/rul-metrics.js';
+export * as modelStore from '../../src/prognostics/rul/rul-store.js';
+export * as predict from '../../src/prognostics/rul/predict-rul.js';
+export * as regimes from '../../src/prognostics/rul/regimes.js';
+export * as femtoHealth from '../../src/evaluation/femto/health-indicator.js';
+export * as train from '../../src/training/rul/train-rul.js';
 
 export * as plot from '../../src/plot/index.js';
 

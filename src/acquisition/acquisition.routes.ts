@@ -1,6 +1,10 @@
 /** The acquisition API (issue 3): assets, sensors, readings, captures and data quality. */
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
+import type { AssetsService } from './assets.service.js';
+import type { CapturesService } from './captures.service.js';
+import type { QualityService } from './quality.service.js';
+import type { ReadingsService } from './readings.service.js';
 import { assetRoutes } from './assets.routes.js';
 import { captureRoutes } from './captures.routes.js';
 import { qualityRoutes } from './quality.routes.js';
@@ -14,7 +18,15 @@ export const ACQUISITION_TAGS = [
   { name: 'quality', description: 'Per-sensor data quality and quality flags' },
 ];
 
-export const acquisitionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+/** What the acquisition routes use: the core context and this stage's services. */
+export type AcquisitionContext = CoreContext & {
+  readonly assets: AssetsService;
+  readonly readings: ReadingsService;
+  readonly captures: CapturesService;
+  readonly quality: QualityService;
+};
+
+export const acquisitionRoutes: FastifyPluginAsync<{ ctx: AcquisitionContext }> = async (app, { ctx }) => {
   await app.register(assetRoutes, { ctx });
   await app.register(readingRoutes, { ctx });
   await app.register(captureRoutes, { ctx });

@@ -1,6 +1,7 @@
 /** HTTP for assets and sensors: translate requests to AssetsService calls, nothing else. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
+import type { AssetsService } from './assets.service.js';
 import { Paged, errorResponses } from '../http/schemas.js';
 import {
   AssetCreate,
@@ -13,10 +14,11 @@ import {
   SensorListQuery,
   SensorPatch,
 } from './assets.schemas.js';
-import { AssetsService } from './assets.service.js';
 
-export const assetRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const service = new AssetsService(ctx.database.db);
+export const assetRoutes: FastifyPluginAsyncTypebox<{
+  ctx: CoreContext & { readonly assets: AssetsService };
+}> = async (app, { ctx }) => {
+  const service = ctx.assets;
   const tags = ['assets'];
 
   app.post(

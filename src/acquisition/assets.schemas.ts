@@ -16,7 +16,6 @@ function Nullable<T extends TSchema>(t: T): TUnsafe<Static<T> | null> {
 }
 const DateTime = Type.String({ format: 'date-time' });
 
-export { Id } from '../http/schemas.js';
 import { Id } from '../http/schemas.js';
 export const IdParams = Type.Object({ id: Id });
 export const PageQuery = {
@@ -24,7 +23,7 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 500, description: 'nextCursor of the previous page' })),
 };
 
-export const BearingGeometry = Type.Object(
+const BearingGeometry = Type.Object(
   {
     nBalls: Type.Integer({ minimum: 1, maximum: 1000 }),
     ballDiameterMm: Type.Number({ exclusiveMinimum: 0 }),
@@ -91,16 +90,8 @@ export const AssetListQuery = Type.Object({
   ...PageQuery,
 });
 
-export const SENSOR_KINDS = [
-  'vibration',
-  'temperature',
-  'pressure',
-  'speed',
-  'current',
-  'flow',
-  'other',
-] as const;
-export const SENSOR_AXES = ['x', 'y', 'z', 'horizontal', 'vertical', 'axial', 'radial'] as const;
+const SENSOR_KINDS = ['vibration', 'temperature', 'pressure', 'speed', 'current', 'flow', 'other'] as const;
+const SENSOR_AXES = ['x', 'y', 'z', 'horizontal', 'vertical', 'axial', 'radial'] as const;
 
 const SensorFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),

@@ -1,7 +1,7 @@
 /** Assets and their sensors: create, list, get and update, with cross-field checks. */
 import type { Kysely } from 'kysely';
 import type { AssetUpdate, DB, NewSensor, Sensor, SensorKind } from '../db/schema.js';
-import { badRequest, notFound } from '../errors.js';
+import { AppError, badRequest, notFound } from '../errors.js';
 import { assetsRepository as assets, sensorsRepository as sensors } from './assets.repository.js';
 import {
   toAssetDto,
@@ -152,6 +152,26 @@ export class AssetsService {
     const s = await sensors.get(db, id);
     if (!s) throw notFound('sensor', id);
     return s;
+  }
+
+  /** The sensor an outside reference names (MQTT topics): the asset by externalRef or, failing
+   * that, by name when exactly one asset has it; then its sensor by externalRef or name. */
+  async sensorByRefs(assetRef: string, sensorRef: string): Promise<Sensor> {
+    const found = await assets.findByRef(this.db, assetRef);
+    const byRef = found.filter((a) => a.external_ref === assetRef);
+    const candidates = byRef.length > 0 ? byRef : found.filter((a) => a.name === assetRef);
+    if (candidates.length === 0) throw notFound('asset', assetRef);
+    if (candidates.length > 1) {
+      throw new AppError(
+        'ambiguous_asset',
+        409,
+        `${candidates.length} assets are named ${assetRef}: use externalRef`,
+      );
+    }
+    const list = await sensors.findByRef(this.db, candidates[0]!.id, sensorRef);
+    const sensor = list.find((s) => s.external_ref === sensorRef) ?? list.find((s) => s.name === sensorRef);
+    if (!sensor) throw notFound(`sensor of asset ${assetRef}:`, sensorRef);
+    return sensor;
   }
 
   async getSensor(id: number): Promise<SensorDto> {

@@ -2,11 +2,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
+import type { CapturesService } from './captures.service.js';
 import { Paged, errorResponses } from '../http/schemas.js';
 import { IdParams, PageQuery } from './assets.schemas.js';
 import type { CaptureRow } from './captures.repository.js';
-import { CapturesService, decodeSamples, toCaptureMeta } from './captures.service.js';
+import { decodeSamples, toCaptureMeta } from './captures.service.js';
 import { INGEST_LIMITS } from './ingest-validation.js';
 import { WindowQuery } from './readings.routes.js';
 
@@ -67,8 +68,10 @@ function sendCapture(req: FastifyRequest, reply: FastifyReply, row: CaptureRow) 
   return reply.send({ ...meta, samples: Array.from(decodeSamples(row.samples)) });
 }
 
-export const captureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const service = new CapturesService(ctx.database.db, Date.now, ctx.config.ingestLimits);
+export const captureRoutes: FastifyPluginAsyncTypebox<{
+  ctx: CoreContext & { readonly captures: CapturesService };
+}> = async (app, { ctx }) => {
+  const service = ctx.captures;
   const tags = ['captures'];
 
   // Scoped to this plugin. BODY_LIMIT_BYTES bounds binary bodies as it bounds JSON ones.

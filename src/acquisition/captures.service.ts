@@ -31,7 +31,7 @@ export interface CaptureMetaDto {
   qualityFlags: number;
 }
 
-export interface CaptureIngestResult extends CaptureMetaDto {
+interface CaptureIngestResult extends CaptureMetaDto {
   inserted: number;
   duplicates: number;
 }

@@ -86,7 +86,7 @@ export function parseTimestamp(raw: unknown, field: string, nowMs: number): numb
   return ms;
 }
 
-export function parseFiniteNumber(raw: unknown, field: string): number {
+function parseFiniteNumber(raw: unknown, field: string): number {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
     throw new AppError('invalid_value', 400, `${field} must be a finite number, got ${describe(raw)}`);
   }

@@ -14,18 +14,17 @@
  * it would never become valid by retrying.
  */
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { DB } from '../db/schema.js';
-import { AppError, badRequest, isDatabaseUnavailable, notFound } from '../errors.js';
-import { assetsRepository, sensorsRepository } from './assets.repository.js';
-import type { BatchLimits } from './ingest-validation.js';
-import { ReadingsService } from './readings.service.js';
+import { AppError, badRequest, isDatabaseUnavailable } from '../errors.js';
+import type { AssetsService } from './assets.service.js';
+import type { ReadingsService } from './readings.service.js';
 
 export interface MqttSubscriberOptions {
   url: string;
-  db: Kysely<DB>;
+  /** The application's services (AppContext): the same validation and limits as HTTP. */
+  readings: ReadingsService;
+  assets: AssetsService;
   logger: Logger;
   /** First topic level; default `prognos`. */
   prefix?: string;
@@ -33,11 +32,9 @@ export interface MqttSubscriberOptions {
   clientId?: string;
   /** Start a fresh session (tests); default false: keep the session across restarts. */
   clean?: boolean;
-  /** The same batch limits as HTTP ingestion (config.ingestLimits); default the defaults. */
-  limits?: BatchLimits;
 }
 
-export interface MqttStats {
+interface MqttStats {
   received: number;
   batchesStored: number;
   inserted: number;
@@ -59,7 +56,7 @@ const RESOLVE_TTL_MS = 60_000;
 export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber {
   const prefix = opts.prefix ?? 'prognos';
   const log = opts.logger.child({ component: 'mqtt' });
-  const readings = new ReadingsService(opts.db, Date.now, opts.limits);
+  const { readings } = opts;
   const stats: MqttStats = {
     received: 0,
     batchesStored: 0,
@@ -82,21 +79,7 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
     const key = `${assetRef}/${sensorRef}`;
     const hit = cache.get(key);
     if (hit && hit.until > Date.now()) return hit.id;
-    const assets = await assetsRepository.findByRef(opts.db, assetRef);
-    const byRef = assets.filter((a) => a.external_ref === assetRef);
-    const candidates = byRef.length > 0 ? byRef : assets.filter((a) => a.name === assetRef);
-    if (candidates.length === 0) throw notFound('asset', assetRef);
-    if (candidates.length > 1) {
-      throw new AppError(
-        'ambiguous_asset',
-        409,
-        `${candidates.length} assets are named ${assetRef}: use externalRef`,
-      );
-    }
-    const sensors = await sensorsRepository.findByRef(opts.db, candidates[0]!.id, sensorRef);
-    const sensor =
-      sensors.find((s) => s.external_ref === sensorRef) ?? sensors.find((s) => s.name === sensorRef);
-    if (!sensor) throw notFound(`sensor of asset ${assetRef}:`, sensorRef);
+    const sensor = await opts.assets.sensorByRefs(assetRef, sensorRef);
     cache.set(key, { id: sensor.id, until: Date.now() + RESOLVE_TTL_MS });
     return sensor.id;
   }

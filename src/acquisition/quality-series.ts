@@ -9,13 +9,13 @@ import {
   QUALITY_FLAGS,
   UNUSABLE_FLAGS,
   coefficientOfVariation,
-  median,
   rangeFlags,
   robustScale,
   type QualityFlagName,
   type QualityOptions,
   type SensorLimits,
 } from './quality.js';
+import { median } from '../maths/order-statistics.js';
 
 export interface SeriesQuality {
   samples: number;

@@ -1,11 +1,11 @@
 /** HTTP for the per-sensor data-quality report and flag recomputation. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
+import type { QualityService } from './quality.service.js';
 import { errorResponses } from '../http/schemas.js';
 import { IdParams } from './assets.schemas.js';
 import { DEFAULT_QUALITY_OPTIONS as D, FLAG_NAMES, QUALITY_FLAGS } from './quality.js';
-import { QualityService } from './quality.service.js';
 import { WindowQuery } from './readings.routes.js';
 
 const Flags = Type.Object(Object.fromEntries(FLAG_NAMES.map((k) => [k, Type.Integer()])));
@@ -85,8 +85,10 @@ const Recomputed = Type.Object({
 
 const bits = FLAG_NAMES.map((k) => `${k}=${QUALITY_FLAGS[k]}`).join(', ');
 
-export const qualityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const service = new QualityService(ctx.database.db);
+export const qualityRoutes: FastifyPluginAsyncTypebox<{
+  ctx: CoreContext & { readonly quality: QualityService };
+}> = async (app, { ctx }) => {
+  const service = ctx.quality;
   const tags = ['quality'];
 
   app.get(

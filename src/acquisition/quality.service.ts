@@ -16,18 +16,18 @@ import {
   UNUSABLE_FLAGS,
   captureFlags,
   contextRows,
-  median,
   type QualityFlagName,
   type QualityOptions,
   DEFAULT_QUALITY_OPTIONS,
   type SensorLimits,
 } from './quality.js';
+import { median } from '../maths/order-statistics.js';
 import { analyseSeries, type SeriesQuality } from './quality-series.js';
 import { readingsRepository, type ReadingRow, type Window } from './readings.repository.js';
 import { parseWindow } from './readings.service.js';
 
 /** Above this many readings in a window the report asks for a narrower one (memory bound). */
-export const MAX_ANALYSIS_ROWS = 1_000_000;
+const MAX_ANALYSIS_ROWS = 1_000_000;
 const PAGE = 100_000;
 
 export interface CapturesQuality {

@@ -10,6 +10,8 @@
  * Feature extraction reads `quality_flags = 0` (or `(quality_flags & UNUSABLE_FLAGS) = 0`).
  */
 
+import { median } from '../maths/order-statistics.js';
+
 export const QUALITY_FLAGS = {
   /** Outside the sensor's physical range [range_min, range_max]. */
   OUT_OF_RANGE: 1,
@@ -113,14 +115,6 @@ export function captureFlags(
     if (run >= 3) return flags | QUALITY_FLAGS.SATURATED;
   }
   return flags;
-}
-
-export function median(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n === 0) return NaN;
-  // The constructor copies array-likes natively; Float64Array.from would iterate.
-  const s = new Float64Array(values as ArrayLike<number>).sort();
-  return n % 2 === 1 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
 }
 
 /** Robust spread (σ estimate): 1.4826·MAD, falling back to 1.2533·mean |x - median| when MAD is 0. */

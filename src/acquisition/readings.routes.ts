@@ -1,15 +1,15 @@
 /** HTTP for scalar readings: batch ingestion and time-ordered reading back. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
+import type { ReadingsService } from './readings.service.js';
 import { Paged, errorResponses } from '../http/schemas.js';
 import { IdParams, PageQuery } from './assets.schemas.js';
 import { INGEST_LIMITS } from './ingest-validation.js';
-import { ReadingsService } from './readings.service.js';
 
 // ts and value are checked by the service, not by ajv: ajv's type coercion would quietly turn
 // null into 0 and "12" into 12, and MQTT messages must be judged by exactly the same rules.
-export const ReadingIn = Type.Object(
+const ReadingIn = Type.Object(
   {
     ts: Type.Unknown({
       description: 'ISO-8601 with a zone ("2024-05-01T12:00:00.250Z") or epoch milliseconds; ms resolution',
@@ -18,7 +18,7 @@ export const ReadingIn = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ReadingsBody = Type.Object(
+const ReadingsBody = Type.Object(
   {
     readings: Type.Array(ReadingIn, {
       description: `At most MAX_READINGS_PER_BATCH (default ${INGEST_LIMITS.maxReadingsPerBatch}) readings, any order; stored atomically`,
@@ -27,7 +27,7 @@ export const ReadingsBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const IngestResult = Type.Object({
+const IngestResult = Type.Object({
   sensorId: Type.Integer(),
   received: Type.Integer(),
   inserted: Type.Integer(),
@@ -44,8 +44,10 @@ export const WindowQuery = {
   to: Type.Optional(Type.String({ description: 'Exclusive; ISO-8601 or epoch ms' })),
 };
 
-export const readingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const service = new ReadingsService(ctx.database.db, Date.now, ctx.config.ingestLimits);
+export const readingRoutes: FastifyPluginAsyncTypebox<{
+  ctx: CoreContext & { readonly readings: ReadingsService };
+}> = async (app, { ctx }) => {
+  const service = ctx.readings;
   const tags = ['readings'];
 
   app.post(

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
 import { notFound } from '../errors.js';
 import { Id, errorResponses } from '../http/schemas.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
@@ -22,7 +22,7 @@ const KeyInfo = Type.Object({
 });
 
 /** Key management for administrators. The secret is returned once, on creation. */
-export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ ctx: CoreContext }> = async (app, { ctx }) => {
   const tags = ['auth'];
   app.post(
     '/v1/api-keys',

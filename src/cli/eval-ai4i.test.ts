@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { confusion, type ClassifierHeldOut } from '../ml/cards/card-figures.js';
-import { readCardData } from '../ml/cards/card-store.js';
-import { renderModelCard } from '../ml/cards/model-card.js';
-import { readManifest } from '../ml/registry/artifacts.js';
+import { confusion, type ClassifierHeldOut } from '../models/cards/card-figures.js';
+import { readCardData } from '../models/cards/card-store.js';
+import { renderModelCard } from '../models/cards/model-card.js';
+import { readManifest } from '../models/artifacts.js';
 import { UsageError } from './command.js';
 import { evalAi4iCommand } from './eval-ai4i.js';
 

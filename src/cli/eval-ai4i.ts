@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseAi4iCsv } from '../acquisition/formats/ai4i.js';
-import { saveCardData } from '../ml/cards/card-store.js';
-import { classifierHeldOutOf } from '../ml/cards/evaluation-cards.js';
-import { evaluateAi4i } from '../ml/failure/evaluate-ai4i.js';
-import { saveFailureModel } from '../ml/failure/failure-store.js';
+import { saveCardData } from '../models/cards/card-store.js';
+import { classifierHeldOutOf } from '../evaluation/evaluation-cards.js';
+import { evaluateAi4i } from '../evaluation/ai4i/evaluate-ai4i.js';
+import { saveFailureModel } from '../prognostics/failure/failure-store.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE = 'prognos eval ai4i --train FILE [--test FILE] [--seed N] [--epochs N] [--out DIR]';

@@ -9,12 +9,15 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCmapss, parseCmapssRul } from '../acquisition/formats/cmapss.js';
-import { saveCardData } from '../ml/cards/card-store.js';
-import { rulHeldOutOf } from '../ml/cards/evaluation-cards.js';
-import { carvePseudoTest, evaluateCmapss } from '../ml/evaluate-cmapss.js';
-import { saveRulModel } from '../ml/model-store.js';
-import { CMAPSS_INPUT_NAMES, rulInputFeatureSet } from '../ml/training/rul-input.js';
-import { TRAIN_DEFAULTS, type TrainRulOptions } from '../ml/train-rul.js';
+import { saveCardData } from '../models/cards/card-store.js';
+import { rulHeldOutOf } from '../evaluation/evaluation-cards.js';
+import { cmapssSequences } from '../evaluation/cmapss/cmapss-sequences.js';
+import { evaluateCmapss } from '../evaluation/cmapss/evaluate-cmapss.js';
+import { CMAPSS_SENSOR_NAMES } from '../acquisition/importers/cmapss.js';
+import { saveRulModel } from '../prognostics/rul/rul-store.js';
+import { holdOutRuns } from '../training/held-out-runs.js';
+import { rulInputFeatureSet } from '../training/rul-input.js';
+import { TRAIN_DEFAULTS, type TrainRulOptions } from '../training/rul/train-rul.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE =
@@ -78,14 +81,16 @@ export const evalCmapssCommand: Command = {
       throw new UsageError('--test and --rul are required (or --holdout FRACTION for a pseudo-test)');
     }
     const seed = intFlag(values.seed, 'seed', 0) ?? TRAIN_DEFAULTS.seed;
-    let train = parseCmapss(readText(values.train, 'train'), basename(values.train));
+    let train = cmapssSequences(parseCmapss(readText(values.train, 'train'), basename(values.train)));
     let test;
     let rul;
     if (holdout !== undefined) {
-      ({ train, test, rul } = carvePseudoTest(train, holdout, seed));
+      ({ train, test, rul } = holdOutRuns(train, holdout, seed));
       process.stderr.write(`pseudo-test: ${rul.length} held-out units truncated at random cycles\n`);
     } else {
-      test = parseCmapss(readText(values.test as string, 'test'), basename(values.test as string));
+      test = cmapssSequences(
+        parseCmapss(readText(values.test as string, 'test'), basename(values.test as string)),
+      );
       rul = parseCmapssRul(readText(values.rul as string, 'rul'), basename(values.rul as string));
     }
 
@@ -141,7 +146,7 @@ export const evalCmapssCommand: Command = {
       await saveRulModel(
         values.out,
         model,
-        Object.assign(manifest, { modelKind: 'rul', featureSet: rulInputFeatureSet(CMAPSS_INPUT_NAMES) }),
+        Object.assign(manifest, { modelKind: 'rul', featureSet: rulInputFeatureSet(CMAPSS_SENSOR_NAMES) }),
       );
       const source = values.test
         ? `${basename(values.test)} + ${basename(values.rul as string)}, last cycle of each of ${units} engines, true RUL capped at ${manifest.cap}`

@@ -5,8 +5,8 @@
  */
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../ml/backend.js';
-import { CWRU_EVAL_DEFAULTS, evaluateCwru } from '../ml/diagnosis/evaluate-cwru.js';
+import { initBackend } from '../tf/backend.js';
+import { CWRU_EVAL_DEFAULTS, evaluateCwru } from '../evaluation/cwru/evaluate-cwru.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE = 'prognos eval cwru --train FILE... --test FILE... [--window N] [--seed N] [--model staged|mlp]';

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { evaluateFemto } from '../ml/femto/evaluate-femto.js';
+import { evaluateFemto } from '../evaluation/femto/evaluate-femto.js';
 import { UsageError, type Command } from './command.js';
 import { collectFileLists } from './eval-cwru.js';
 

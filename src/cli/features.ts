@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { defineFeatureSet, FeatureExtractor, type FeatureSet } from '../features/feature-set.js';
+import { FeatureExtractor } from '../features/extract-features.js';
+import { defineFeatureSet, type FeatureSet } from '../features/feature-set.js';
 import type { BearingGeometry } from '../signal/bearing.js';
 import { validateGeometry } from '../signal/bearing.js';
 import { initSignal } from '../signal/fft.js';
@@ -41,7 +42,7 @@ export const featuresCommand: Command = {
   run: (args) => runFeatures(args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }),
 };
 
-export function parseFeaturesArgs(args: string[]): FeaturesOptions {
+function parseFeaturesArgs(args: string[]): FeaturesOptions {
   let values;
   try {
     ({ values } = parseArgs({

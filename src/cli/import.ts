@@ -96,7 +96,7 @@ export function parseImportArgs(args: string[]): ImportArgs {
   };
 }
 
-export async function runImportCommand(
+async function runImportCommand(
   args: string[],
   io: { stdout: Writable; stderr: Writable & { isTTY?: boolean } },
 ): Promise<number> {

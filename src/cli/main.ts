@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { DatabaseUnreachableError } from '../db/wait-for-database.js';
 import { isDatabaseUnavailable } from '../errors.js';
 import { UsageError, type Command } from './command.js';
+import { cmmsCommand } from './cmms.js';
 import { demoCommand } from './demo.js';
 import { evalAi4iCommand } from './eval-ai4i.js';
 import { evalCmapssCommand } from './eval-cmapss.js';
@@ -30,6 +31,7 @@ const commands: Command[] = [
   trainCommand,
   keysCommand,
   suggestionsCommand,
+  cmmsCommand,
   importCommand,
   mqttCommand,
   simulateCommand,

@@ -3,7 +3,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { artifactPath, readCard, regenerateCard } from '../ml/cards/cards.js';
+import { artifactPath, readCard, regenerateCard } from '../models/cards/cards.js';
 
 export async function modelCard(
   ctx: AppContext,

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createContext } from '../context.js';
-import { versionFiles } from '../ml/cards/cards.js';
-import { experimentOf } from '../ml/registry/experiments.js';
-import { toModelVersionBody } from '../ml/registry/models.routes.js';
+import { versionFiles } from '../models/cards/cards.js';
+import { experimentOf } from '../models/experiments.js';
+import { toModelVersionBody } from '../models/models.routes.js';
 import { modelCard } from './models-card.js';
 import { UsageError, type Command } from './command.js';
 

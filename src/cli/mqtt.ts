@@ -16,9 +16,9 @@ export const mqttCommand: Command = {
     const ctx = await createContext(config);
     const subscriber = startMqttSubscriber({
       url: config.mqttUrl,
-      db: ctx.database.db,
+      readings: ctx.readings,
+      assets: ctx.assets,
       logger: ctx.logger,
-      limits: config.ingestLimits,
     });
     onShutdown(ctx.logger, config.shutdownTimeoutMs, [
       async () => {

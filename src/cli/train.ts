@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { createContext } from '../context.js';
-import { toRunBody } from '../ml/training/training.routes.js';
+import { toRunBody } from '../training/training.routes.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE =

@@ -8,7 +8,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export interface AssetsTable {
+interface AssetsTable {
   id: Generated<number>;
   external_ref: string | null;
   name: string;
@@ -51,7 +51,7 @@ export interface SensorsTable {
   updated_at: UpdatedAt;
 }
 
-export interface CapturesTable {
+interface CapturesTable {
   id: Generated<number>;
   sensor_id: number;
   ts: Timestamp;
@@ -63,7 +63,7 @@ export interface CapturesTable {
   created_at: CreatedAt;
 }
 
-export interface ReadingsTable {
+interface ReadingsTable {
   sensor_id: number;
   ts: Timestamp;
   value: number;
@@ -92,7 +92,7 @@ export interface MaintenanceEventsTable {
 }
 
 /** Per sensor and UTC day of the samples: rows accepted and duplicates dropped at ingestion. */
-export interface SensorIngestStatsTable {
+interface SensorIngestStatsTable {
   sensor_id: number;
   day: ColumnType<Date, Date | string, Date | string>;
   readings_inserted: ColumnType<number, number | undefined, number>;
@@ -102,7 +102,7 @@ export interface SensorIngestStatsTable {
   updated_at: UpdatedAt;
 }
 
-export interface FeatureSetsTable {
+interface FeatureSetsTable {
   id: Generated<number>;
   name: string;
   version: number;
@@ -111,7 +111,7 @@ export interface FeatureSetsTable {
   created_at: CreatedAt;
 }
 
-export interface FeatureRowsTable {
+interface FeatureRowsTable {
   asset_id: number;
   sensor_id: number;
   feature_set_id: number;
@@ -124,7 +124,7 @@ export interface FeatureRowsTable {
   created_at: CreatedAt;
 }
 
-export interface SchemaMigrationsTable {
+interface SchemaMigrationsTable {
   name: string;
   checksum: string;
   applied_at: CreatedAt;
@@ -148,6 +148,8 @@ export interface DB {
   work_order_suggestions: WorkOrderSuggestionsTable;
   webhook_outbox: WebhookOutboxTable;
   retraining_suggestions: RetrainingSuggestionsTable;
+  asset_cmms_settings: AssetCmmsSettingsTable;
+  site_cmms_defaults: SiteCmmsDefaultsTable;
 }
 
 export type Asset = Selectable<AssetsTable>;
@@ -158,9 +160,9 @@ export type NewSensor = Insertable<SensorsTable>;
 export type MaintenanceEvent = Selectable<MaintenanceEventsTable>;
 
 export type ModelKind = 'rul' | 'health' | 'failure' | 'diagnosis';
-export type ModelStatus = 'candidate' | 'active' | 'archived';
+type ModelStatus = 'candidate' | 'active' | 'archived';
 
-export interface ModelVersionsTable {
+interface ModelVersionsTable {
   id: Generated<number>;
   name: string;
   version: number;
@@ -179,7 +181,7 @@ export interface ModelVersionsTable {
   archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
-export interface ModelEventsTable {
+interface ModelEventsTable {
   id: Generated<number>;
   name: string;
   model_version_id: number;
@@ -191,7 +193,7 @@ export interface ModelEventsTable {
 
 export type TrainingStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-export interface TrainingRunsTable {
+interface TrainingRunsTable {
   id: Generated<number>;
   model_name: string;
   kind: ModelKind;
@@ -216,7 +218,7 @@ export type TrainingRun = Selectable<TrainingRunsTable>;
 
 export type Scope = 'read' | 'ingest' | 'cmms' | 'admin';
 
-export interface ApiKeysTable {
+interface ApiKeysTable {
   id: Generated<number>;
   name: string;
   prefix: string;
@@ -258,7 +260,7 @@ export type Forecast = Selectable<ForecastsTable>;
 export type SuggestionStatus = 'open' | 'acknowledged' | 'dismissed' | 'resolved';
 type NullableTs = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
-export interface WorkOrderSuggestionsTable {
+interface WorkOrderSuggestionsTable {
   id: Generated<number>;
   asset_id: number;
   failure_mode: string;
@@ -282,7 +284,7 @@ export interface WorkOrderSuggestionsTable {
   status_changed_at: NullableTs;
 }
 
-export interface WebhookOutboxTable {
+interface WebhookOutboxTable {
   id: Generated<number>;
   suggestion_id: number | null;
   event: string;
@@ -303,7 +305,7 @@ export type WorkOrderSuggestion = Selectable<WorkOrderSuggestionsTable>;
 
 export type RetrainingStatus = 'open' | 'acknowledged' | 'dismissed' | 'retraining' | 'resolved';
 
-export interface RetrainingSuggestionsTable {
+interface RetrainingSuggestionsTable {
   id: Generated<number>;
   model_name: string;
   model_version_id: number;
@@ -319,3 +321,19 @@ export interface RetrainingSuggestionsTable {
 }
 
 export type RetrainingSuggestion = Selectable<RetrainingSuggestionsTable>;
+
+type CmmsName = 'maximo' | 'sap' | 'maintainx';
+
+interface AssetCmmsSettingsTable {
+  asset_id: number;
+  cmms: CmmsName;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  updated_at: UpdatedAt;
+}
+
+interface SiteCmmsDefaultsTable {
+  site: string;
+  cmms: CmmsName;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  updated_at: UpdatedAt;
+}

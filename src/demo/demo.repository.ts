@@ -82,39 +82,6 @@ export async function lastCaptureTs(db: Kysely<DB>, assetIds: number[]): Promise
   return row?.last ? new Date(row.last) : undefined;
 }
 
-/** The latest `limit` feature rows of the set for the asset newer than its latest forecast, oldest first. */
-export async function unscoredRows(db: Kysely<DB>, assetId: number, setHash: string, limit: number) {
-  const last = await db
-    .selectFrom('forecasts')
-    .select((eb) => eb.fn.max('as_of').as('as_of'))
-    .where('asset_id', '=', assetId)
-    .executeTakeFirst();
-  let q = db
-    .selectFrom('feature_rows')
-    .innerJoin('feature_sets', 'feature_sets.id', 'feature_rows.feature_set_id')
-    .select([
-      'feature_rows.sensor_id',
-      'feature_rows.feature_set_id',
-      'feature_rows.window_start',
-      'feature_rows.window_end',
-      'feature_rows.values',
-    ])
-    .where('feature_rows.asset_id', '=', assetId)
-    .where('feature_sets.hash', '=', setHash);
-  if (last?.as_of) q = q.where('feature_rows.window_end', '>', new Date(last.as_of));
-  const rows = await q.orderBy('feature_rows.window_start', 'desc').limit(limit).execute();
-  return rows.reverse();
-}
-
-export async function activeVersion(db: Kysely<DB>, modelName: string) {
-  return db
-    .selectFrom('model_versions')
-    .select(['version', 'feature_set_hash'])
-    .where('name', '=', modelName)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-}
-
 export async function countRows(db: Kysely<DB>, assetIds: number[]) {
   if (assetIds.length === 0) return { forecasts: 0, suggestions: 0 };
   const f = await db

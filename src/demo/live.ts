@@ -6,10 +6,7 @@
  * since the previous capture and turned into its feature row, so the next forecast's RUL sees
  * it in the asset's history. A failure is recorded as a maintenance event and ends that machine.
  */
-import { CapturesService } from '../acquisition/captures.service.js';
-import { ReadingsService } from '../acquisition/readings.service.js';
 import type { AppContext } from '../context.js';
-import { extractForAsset } from '../features/features.service.js';
 import { getFeatureSet } from '../features/registry.js';
 import {
   streamLive,
@@ -72,8 +69,6 @@ export async function streamDemoLive(
   fleet.machines = fleet.machines.filter((m) => byMachine.has(m.id));
   opts.onStart?.(new Date(fleet.start), fleet.machines.length);
 
-  const captures = new CapturesService(db);
-  const readings = new ReadingsService(db);
   const pending = new Map<string, { ts: string; value: number }[]>();
   const recent = new Map<string, { ts: Date; value: number }[]>();
   const latest = new Map<
@@ -115,13 +110,18 @@ export async function streamDemoLive(
       });
       const batch = pending.get(c.machineId) ?? [];
       pending.set(c.machineId, []);
-      if (batch.length > 0) await readings.ingest(ids.get(TEMPERATURE_SENSOR)!, batch);
-      await captures.ingestJson(ids.get(VIBRATION_SENSOR)!, {
+      if (batch.length > 0) await ctx.readings.ingest(ids.get(TEMPERATURE_SENSOR)!, batch);
+      await ctx.captures.ingestJson(ids.get(VIBRATION_SENSOR)!, {
         ts: c.ts.toISOString(),
         sampleRateHz: c.sampleRateHz,
         samples: Array.from(c.samples),
       });
-      await extractForAsset(db, { assetId: asset.id, featureSet: set.name, from: c.ts, to: new Date(endMs) });
+      await ctx.features.extract({
+        assetId: asset.id,
+        featureSet: set.name,
+        from: c.ts,
+        to: new Date(endMs),
+      });
       tick.captures += 1;
     } catch (err) {
       tick.errors += 1;

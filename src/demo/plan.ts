@@ -31,7 +31,7 @@ export interface DemoOptions {
   scoreRows: number;
 }
 
-export const DEMO_FEATURE_SET = 'prognos-vibration-temperature-25k6';
+const DEMO_FEATURE_SET = 'prognos-vibration-temperature-25k6';
 const SAMPLE_RATE_HZ = 25_600;
 const CAPTURE_SECONDS = 0.1;
 

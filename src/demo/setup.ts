@@ -13,7 +13,7 @@
 import { createApiKey, listApiKeys, revokeApiKey, type CreatedKey } from '../auth/api-keys.js';
 import type { AppContext } from '../context.js';
 import { getFeatureSet } from '../features/registry.js';
-import type { CheckResult } from '../ml/drift/retraining.service.js';
+import type { CheckResult } from '../drift/retraining.service.js';
 import { JOBS } from '../jobs/names.js';
 import type { JobStatus } from '../jobs/types.js';
 import { assetRef, exportToDatabase, machineFingerprint } from '../twin/index.js';
@@ -28,7 +28,7 @@ export interface DemoReporter {
   done(stage: DemoStage, seconds: number, summary: string): void;
 }
 
-export const silentReporter: DemoReporter = { progress() {}, done() {} };
+const silentReporter: DemoReporter = { progress() {}, done() {} };
 
 export interface DemoSetupResult {
   assets: repo.DemoAsset[];
@@ -129,7 +129,7 @@ async function train(
   const health = stage === 'train-health';
   const name = health ? o.healthModel : o.rulModel;
   const set = getFeatureSet(o.featureSet)!;
-  const active = await repo.activeVersion(ctx.database.db, name);
+  const active = await ctx.models.active(name);
   if (active && active.feature_set_hash === set.hash) return `${name} v${active.version} already active`;
   const params = {
     featureSet: set.name,
@@ -159,27 +159,13 @@ async function score(ctx: AppContext, o: DemoOptions, assets: repo.DemoAsset[], 
   const set = getFeatureSet(o.featureSet)!;
   let scored = 0;
   for (const [i, asset] of assets.entries()) {
-    const rows = await repo.unscoredRows(ctx.database.db, asset.id, set.hash, o.scoreRows);
-    for (const r of rows) {
-      const features = Object.fromEntries(
-        set.featureNames.map((n, k) => [n, Number.isFinite(r.values[k]) ? r.values[k]! : null]),
-      );
-      await ctx.scoring.score({
-        assetId: asset.id,
-        featureSet: set.name,
-        features,
-        asOf: r.window_end,
-        source: 'demo',
-        inputIds: {
-          featureRow: {
-            sensorId: r.sensor_id,
-            featureSetId: r.feature_set_id,
-            windowStart: r.window_start.toISOString(),
-          },
-        },
-      });
-      scored += 1;
-    }
+    const r = await ctx.scoring.scoreNewRows({
+      assetIds: [asset.id],
+      featureSetHash: set.hash,
+      perAsset: o.scoreRows,
+      source: 'demo',
+    });
+    scored += r.scored;
     report.progress('score', (i + 1) / assets.length, asset.name);
   }
   return scored;
@@ -221,7 +207,7 @@ export async function runDemoSetup(
   return { assets, timings, forecasts: counts.forecasts, suggestions: counts.suggestions, drift: drift! };
 }
 
-export const DEMO_KEY_NAME = 'prognos demo (admin)';
+const DEMO_KEY_NAME = 'prognos demo (admin)';
 
 /** A fresh admin key; keys are shown only once, so each run revokes the previous demo key. */
 export async function issueDemoKey(ctx: AppContext): Promise<CreatedKey> {

@@ -28,7 +28,7 @@ export function decodeFloat32(bytes: Uint8Array, nSamples: number): Float32Array
   return out;
 }
 
-export function windowCount(nSamples: number, windowLength: number): number {
+function windowCount(nSamples: number, windowLength: number): number {
   return Math.floor(nSamples / windowLength);
 }
 

@@ -5,7 +5,7 @@ import { badRequest, notFound } from '../errors.js';
 import { JOBS } from '../jobs/names.js';
 import type { JobQueue } from '../jobs/types.js';
 import * as repo from './features.repository.js';
-import { resolveFeatureSet, resolveRange } from './features.service.js';
+import { extractForAsset, resolveFeatureSet, resolveRange, type ExtractOptions } from './features.service.js';
 import { DEFAULT_STORED_FEATURE_SET, getFeatureSet, listFeatureSets } from './registry.js';
 
 export interface ExtractionRequest {
@@ -14,7 +14,7 @@ export interface ExtractionRequest {
   featureSet?: string | undefined;
 }
 
-export async function requestExtraction(
+async function requestExtraction(
   deps: { db: Kysely<DB>; jobs: JobQueue },
   assetId: number,
   body: ExtractionRequest,
@@ -54,7 +54,7 @@ interface Cursor {
   s: number;
 }
 
-export async function listAssetFeatures(db: Kysely<DB>, assetId: number, q: FeatureRowsRequest) {
+async function listAssetFeatures(db: Kysely<DB>, assetId: number, q: FeatureRowsRequest) {
   if (!(await repo.getAsset(db, assetId))) throw notFound('asset', assetId);
   const name = q.featureSet ?? DEFAULT_STORED_FEATURE_SET;
   // The current definition of a registered name; otherwise an older stored one (latest version).
@@ -121,7 +121,7 @@ function decodeCursor(raw: string): Cursor {
 }
 
 /** Registered definitions and every stored one (older versions included), merged by hash. */
-export async function listFeatureSetsView(db: Kysely<DB>) {
+async function listFeatureSetsView(db: Kysely<DB>) {
   const stored = await repo.listStoredFeatureSets(db);
   const byHash = new Map(stored.map((s) => [s.hash, s]));
   const registered = listFeatureSets().map((s) => {
@@ -151,4 +151,27 @@ export async function listFeatureSetsView(db: Kysely<DB>) {
     createdAt: row.created_at.toISOString(),
   }));
   return { items: [...registered, ...legacy] };
+}
+
+/** The features stage as the routes and the demo see it; built once on AppContext. */
+export class FeaturesService {
+  constructor(private readonly deps: { db: Kysely<DB>; jobs: JobQueue }) {}
+
+  /** Queues an extract-features job for the asset. */
+  requestExtraction(assetId: number, body: ExtractionRequest) {
+    return requestExtraction(this.deps, assetId, body);
+  }
+
+  listAssetFeatures(assetId: number, q: FeatureRowsRequest) {
+    return listAssetFeatures(this.deps.db, assetId, q);
+  }
+
+  listFeatureSets() {
+    return listFeatureSetsView(this.deps.db);
+  }
+
+  /** Extracts and stores the asset's feature rows now, in this process (the demo's live stream). */
+  extract(opts: ExtractOptions) {
+    return extractForAsset(this.deps.db, opts);
+  }
 }

@@ -14,14 +14,8 @@ import {
 } from '../signal/spectrum.js';
 import { timeStats } from '../signal/stats.js';
 import { STANDARD_GRAVITY, velocityRms } from '../signal/velocity.js';
-import {
-  assertFeatureSetHash,
-  canonicalJson,
-  defineFeatureSet,
-  extractFeatures,
-  FeatureExtractor,
-  featureRecord,
-} from './feature-set.js';
+import { extractFeatures, FeatureExtractor, featureRecord } from './extract-features.js';
+import { assertFeatureSetHash, canonicalJson, defineFeatureSet } from './feature-set.js';
 
 beforeAll(async () => {
   await initSignal();

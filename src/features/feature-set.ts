@@ -14,7 +14,7 @@ import { WINDOW_NAMES, type WindowName } from '../signal/window.js';
  * set; their values are NaN for a window whose shaft speed or bearing geometry is unknown.
  */
 
-export interface EnvelopeParams {
+interface EnvelopeParams {
   /** Band-pass before demodulation, Hz: a resonance band a few kHz wide. */
   band: Band;
   /** Harmonics of each defect frequency combined (root-sum-square) into one env_* value. */
@@ -43,7 +43,7 @@ export interface FeatureSet {
   readonly hash: string;
 }
 
-export const TIME_FEATURES = [
+const TIME_FEATURES = [
   'mean',
   'std',
   'rms',
@@ -57,14 +57,14 @@ export const TIME_FEATURES = [
   'clearance_factor',
 ] as const;
 
-export const SPECTRAL_FEATURES = [
+const SPECTRAL_FEATURES = [
   'velocity_rms_mm_s',
   'dominant_hz',
   'spectral_centroid_hz',
   'spectral_entropy',
 ] as const;
 
-export const ENVELOPE_FEATURES = ['env_bpfo', 'env_bpfi', 'env_bsf', 'env_ftf'] as const;
+const ENVELOPE_FEATURES = ['env_bpfo', 'env_bpfi', 'env_bsf', 'env_ftf'] as const;
 
 export interface FeatureSetOptions {
   name?: string;
@@ -80,8 +80,8 @@ export interface FeatureSetOptions {
   envelope?: Partial<EnvelopeParams> | null;
 }
 
-export const DEFAULT_FEATURE_SET_NAME = 'prognos-vibration';
-export const DEFAULT_FEATURE_SET_VERSION = 1;
+const DEFAULT_FEATURE_SET_NAME = 'prognos-vibration';
+const DEFAULT_FEATURE_SET_VERSION = 1;
 
 export function defineFeatureSet(options: FeatureSetOptions): FeatureSet {
   const { sampleRate, windowLength } = options;
@@ -125,7 +125,7 @@ export function defineFeatureSet(options: FeatureSetOptions): FeatureSet {
   return deepFreeze({ name, version, params, featureNames, hash });
 }
 
-export function featureSetHash(def: Omit<FeatureSet, 'hash'>): string {
+function featureSetHash(def: Omit<FeatureSet, 'hash'>): string {
   const { name, version, params, featureNames } = def;
   return createHash('sha256').update(canonicalJson({ name, version, params, featureNames })).digest('hex');
 }
@@ -176,5 +176,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-
-export { extractFeatures, FeatureExtractor, featureRecord, type FeatureContext } from './extract-features.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
+import type { FeaturesService } from './feature-queries.service.js';
 import { Id, errorResponses } from '../http/schemas.js';
-import { listAssetFeatures, listFeatureSetsView, requestExtraction } from './feature-queries.service.js';
 
 const AssetParams = Type.Object({ id: Id });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -77,9 +77,9 @@ const FeatureSets = Type.Object({
   ),
 });
 
-export const featureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const db = ctx.database.db;
-
+export const featureRoutes: FastifyPluginAsyncTypebox<{
+  ctx: CoreContext & { readonly features: FeaturesService };
+}> = async (app, { ctx }) => {
   app.post(
     '/v1/assets/:id/feature-extractions',
     {
@@ -96,7 +96,7 @@ export const featureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       },
     },
     async (req, reply) => {
-      const accepted = await requestExtraction({ db, jobs: ctx.jobs }, req.params.id, req.body ?? {});
+      const accepted = await ctx.features.requestExtraction(req.params.id, req.body ?? {});
       return reply.status(202).send(accepted);
     },
   );
@@ -113,7 +113,7 @@ export const featureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         response: { 200: Rows, ...errorResponses },
       },
     },
-    async (req) => listAssetFeatures(db, req.params.id, req.query),
+    async (req) => ctx.features.listAssetFeatures(req.params.id, req.query),
   );
 
   app.get(
@@ -126,6 +126,6 @@ export const featureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         response: { 200: FeatureSets, ...errorResponses },
       },
     },
-    async () => listFeatureSetsView(db),
+    async () => ctx.features.listFeatureSets(),
   );
 };

@@ -13,14 +13,9 @@ import { canonicalJson, defineFeatureSet, type FeatureSet, type FeatureSetParams
  * second hash under the same name and version).
  */
 
-export const TEMPERATURE_FEATURES = [
-  'temp_mean_c',
-  'temp_max_c',
-  'temp_slope_c_per_h',
-  'temp_rise_c',
-] as const;
+const TEMPERATURE_FEATURES = ['temp_mean_c', 'temp_max_c', 'temp_slope_c_per_h', 'temp_rise_c'] as const;
 
-export interface TemperatureWindowParams {
+interface TemperatureWindowParams {
   /** Readings in (window_end − lookback, window_end] are summarised for each window. */
   lookbackSeconds: number;
 }
@@ -46,7 +41,7 @@ export function definitionHash(definition: FeatureSetDefinition): string {
   return createHash('sha256').update(canonicalJson(definition)).digest('hex');
 }
 
-export function vibrationOnly(vibration: FeatureSet): StoredFeatureSet {
+function vibrationOnly(vibration: FeatureSet): StoredFeatureSet {
   const { name, version, params, featureNames } = vibration;
   const definition: FeatureSetDefinition = { name, version, params, featureNames };
   return Object.freeze({
@@ -60,7 +55,7 @@ export function vibrationOnly(vibration: FeatureSet): StoredFeatureSet {
   });
 }
 
-export function withTemperature(
+function withTemperature(
   name: string,
   version: number,
   vibration: FeatureSet,
@@ -99,10 +94,6 @@ const SETS: readonly StoredFeatureSet[] = [
 ];
 
 export const DEFAULT_STORED_FEATURE_SET = SETS[0]!.name;
-
-export function featureSetNames(): string[] {
-  return SETS.map((s) => s.name);
-}
 
 export function listFeatureSets(): readonly StoredFeatureSet[] {
   return SETS;

@@ -5,14 +5,13 @@
  * score, so one broken artifact never takes scoring down.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { DB, ModelKind, ModelVersion } from '../db/schema.js';
-import { initBackend } from '../ml/backend.js';
-import { loadFailureModel } from '../ml/failure/failure-store.js';
-import { loadHealthModel } from '../ml/health/health-store.js';
-import { loadRulModel } from '../ml/model-store.js';
-import type { ModelRegistry } from '../ml/registry/registry.service.js';
+import type { ModelKind, ModelVersion } from '../db/schema.js';
+import { initBackend } from '../tf/backend.js';
+import { loadFailureModel } from '../prognostics/failure/failure-store.js';
+import { loadHealthModel } from '../health/health-store.js';
+import { loadRulModel } from '../prognostics/rul/rul-store.js';
+import type { ModelRegistry } from '../models/registry.service.js';
 
 export type LoadedActive =
   | {
@@ -50,7 +49,6 @@ export class ActiveModels {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly db: Kysely<DB>,
     private readonly registry: ModelRegistry,
     private readonly logger?: Logger,
     private readonly refreshMs = 2_000,
@@ -70,11 +68,7 @@ export class ActiveModels {
 
   private refresh(): Promise<void> {
     this.refreshing ??= (async () => {
-      this.active = await this.db
-        .selectFrom('model_versions')
-        .selectAll()
-        .where('status', '=', 'active')
-        .execute();
+      this.active = await this.registry.list({ status: 'active' });
       this.readAt = Date.now();
       const ids = new Set(this.active.map((r) => r.id));
       for (const [id, m] of this.loaded) {

@@ -1,10 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
+import type { ScoringService } from './scoring.service.js';
+import type { ForecastsService } from './forecasts.service.js';
 import { badRequest, notFound } from '../errors.js';
 import { Id, errorResponses } from '../http/schemas.js';
 import { ForecastBody, toForecastBody } from './forecast-body.js';
-import { forecastsRepository as repo } from './forecasts.repository.js';
+
+/** What these routes use of the context (context.ts passes all of it). */
+type ForecastingRouteContext = CoreContext & {
+  readonly scoring: ScoringService;
+  readonly forecasts: ForecastsService;
+};
 
 const Timestamp = Type.String({ minLength: 1, maxLength: 40, description: 'ISO-8601 date-time' });
 const ScoreBody = Type.Object(
@@ -40,7 +47,10 @@ function parseTs(value: string, field: string): Date {
 
 const AssetParam = Type.Object({ id: Id });
 
-export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: ForecastingRouteContext }> = async (
+  app,
+  { ctx },
+) => {
   const tags = ['forecasts'];
 
   app.post(
@@ -104,7 +114,7 @@ export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
       },
     },
     async (req) => {
-      const rows = await repo.latest(ctx.database.db, req.params.id, req.query.trend ?? 50);
+      const rows = await ctx.forecasts.latest(req.params.id, req.query.trend ?? 50);
       if (rows.length === 0) throw notFound('forecast for asset', req.params.id);
       return {
         latest: toForecastBody(rows[0]!),
@@ -155,7 +165,7 @@ export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
           throw badRequest('invalid_cursor', 'querystring/cursor is not a cursor this API issued');
         }
       }
-      const rows = await repo.page(ctx.database.db, {
+      const rows = await ctx.forecasts.page({
         assetId: req.params.id,
         from: q.from ? parseTs(q.from, 'querystring/from') : undefined,
         to: q.to ? parseTs(q.to, 'querystring/to') : undefined,
@@ -205,18 +215,16 @@ export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
       },
     },
     async (req) => ({
-      items: (await repo.fleet(ctx.database.db, { ...req.query, limit: req.query.limit ?? 500 })).map(
-        (r) => ({
-          asset: {
-            id: r.asset_id,
-            name: r.asset_name,
-            type: r.asset_type,
-            site: r.site,
-            externalRef: r.external_ref,
-          },
-          forecast: toForecastBody(r),
-        }),
-      ),
+      items: (await ctx.forecasts.fleet({ ...req.query, limit: req.query.limit ?? 500 })).map((r) => ({
+        asset: {
+          id: r.asset_id,
+          name: r.asset_name,
+          type: r.asset_type,
+          site: r.site,
+          externalRef: r.external_ref,
+        },
+        forecast: toForecastBody(r),
+      })),
     }),
   );
 };

@@ -4,7 +4,7 @@
  * from the request's readings or the asset's stored ones, or a ready vector by name.
  */
 import { badRequest } from '../errors.js';
-import { FeatureExtractor } from '../features/feature-set.js';
+import { FeatureExtractor } from '../features/extract-features.js';
 import { getFeatureSet, listFeatureSets, type StoredFeatureSet } from '../features/registry.js';
 import { temperatureWindowInto } from '../features/temperature-window.js';
 import type { BearingGeometry } from '../signal/bearing.js';

@@ -3,7 +3,8 @@
  * the largest wins: a machine in ISO zone D is urgent whatever the model says, and a short RUL
  * is urgent in zone A. Pure, so the dashboard and the rules can explain a rank.
  */
-import type { IsoZone } from '../signal/iso20816.js';
+import { normalCdf, normalQuantile } from '../maths/normal.js';
+import type { IsoZone } from '../state/iso20816.js';
 
 export interface RiskInputs {
   isoZone: IsoZone | null;
@@ -46,26 +47,3 @@ export function failureProbabilityFromRul(
 }
 
 export const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
-
-function normalCdf(x: number): number {
-  // Abramowitz & Stegun 7.1.26 on erf; |error| < 1.5e-7, ample for a risk figure.
-  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
-  const y =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
-      t *
-      Math.exp(-(x * x) / 2);
-  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
-
-function normalQuantile(p: number): number {
-  // Bisection on the CDF: called once per forecast with a fixed level, so speed is moot.
-  let lo = -10;
-  let hi = 10;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (normalCdf(mid) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}

@@ -5,19 +5,21 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { assetsRepository } from '../acquisition/assets.repository.js';
 import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { bearingOf } from '../features/features.service.js';
 import type { StoredFeatureSet } from '../features/registry.js';
-import { predictFailure } from '../ml/failure/failure-model.js';
-import { scoreHealth } from '../ml/health/health-model.js';
-import { predictRul } from '../ml/predict-rul.js';
-import { isoZone, type IsoZone } from '../signal/iso20816.js';
+import { predictFailure } from '../prognostics/failure/failure-model.js';
+import { scoreHealth } from '../health/health-model.js';
+import { predictRul } from '../prognostics/rul/predict-rul.js';
+import { isoZone, type IsoZone } from '../state/iso20816.js';
 import type { ActiveModels, LoadedActive } from './active-models.js';
 import { forecastsRepository as repo, type NewForecast } from './forecasts.repository.js';
 import { GroupCommitter } from './group-commit.js';
 import { chooseFeatureSet, featureValue, liveFeatureVector, type LiveInput } from './live-features.js';
 import { clamp01, failureProbabilityFromRul, riskScore } from './risk.js';
+import { scoringRepository, type UnscoredRow } from './scoring.repository.js';
 
 export interface ScoreRequest extends LiveInput {
   assetId: number;
@@ -25,6 +27,22 @@ export interface ScoreRequest extends LiveInput {
   inputIds?: Record<string, unknown>;
   source?: 'api' | 'scheduled' | 'demo';
   asOf?: Date;
+}
+
+export interface ScoreNewRowsOptions {
+  /** Default: every active asset. */
+  assetIds?: number[] | undefined;
+  /** Only rows of the feature set with this hash; default: the newest rows of any set. */
+  featureSetHash?: string | undefined;
+  /** The newest this many unscored rows of each asset; default 1 (only the newest). */
+  perAsset?: number;
+  source: 'scheduled' | 'demo';
+  /** Stops before the next row once aborted. */
+  signal?: AbortSignal | undefined;
+  /** A row that fails to score is reported here and the others go on; without it, it throws. */
+  onFailure?: (row: UnscoredRow, err: Error) => Promise<void> | void;
+  /** After each row, scored or failed, out of `total` rows found. */
+  onProgress?: (p: { total: number; scored: number; failed: number }) => Promise<void> | void;
 }
 
 export interface ScoringDeps {
@@ -87,7 +105,7 @@ export class ScoringService {
   }
 
   private async loadAsset(id: number) {
-    return this.deps.db.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
+    return assetsRepository.get(this.deps.db, id);
   }
 
   private async asset(id: number) {
@@ -204,23 +222,20 @@ export class ScoringService {
   ) {
     const manifest = m.manifest as typeof m.manifest & { stepHours?: number; inputColumns?: number[] };
     const need = manifest.window - 1;
-    const recent = await this.deps.db
-      .selectFrom('feature_rows')
-      .innerJoin('feature_sets', 'feature_sets.id', 'feature_rows.feature_set_id')
-      .select(['feature_rows.values'])
-      .where('feature_rows.asset_id', '=', assetId)
-      .where('feature_sets.hash', '=', set.hash)
-      // Only windows before this one: the row being scored may already be stored.
-      .where('feature_rows.window_end', '<', asOf)
-      .orderBy('feature_rows.window_start', 'desc')
-      .limit(need)
-      .execute();
+    // Only windows before this one: the row being scored may already be stored.
+    const recent = await scoringRepository.recentWindows(this.deps.db, {
+      assetId,
+      featureSetHash: set.hash,
+      before: asOf,
+      limit: need,
+    });
     const columns = manifest.inputColumns ?? set.featureNames.map((_, i) => i);
     const pick = (v: ArrayLike<number>) => columns.map((c) => Number(v[c] ?? NaN));
     const vectors = [...recent.reverse().map((r) => pick(r.values)), pick(vector)];
     if (vectors.some((v) => v.some((x) => !Number.isFinite(x)))) return null;
-    const rows = vectors.map((sensors, i) => ({ unit: 1, cycle: i + 1, settings: [] as number[], sensors }));
-    const [p] = predictRul(m.model, manifest, rows);
+    // One sequence of feature windows, one condition (feature-row models have no settings).
+    const steps = vectors.map((values, i) => ({ t: i + 1, conditions: [], values }));
+    const [p] = predictRul(m.model, manifest, [{ key: assetId, steps }]);
     if (!p) return null;
     const step = manifest.stepHours ?? 1;
     // The interval always brackets the point estimate (a calibration bin can sit off the
@@ -234,12 +249,54 @@ export class ScoringService {
     };
   }
 
-  latest(assetId: number, limit: number) {
-    return repo.latest(this.deps.db, assetId, limit);
+  /** The one scoring pipeline over stored features (the scheduled job and the demo): every
+   * active asset's feature rows not scored yet, oldest first within an asset, through the active
+   * models into forecasts; the work-order rules follow each committed batch (afterCommit). */
+  async scoreNewRows(o: ScoreNewRowsOptions): Promise<{ rows: number; scored: number; failed: number }> {
+    const todo = await scoringRepository.unscored(this.deps.db, {
+      assetIds: o.assetIds,
+      featureSetHash: o.featureSetHash,
+      perAsset: o.perAsset ?? 1,
+    });
+    let scored = 0;
+    let failed = 0;
+    for (const row of todo) {
+      if (o.signal?.aborted) break;
+      try {
+        await this.score(scoreRequestOf(row, o.source));
+        scored += 1;
+      } catch (err) {
+        if (!o.onFailure) throw err;
+        failed += 1;
+        await o.onFailure(row, err as Error);
+      }
+      await o.onProgress?.({ total: todo.length, scored, failed });
+    }
+    return { rows: todo.length, scored, failed };
   }
 
   async close(): Promise<void> {
     await this.writer.close();
     await this.settled();
   }
+}
+
+/** A stored feature row as a scoring request; its key goes into the forecast's lineage. */
+function scoreRequestOf(row: UnscoredRow, source: ScoreNewRowsOptions['source']): ScoreRequest {
+  return {
+    assetId: row.asset_id,
+    featureSet: row.set_name,
+    features: Object.fromEntries(
+      row.names.map((n, i) => [n, Number.isFinite(row.values[i]) ? row.values[i]! : null]),
+    ),
+    asOf: row.window_end,
+    source,
+    inputIds: {
+      featureRow: {
+        sensorId: row.sensor_id,
+        featureSetId: row.feature_set_id,
+        windowStart: row.window_start.toISOString(),
+      },
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
 import { conflict, notFound } from '../errors.js';
 import { errorResponses } from '../http/schemas.js';
 import type { JobStatus } from './types.js';
@@ -43,7 +43,7 @@ const view = (s: JobStatus) => ({
 });
 
 /** Generic job status and cancellation, the same on BullMQ and in-process. */
-export const jobRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const jobRoutes: FastifyPluginAsyncTypebox<{ ctx: CoreContext }> = async (app, { ctx }) => {
   app.get(
     '/v1/jobs/:id',
     {

@@ -1,11 +1,11 @@
 /** The periodic jobs. Called by each worker at start-up (BullMQ keeps one scheduler per job
  * name, so many workers are harmless) or by the server in the embedded mode. */
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
 import { JOBS } from './names.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export async function scheduleJobs(ctx: AppContext): Promise<void> {
+export async function scheduleJobs(ctx: CoreContext): Promise<void> {
   // Keep partitions ahead of the clock: once now, then daily.
   await ctx.jobs.enqueue(JOBS.ensurePartitions, { monthsBack: 1, monthsAhead: 3 });
   await ctx.jobs.schedule(JOBS.ensurePartitions, { monthsBack: 1, monthsAhead: 3 }, DAY_MS);

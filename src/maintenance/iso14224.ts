@@ -6,7 +6,7 @@
  */
 import type { RuleName } from './rule-settings.js';
 
-export const FAILURE_MODES: Readonly<Record<string, string>> = {
+const FAILURE_MODES: Readonly<Record<string, string>> = {
   BRD: 'Breakdown',
   VIB: 'Vibration',
   PDE: 'Parameter deviation',
@@ -22,7 +22,7 @@ export const FAILURE_MODES: Readonly<Record<string, string>> = {
   UNK: 'Unknown',
 };
 
-export const FAILURE_MECHANISMS: Readonly<Record<string, string>> = {
+const FAILURE_MECHANISMS: Readonly<Record<string, string>> = {
   '1.0': 'Mechanical failure – general',
   '1.1': 'Leakage',
   '1.2': 'Vibration',

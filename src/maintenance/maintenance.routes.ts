@@ -6,8 +6,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
-import { errorResponses } from '../http/schemas.js';
+import type { CoreContext } from '../app-context.js';
+import { AppError } from '../errors.js';
+import { ErrorBody, errorResponses } from '../http/schemas.js';
+import { cmmsSettingsRoutes } from './cmms/cmms-settings.routes.js';
+import type { CmmsSettingsService } from './cmms/cmms-settings.service.js';
+import type { MaintenanceEvents } from './maintenance-events.service.js';
+import type { SuggestionActions } from './suggestion-actions.service.js';
 import { etagMatches, weakEtag } from './etag.js';
 import { mapSuggestion, type Format } from './mappings/index.js';
 import {
@@ -20,10 +25,8 @@ import {
   MaintenanceEventDto,
   MappedItem,
 } from './maintenance.schemas.js';
-import { MaintenanceEvents } from './maintenance-events.service.js';
-import { SuggestionActions } from './suggestion-actions.service.js';
 import { SuggestionDto } from './suggestion-dto.js';
-import { queueWebhook } from './webhook.js';
+import type { EffectiveSettings } from './cmms/cmms-settings.js';
 
 export const MAINTENANCE_TAGS = [
   {
@@ -32,7 +35,32 @@ export const MAINTENANCE_TAGS = [
       'Work-order suggestions from forecasts, for a CMMS: keyset change feed, ack, dismiss, Maximo/SAP/MaintainX payloads',
   },
   { name: 'maintenance-events', description: 'What the CMMS found and did: failure labels for training' },
+  {
+    name: 'cmms-settings',
+    description: 'Per-asset CMMS identifiers and per-site defaults the Maximo/SAP/MaintainX payloads need',
+  },
 ];
+
+/** Every item in the CMMS's format, or one 422 listing each missing setting of the page. */
+function mapAll(items: SuggestionDto[], format: Format, settingsOf: (s: SuggestionDto) => EffectiveSettings) {
+  const errors: AppError[] = [];
+  const mapped = items.flatMap((s) => {
+    try {
+      return [mapSuggestion(s, format, settingsOf(s))];
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'cmms_setting_missing') {
+        errors.push(err);
+        return [];
+      }
+      throw err;
+    }
+  });
+  if (errors.length > 0)
+    throw new AppError('cmms_setting_missing', 422, errors[0]!.message, {
+      details: { missing: errors.map((e) => e.details) },
+    });
+  return mapped;
+}
 
 const Page = Type.Object({
   items: Type.Array(Type.Union([SuggestionDto, MappedItem])),
@@ -47,15 +75,17 @@ function withEtag<T>(req: FastifyRequest, reply: FastifyReply, body: T): T | Fas
   return body;
 }
 
-export const maintenanceRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const db = ctx.database.db;
-  const deps = {
-    db,
-    logger: ctx.logger,
-    webhook: ctx.config.webhook ? queueWebhook(db, ctx.jobs, ctx.logger) : undefined,
+export const maintenanceRoutes: FastifyPluginAsyncTypebox<{
+  ctx: CoreContext & {
+    readonly suggestions: SuggestionActions;
+    readonly maintenanceEvents: MaintenanceEvents;
+    readonly cmms: CmmsSettingsService;
   };
-  const actions = new SuggestionActions(deps);
-  const events = new MaintenanceEvents(deps);
+}> = async (app, { ctx }) => {
+  const actions = ctx.suggestions;
+  const events = ctx.maintenanceEvents;
+  const cmms = ctx.cmms;
+  await app.register(cmmsSettingsRoutes, { ctx });
   const tags = ['work-order-suggestions'];
   const config = { scope: 'cmms' as const };
 
@@ -67,13 +97,16 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
         tags,
         summary: 'Suggestions changed since a time, oldest change first (keyset cursor on updated_at, id)',
         querystring: ListQuery,
-        response: { 200: Page, 304: Type.Null(), ...errorResponses },
+        response: { 200: Page, 304: Type.Null(), ...errorResponses, 422: ErrorBody },
       },
     },
     async (req, reply) => {
       const page = await actions.list(req.query);
       const format = (req.query.format ?? 'prognos') as Format;
-      return withEtag(req, reply, { ...page, items: page.items.map((s) => mapSuggestion(s, format)) });
+      // The Prognos format needs no CMMS settings: no lookup.
+      const items =
+        format === 'prognos' ? page.items : mapAll(page.items, format, await cmms.resolve(page.items));
+      return withEtag(req, reply, { ...page, items });
     },
   );
 
@@ -86,12 +119,19 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
         summary: 'One suggestion',
         params: IdParams,
         querystring: GetQuery,
-        response: { 200: Type.Union([SuggestionDto, MappedItem]), 304: Type.Null(), ...errorResponses },
+        response: {
+          200: Type.Union([SuggestionDto, MappedItem]),
+          304: Type.Null(),
+          ...errorResponses,
+          422: ErrorBody,
+        },
       },
     },
     async (req, reply) => {
       const s = await actions.get(req.params.id);
-      return withEtag(req, reply, mapSuggestion(s, (req.query.format ?? 'prognos') as Format));
+      const format = (req.query.format ?? 'prognos') as Format;
+      const item = format === 'prognos' ? s : mapAll([s], format, await cmms.resolve([s]))[0];
+      return withEtag(req, reply, item);
     },
   );
 

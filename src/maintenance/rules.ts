@@ -3,7 +3,8 @@
  * findings. Each finding carries its ISO 14224 class, priority (1 = urgent), due date, the
  * numbers behind it and the forecasts it rests on. Thresholds come from RuleSettings.
  */
-import { zoneBoundaries, type Foundation, type MachineGroup } from '../signal/iso20816.js';
+import { median } from '../maths/order-statistics.js';
+import { zoneBoundaries, type Foundation, type MachineGroup } from '../state/iso20816.js';
 import { BEARING_DEFECTS, RULE_FAILURE_CLASS, type FailureClass } from './iso14224.js';
 import type { RuleName, RuleSettings } from './rule-settings.js';
 
@@ -172,12 +173,6 @@ export function anomalyRule(history: RuleForecast[], s: RuleSettings): Finding[]
     },
   ];
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** (d) A bearing defect-frequency indicator sustained at `factor` × its baseline. */
 export function bearingRule(history: RuleForecast[], s: RuleSettings): Finding[] {

@@ -12,7 +12,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { AppContext } from '../context.js';
+import type { CoreContext } from '../app-context.js';
 import type { DB, WorkOrderSuggestion } from '../db/schema.js';
 import { buildProposals, ruleFailureMode, type Proposal } from './proposal.js';
 import { resolveRules, type RuleName, type RuleSettings } from './rule-settings.js';
@@ -45,7 +45,7 @@ export interface EvaluationResult {
 }
 
 /** The deps from the application context: what the scoring side passes in. */
-export function suggestionDeps(ctx: AppContext): SuggestionDeps {
+export function suggestionDeps(ctx: CoreContext): SuggestionDeps {
   return {
     db: ctx.database.db,
     rules: resolveRules(ctx.config.suggestionRules),

@@ -4,7 +4,14 @@
  * deliver-webhook job per row sends it, retried by the queue with exponential backoff. Rows
  * still pending after a restart (in-process queue) are picked up again by `dispatch`, which
  * every scoring batch calls. Delivery is at least once: receivers dedup on X-Prognos-Delivery
- * and keep the highest `suggestion.revision`.
+ * (or webhook-id) and keep the highest `suggestion.revision`.
+ *
+ * Two signatures are sent: X-Prognos-Signature (hex HMAC of "{timestamp}.{body}") and the
+ * Standard Webhooks 1.0 headers webhook-id / webhook-timestamp / webhook-signature
+ * ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}"), so receivers can use that spec's
+ * libraries. Both use the same key: the bytes after "whsec_" base64-decoded when
+ * PROGNOS_WEBHOOK_SECRET has the spec's form, else the secret's UTF-8 bytes — give a Standard
+ * Webhooks library "whsec_" + base64(secret) in that case.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -27,9 +34,22 @@ export interface SuggestionWebhook {
   dispatch(outboxIds: number[]): Promise<void>;
 }
 
-export function signature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+/** The HMAC key of PROGNOS_WEBHOOK_SECRET (format checked in src/config.ts). */
+function signingKey(secret: string): Buffer {
+  return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
 }
+
+export function signature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', signingKey(secret)).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Standard Webhooks `webhook-signature`: "v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}". */
+export function standardSignature(secret: string, id: string, timestamp: string, body: string): string {
+  return `v1,${createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+/** The Standard Webhooks message id of an outbox row: the same on every retry. */
+const webhookId = (outboxId: number) => `prognos_${outboxId}`;
 
 export function verifySignature(secret: string, timestamp: string, body: string, header: string): boolean {
   const expected = Buffer.from(signature(secret, timestamp, body));
@@ -122,6 +142,9 @@ export async function deliverOutboxRow(
         'x-prognos-delivery': String(row.id),
         'x-prognos-timestamp': timestamp,
         'x-prognos-signature': signature(cfg.secret, timestamp, body),
+        'webhook-id': webhookId(row.id),
+        'webhook-timestamp': timestamp,
+        'webhook-signature': standardSignature(cfg.secret, webhookId(row.id), timestamp, body),
       },
       body,
       signal: AbortSignal.any(signals),

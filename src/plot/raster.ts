@@ -2,6 +2,7 @@
  * Large heat maps (spectrograms) as one PNG image on SVG axes: a 500 × 200 cell map as SVG
  * rectangles would be 100,000 elements, as a PNG it is a few tens of kilobytes.
  */
+import { quantileSorted } from '../maths/order-statistics.js';
 import { chrome, frameLines, frameOf, noData, scale, xTicks, yTicks, type Frame } from './axes.js';
 import { encodePng } from './png.js';
 import { escapeXml, formatTick, num, svgDocument } from './svg.js';
@@ -56,8 +57,8 @@ export function rasterHeatmap(rows: readonly ArrayLike<number>[], o: RasterOptio
   const all: number[] = [];
   for (const row of rows) for (let c = 0; c < w; c++) all.push(value(row[c]!));
   const sorted = all.filter(Number.isFinite).sort((a, b) => a - b);
-  const lo = sorted[Math.floor(sorted.length * 0.01)] ?? 0;
-  const hi = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.995))] ?? 1;
+  const lo = sorted.length ? quantileSorted(sorted, 0.01) : 0;
+  const hi = sorted.length ? quantileSorted(sorted, 0.995) : 1;
   const width = o.width ?? 720;
   const height = o.height ?? 360;
   const f = frameOf(width, height, { right: 90 });

@@ -8,7 +8,7 @@ import FFT from 'fft.js';
  * k·fs/n and no zero padding changes the spectrum a caller sees.
  */
 
-export const isPowerOfTwo = (n: number): boolean => n >= 2 && (n & (n - 1)) === 0;
+const isPowerOfTwo = (n: number): boolean => n >= 2 && (n & (n - 1)) === 0;
 
 const nextPowerOfTwo = (n: number): number => {
   let m = 2;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sine } from '../../tests/helpers/signals.js';
 import { initSignal } from './fft.js';
-import { isoZone, zoneBoundaries } from './iso20816.js';
+import { isoZone, zoneBoundaries } from '../state/iso20816.js';
 import { STANDARD_GRAVITY, velocityRms } from './velocity.js';
 
 beforeAll(async () => {

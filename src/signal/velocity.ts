@@ -25,7 +25,7 @@ export function velocityWeights(bins: number, binHz: number, band: Band = ISO_VE
 }
 
 /** Velocity RMS (mm/s) from a one-sided power spectrum in g² (see SpectrumAnalyzer.power). */
-export function velocityRmsFromPower(power: Float64Array, weights: Float64Array): number {
+function velocityRmsFromPower(power: Float64Array, weights: Float64Array): number {
   let s = 0;
   for (let k = 0; k < power.length; k++) s += power[k]! * weights[k]!;
   return Math.sqrt(s);

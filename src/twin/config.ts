@@ -3,7 +3,7 @@
  * next to what it generated and regenerated from it. Times are days from `start`; vibration
  * levels are ISO 20816 velocity RMS in mm/s (10–1000 Hz), the unit the zones are written in.
  */
-import type { Foundation, MachineGroup } from '../signal/iso20816.js';
+import type { Foundation, MachineGroup } from '../state/iso20816.js';
 
 export type MachineType = 'pump' | 'motor' | 'fan';
 
@@ -15,7 +15,7 @@ export const BEARING_MODES = ['outer_race', 'inner_race', 'ball'] as const;
 export const FAILURE_MODES = ['none', ...BEARING_MODES, 'imbalance', 'misalignment'] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];
 
-export type GrowthLaw = 'exponential' | 'paris';
+type GrowthLaw = 'exponential' | 'paris';
 
 /** Sensor faults injected into the measurements; the code is what the truth arrays hold. */
 export const SENSOR_FAULTS = ['none', 'dropout', 'spike', 'saturation', 'stuck'] as const;
@@ -73,7 +73,7 @@ export interface DegradationSpec {
   parisExponent: number;
 }
 
-export interface VibrationSpec {
+interface VibrationSpec {
   /** Accelerometer full scale ±g: the signal clips here. */
   rangeG: number;
   /** Structural resonance rung by each bearing impact (envelope-analysis band). */

@@ -6,7 +6,7 @@
  */
 import { BulkWriter } from '../acquisition/importers/bulk-writer.js';
 import { withSqlSession } from '../acquisition/importers/sql-session.js';
-import type { ImportCounts } from '../acquisition/importers/types.js';
+import type { ImportCounts } from '../acquisition/importers/import-counts.js';
 import type { Database } from '../db/database.js';
 import { FAULT_CODE, ISO_14224, TEMPERATURE_SENSOR, VIBRATION_SENSOR, type FleetConfig } from './config.js';
 import { generateMachine, type MachineHistory } from './history.js';

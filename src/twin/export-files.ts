@@ -19,7 +19,7 @@ export interface FileExportOptions {
   onCapture?: () => void;
 }
 
-export function captureFileName(k: number): string {
+function captureFileName(k: number): string {
   return `${String(k).padStart(6, '0')}.f32`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zoneBoundaries } from '../signal/iso20816.js';
+import { zoneBoundaries } from '../state/iso20816.js';
 import { createFleet, validateFleet } from './fleet.js';
 
 describe('createFleet', () => {

@@ -3,7 +3,7 @@
  * 20816 classes, load profiles and failure modes drawn from `seed`. Machine i depends only on
  * (seed, i, options), so growing the fleet keeps the machines it already had.
  */
-import { zoneBoundaries } from '../signal/iso20816.js';
+import { zoneBoundaries } from '../state/iso20816.js';
 import {
   BEARINGS,
   FAILURE_MODES,
@@ -31,7 +31,7 @@ export interface FleetOptions {
 }
 
 export const DEFAULT_START = '2024-01-01T00:00:00.000Z';
-export const DEFAULT_FAULT_RATES: FaultRates = {
+const DEFAULT_FAULT_RATES: FaultRates = {
   dropout: 0.01,
   spike: 0.005,
   saturation: 0.003,

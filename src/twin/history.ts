@@ -9,7 +9,7 @@ import { FAULT_CODE, type FaultRates, type FleetConfig, type MachineConfig } fro
 import { TwinRandom } from './random.js';
 import { ambientAt, loadAt, MS_PER_DAY, rulHoursAt, severityAt, shaftHzAt } from './state.js';
 
-export interface CaptureTruth {
+interface CaptureTruth {
   /** Epoch milliseconds. */
   ts: Float64Array;
   shaftHz: Float64Array;
@@ -23,7 +23,7 @@ export interface CaptureTruth {
   fault: Uint8Array;
 }
 
-export interface ReadingSeries {
+interface ReadingSeries {
   ts: Float64Array;
   /** As measured, sensor faults included; NaN where the reading dropped out. */
   value: Float64Array;

@@ -3,7 +3,7 @@
  * capture or a site draws the same numbers whatever else is generated, and in whatever order:
  * a capture can be rendered alone (streaming, export) and still be byte-identical.
  */
-import { createRng, type Rng } from '../ml/random.js';
+import { createRng, type Rng } from '../maths/random.js';
 
 export class TwinRandom {
   private readonly next: Rng;

@@ -47,7 +47,7 @@ export interface LiveReading {
   truth: { trueValue: number; severity: number; fault: SensorFault };
 }
 
-export interface LiveFailure {
+interface LiveFailure {
   machineId: string;
   ts: Date;
   mode: Exclude<FailureMode, 'none'>;

@@ -43,7 +43,7 @@ function scratchOf(n: number): Scratch {
 }
 
 /** Peak acceleration (g) of a sinusoid at f Hz whose velocity RMS is v mm/s. */
-export function accelPeakG(velocityRmsMmS: number, hz: number): number {
+function accelPeakG(velocityRmsMmS: number, hz: number): number {
   return (velocityRmsMmS * Math.SQRT2 * 2 * Math.PI * hz) / (STANDARD_GRAVITY * 1000);
 }
 

@@ -9,12 +9,12 @@ import { envelopeSpectrum, peakNear } from '../signal/envelope.js';
 import { magnitudeSpectrum } from '../signal/spectrum.js';
 
 /** Longest window transformed: enough resolution for a dashboard, bounded work per request. */
-export const MAX_WINDOW = 16_384;
+const MAX_WINDOW = 16_384;
 /** Points per plotted spectrum at most; above it bins are max-pooled so peaks survive. */
-export const MAX_POINTS = 2_048;
-export const HARMONICS = 3;
+const MAX_POINTS = 2_048;
+const HARMONICS = 3;
 
-export interface Marker {
+interface Marker {
   defect: DefectKey;
   label: string;
   harmonic: number;
@@ -23,7 +23,7 @@ export interface Marker {
   amplitude: number | null;
 }
 
-export interface Series {
+interface Series {
   hz: number[];
   amplitude: number[];
 }
@@ -40,7 +40,7 @@ export interface AssetSpectrum {
 const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(5)) : 0);
 
 /** Bins 1..last (DC dropped), max-pooled down to at most MAX_POINTS points. */
-export function pool(magnitude: Float64Array, binHz: number, lastBin: number): Series {
+function pool(magnitude: Float64Array, binHz: number, lastBin: number): Series {
   const bins = Math.max(0, Math.min(lastBin, magnitude.length - 1));
   const step = Math.max(1, Math.ceil(bins / MAX_POINTS));
   const out: Series = { hz: [], amplitude: [] };

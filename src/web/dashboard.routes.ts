@@ -6,15 +6,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { assetsRepository } from '../acquisition/assets.repository.js';
-import { decodeSamples } from '../acquisition/captures.service.js';
 import type { AppContext } from '../context.js';
-import { conflict, notFound } from '../errors.js';
-import { bearingOf } from '../features/features.service.js';
 import { errorResponses } from '../http/schemas.js';
-import { resolveRules } from '../maintenance/rule-settings.js';
-import { MIN_SPECTRUM_SAMPLES, assetSpectrum } from './asset-spectrum.js';
-import { dashboardRepository as repo } from './dashboard.repository.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -87,9 +80,7 @@ const MaintenanceBody = Type.Object({
 });
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const db = ctx.database.db;
   const tags = ['dashboard'];
-  const leadTimeHours = resolveRules(ctx.config.suggestionRules).leadTimeHours;
 
   app.get(
     '/v1/dashboard/fleet-summary',
@@ -101,11 +92,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         response: { 200: FleetSummary, ...errorResponses },
       },
     },
-    async () => ({
-      ...(await repo.sitesAndTypes(db)),
-      openSuggestions: await repo.openSuggestionCounts(db),
-      leadTimeHours,
-    }),
+    async () => ctx.dashboard.fleetSummary(),
   );
 
   app.get(
@@ -121,21 +108,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       },
     },
     async (req) => {
-      const asset = await assetsRepository.get(db, req.params.id);
-      if (!asset) throw notFound('asset', req.params.id);
-      const capture = await repo.latestVibrationCapture(db, asset.id);
-      if (!capture) throw notFound('vibration capture for asset', asset.id);
-      // Ingestion accepts any capture of one sample or more; a spectrum needs a few more.
-      if (capture.n_samples < MIN_SPECTRUM_SAMPLES)
-        throw conflict(
-          'capture_too_short',
-          `the latest capture of asset ${asset.id} has ${capture.n_samples} samples; a spectrum needs at least ${MIN_SPECTRUM_SAMPLES}`,
-        );
-      const shaftHz = asset.nominal_speed_rpm ? asset.nominal_speed_rpm / 60 : null;
-      const result = assetSpectrum(decodeSamples(capture.samples), capture.sample_rate_hz, {
-        shaftHz,
-        bearing: bearingOf(asset),
-      });
+      const { capture, shaftHz, result } = await ctx.dashboard.spectrum(req.params.id);
       return {
         capture: {
           id: capture.id,
@@ -163,12 +136,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       },
     },
     async (req) => {
-      if (!(await repo.assetExists(db, req.params.id))) throw notFound('asset', req.params.id);
-      const limit = req.query.limit ?? 100;
-      const [events, suggestions] = await Promise.all([
-        repo.maintenanceEvents(db, req.params.id, limit),
-        repo.suggestions(db, req.params.id, limit),
-      ]);
+      const { events, suggestions } = await ctx.dashboard.maintenance(req.params.id, req.query.limit ?? 100);
       return {
         events: events.map((e) => ({
           id: e.id,

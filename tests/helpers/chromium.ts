@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = 'artifacts/screenshots';
 const ARGS = [
   '--headless',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseMat5 } from '../../src/acquisition/formats/mat5.js';
 
 /** Repository root, from this file's location (tests/helpers/). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Full CWRU files beside the checkout, see ../shared/datasets/README.md. */
 export const cwruDir = path.resolve(repoRoot, '../shared/datasets/cwru');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /** `../shared/datasets` beside the checkout; absent on a fresh clone. */
 export const sharedDatasetsDir = resolve(repoRoot, '../shared/datasets');

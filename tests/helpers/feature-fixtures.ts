@@ -6,15 +6,15 @@ import type { DB } from '../../src/db/schema.js';
 import { defectFrequencies } from '../../src/signal/bearing.js';
 import { gaussianNoise } from './signals.js';
 
-export const FS = 12_000;
-export const WINDOW = 4096;
+const FS = 12_000;
+const WINDOW = 4096;
 export const RPM = 1797;
-export const T0 = new Date('2024-03-10T00:00:00Z');
-export const CAPTURE_EVERY_MS = 600_000;
+const T0 = new Date('2024-03-10T00:00:00Z');
+const CAPTURE_EVERY_MS = 600_000;
 /** Millimetres; the ratio matches the CWRU SKF 6205 geometry. */
 export const BEARING_MM = { nBalls: 9, ballDiameter: 7.94, pitchDiameter: 39.04, contactAngleDeg: 0 };
 export const BPFO = defectFrequencies(BEARING_MM, RPM / 60).bpfo;
-export const RESONANCE_HZ = 3500;
+const RESONANCE_HZ = 3500;
 export const TEMP_SLOPE_PER_H = 6;
 
 export interface SeededAsset {
@@ -25,7 +25,7 @@ export interface SeededAsset {
 }
 
 /** 3 windows + a partial tail: the tail is dropped, never stored as a row. */
-export function defectSignal(n = 3 * WINDOW + 1000, seed = 1): Float32Array {
+function defectSignal(n = 3 * WINDOW + 1000, seed = 1): Float32Array {
   const x = gaussianNoise(n, seed, 0.05);
   for (let i = 0; i < n; i++) x[i]! += Math.sin((2 * Math.PI * 60 * i) / FS);
   const period = FS / BPFO;
@@ -39,7 +39,7 @@ export function defectSignal(n = 3 * WINDOW + 1000, seed = 1): Float32Array {
   return Float32Array.from(x);
 }
 
-export function f32Bytes(x: Float32Array): Buffer {
+function f32Bytes(x: Float32Array): Buffer {
   const buf = Buffer.alloc(x.length * 4);
   x.forEach((v, i) => buf.writeFloatLE(v, 4 * i));
   return buf;

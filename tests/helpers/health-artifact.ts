@@ -8,10 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../../src/context.js';
-import { FeatureExtractor } from '../../src/features/feature-set.js';
+import { FeatureExtractor } from '../../src/features/extract-features.js';
 import type { StoredFeatureSet } from '../../src/features/registry.js';
-import { trainHealthModel } from '../../src/ml/health/health-model.js';
-import { saveHealthModel } from '../../src/ml/health/health-store.js';
+import { trainHealthModel } from '../../src/health/health-model.js';
+import { saveHealthModel } from '../../src/health/health-store.js';
 import { BEARING_MM } from './feature-fixtures.js';
 
 export interface HealthArtifactOptions {

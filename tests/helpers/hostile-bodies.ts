@@ -4,9 +4,8 @@
  * or malformed, deep, huge, badly encoded; and the content types to send them with.
  */
 import fc from 'fast-check';
-import type { RouteShape } from './hostile.js';
 import { hostileString, hostileValue } from './hostile-values.js';
-import { shaped } from './schema-arbitrary.js';
+import { shaped, type RouteShape } from './schema-arbitrary.js';
 
 export const CONTENT_TYPES = [
   'application/json',

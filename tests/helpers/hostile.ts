@@ -10,16 +10,7 @@
 import fc from 'fast-check';
 import { bodyArbitrary, CONTENT_TYPES } from './hostile-bodies.js';
 import { hostileNumber, hostileString, pct } from './hostile-values.js';
-import { shaped, type JsonSchema } from './schema-arbitrary.js';
-
-export interface RouteShape {
-  method: string;
-  url: string;
-  bodyProps: string[];
-  queryProps: string[];
-  bodySchema: JsonSchema | undefined;
-  querySchemas: Record<string, JsonSchema>;
-}
+import { shaped, type RouteShape } from './schema-arbitrary.js';
 
 export interface HostileRequest {
   method: string;

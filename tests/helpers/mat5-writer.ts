@@ -2,7 +2,7 @@
 // It writes what MATLAB writes for numeric arrays: a 128-byte header, one miMATRIX per variable,
 // small data elements where the data fits in 4 bytes, and optionally miCOMPRESSED wrapping.
 
-export type MatNumericType = 'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32';
+type MatNumericType = 'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32';
 
 export interface MatVariableSpec {
   name: string;

@@ -1,7 +1,7 @@
 /** Synthetic run-to-failure fleets stored as assets + scalar readings, for training tests. */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.js';
-import { createRng } from '../../src/ml/random.js';
+import { createRng } from '../../src/maths/random.js';
 
 export async function seedRunToFailureFleet(
   db: Kysely<DB>,

@@ -104,6 +104,16 @@ function plausible(s: JsonSchema, ids: number[], depth: number): fc.Arbitrary<un
   }
 }
 
+/** A route as its OpenAPI document describes it: what hostile requests are shaped by. */
+export interface RouteShape {
+  method: string;
+  url: string;
+  bodyProps: string[];
+  queryProps: string[];
+  bodySchema: JsonSchema | undefined;
+  querySchemas: Record<string, JsonSchema>;
+}
+
 /** Plausible for the schema, or (one time in five, at any depth) a hostile value instead. */
 export function shaped(s: JsonSchema, ids: number[], depth = 0): fc.Arbitrary<unknown> {
   if (depth > 4) return hostileValue(ids);

@@ -1,4 +1,4 @@
-import type { TrainingService } from '../../src/ml/training/training.service.js';
+import type { TrainingService } from '../../src/training/training.service.js';
 
 /** Polls a training run until it is completed, failed or cancelled; throws after `timeoutMs`. */
 export async function finishedRun(training: TrainingService, id: number, timeoutMs = 120_000) {

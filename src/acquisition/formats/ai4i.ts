@@ -15,7 +15,7 @@ import { FormatError } from './format-error.js';
  * columns are fine; a missing required column is a FormatError.
  */
 
-export type Ai4iProductType = 'L' | 'M' | 'H';
+type Ai4iProductType = 'L' | 'M' | 'H';
 
 export interface Ai4iRow {
   /** Unique row id; the 1-based data-row number when the file has no UDI column. */
@@ -37,7 +37,7 @@ export interface Ai4iRow {
   rnf: boolean;
 }
 
-export const AI4I_REQUIRED_COLUMNS = [
+const AI4I_REQUIRED_COLUMNS = [
   'Type',
   'Air temperature [K]',
   'Process temperature [K]',

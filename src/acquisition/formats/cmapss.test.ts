@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CmapssFormatError, cmapssUnits, parseCmapss, parseCmapssRul, trainRulTargets } from './cmapss.js';
 import { FormatError } from './format-error.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const sampleDir = `${repoRoot}datasets/cmapss-sample/`;
 const fullDir = `${repoRoot}../shared/datasets/cmapss/`;
 const read = (path: string): string => readFileSync(path, 'utf8');

@@ -40,7 +40,7 @@ export class FormatError extends Error {
   }
 }
 
-export function describeLocation(location: FormatErrorLocation): string {
+function describeLocation(location: FormatErrorLocation): string {
   const parts: string[] = [];
   if (location.line !== undefined) parts.push(`line ${location.line}`);
   if (location.column !== undefined) parts.push(`column ${location.column}`);

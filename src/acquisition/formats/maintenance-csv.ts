@@ -36,7 +36,7 @@ const SHAPES: ReadonlyArray<[column: DetailColumn, kind: MaintenanceEventKind]> 
 ];
 
 /** Detects the record kind of a maintenance CSV from its header fields. */
-export function detectMaintenanceKind(
+function detectMaintenanceKind(
   header: readonly string[],
   location: FormatErrorLocation = {},
 ): MaintenanceEventKind {

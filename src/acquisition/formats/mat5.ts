@@ -7,12 +7,12 @@ import { FormatError } from './format-error.js';
  * cells, structs, chars, sparse and objects are listed in `skipped`. Both byte orders are read.
  */
 
-export type Mat5Endian = 'little' | 'big';
+type Mat5Endian = 'little' | 'big';
 
-export type Mat5NumericClass =
+type Mat5NumericClass =
   'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64';
 
-export interface Mat5Header {
+interface Mat5Header {
   /** The 116-byte descriptive text, trailing spaces and NULs removed. */
   text: string;
   version: number;
@@ -32,7 +32,7 @@ export interface Mat5Variable {
   global: boolean;
 }
 
-export interface Mat5Skipped {
+interface Mat5Skipped {
   name: string;
   className: string;
   byteOffset: number;
@@ -51,7 +51,7 @@ export interface Mat5Options {
   decompress?: (data: Uint8Array) => Uint8Array;
 }
 
-export const MAT5_HEADER_BYTES = 128;
+const MAT5_HEADER_BYTES = 128;
 
 const MI_INT8 = 1;
 const MI_UINT8 = 2;
@@ -170,7 +170,7 @@ class Reader {
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-export function parseMat5Header(bytes: Uint8Array, file?: string): Mat5Header {
+function parseMat5Header(bytes: Uint8Array, file?: string): Mat5Header {
   if (bytes.length < MAT5_HEADER_BYTES) {
     throw new FormatError(`truncated: ${bytes.length} bytes, shorter than the 128-byte MAT header`, {
       file,

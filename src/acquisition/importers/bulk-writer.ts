@@ -6,7 +6,7 @@
  */
 import { SeriesWriter, type ReadingsMethod } from './series-writer.js';
 import type { SqlSession } from './sql-session.js';
-import type { ImportCounts } from './types.js';
+import type { ImportCounts } from './import-counts.js';
 import type { MaintenanceKind, SensorAxis, SensorKind } from '../../db/schema.js';
 
 export interface AssetSpec {

@@ -23,13 +23,13 @@ import { ImportInputError, type FormatImporter, type ImportContext, type ImportO
 
 type Spec = [name: string, kind: SensorSpec['kind'], unit: string, description: string];
 
-export const CMAPSS_SETTING_SPECS: readonly Spec[] = [
+const CMAPSS_SETTING_SPECS: readonly Spec[] = [
   ['setting_1', 'other', 'kft', 'altitude'],
   ['setting_2', 'other', 'Mach', 'Mach number'],
   ['setting_3', 'other', '-', 'throttle resolver angle (TRA)'],
 ];
 
-export const CMAPSS_SENSOR_SPECS: readonly Spec[] = [
+const CMAPSS_SENSOR_SPECS: readonly Spec[] = [
   ['T2', 'temperature', '°R', 'total temperature at fan inlet'],
   ['T24', 'temperature', '°R', 'total temperature at LPC outlet'],
   ['T30', 'temperature', '°R', 'total temperature at HPC outlet'],
@@ -70,6 +70,12 @@ const SENSORS: SensorSpec[] = [
     externalRef: mnemonic,
   })),
 ];
+
+/**
+ * The sensor names an imported engine has, in the order the RUL trainer reads an asset's scalar
+ * sensors (settings first): the input identity of a RUL model trained on C-MAPSS files.
+ */
+export const CMAPSS_SENSOR_NAMES: readonly string[] = SENSORS.map((s) => s.name);
 
 interface FileNaming {
   subset: string;

@@ -17,7 +17,7 @@ import type { FormatImporter, ImportContext } from './types.js';
 const MM_PER_INCH = 25.4;
 
 /** SKF 6205-2RS JEM, the drive-end bearing of the CWRU rig (CWRU Bearing Data Center). */
-export const CWRU_DRIVE_END_BEARING = {
+const CWRU_DRIVE_END_BEARING = {
   nBalls: 9,
   ballDiameterMm: 0.3126 * MM_PER_INCH,
   pitchDiameterMm: 1.537 * MM_PER_INCH,

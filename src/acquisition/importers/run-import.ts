@@ -14,13 +14,13 @@ import { BulkWriter } from './bulk-writer.js';
 import { cmapssImporter } from './cmapss.js';
 import { cwruImporter } from './cwru.js';
 import { femtoImporter } from './femto.js';
+import type { ImportCounts } from './import-counts.js';
 import { maintenanceImporter } from './maintenance.js';
 import type { ReadingsMethod } from './series-writer.js';
 import { withSqlSession } from './sql-session.js';
 import type {
   FormatImporter,
   ImportContext,
-  ImportCounts,
   ImportFormat,
   ImportOptions,
   ImportProgress,
@@ -28,7 +28,7 @@ import type {
   ImportTask,
 } from './types.js';
 
-export const IMPORTERS: Record<ImportFormat, FormatImporter> = {
+const IMPORTERS: Record<ImportFormat, FormatImporter> = {
   cmapss: cmapssImporter,
   femto: femtoImporter,
   cwru: cwruImporter,

@@ -15,7 +15,7 @@
  */
 import { addToGroups, dayOf, groupKey, IngestStats, type BatchGroups } from './ingest-stats.js';
 import type { SqlSession } from './sql-session.js';
-import type { ImportCounts } from './types.js';
+import type { ImportCounts } from './import-counts.js';
 
 export type ReadingsMethod = 'unnest' | 'copy-stage';
 

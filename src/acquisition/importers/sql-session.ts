@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../db/database.js';
 
-export interface SqlResult<R> {
+interface SqlResult<R> {
   rows: R[];
   /** Rows inserted, updated or deleted by a write. */
   rowCount: number;

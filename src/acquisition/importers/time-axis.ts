@@ -7,7 +7,7 @@
  */
 import { ImportInputError } from './types.js';
 
-export const DAY_S = 86_400;
+const DAY_S = 86_400;
 export const HOUR_S = 3_600;
 export const MINUTE_S = 60;
 

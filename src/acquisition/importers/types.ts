@@ -3,6 +3,7 @@
  * format under this folder, all writing through `BulkWriter`.
  */
 import type { BulkWriter } from './bulk-writer.js';
+import type { ImportCounts } from './import-counts.js';
 
 export const IMPORT_FORMATS = ['cmapss', 'femto', 'cwru', 'ai4i', 'maintenance'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -25,18 +26,6 @@ export interface ImportOptions {
 
 export const DEFAULT_BASE_DATE = '2000-01-01';
 export const DEFAULT_BATCH_SIZE = 10_000;
-
-export interface ImportCounts {
-  /** Assets and sensors created by this import (existing ones are reused). */
-  assets: number;
-  sensors: number;
-  /** Rows stored by this import. */
-  readings: number;
-  captures: number;
-  events: number;
-  /** Readings, captures and events that were already stored (ON CONFLICT DO NOTHING). */
-  duplicates: number;
-}
 
 export interface ImportSummary extends ImportCounts {
   format: ImportFormat;

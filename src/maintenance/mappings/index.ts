@@ -1,4 +1,5 @@
 /** The CMMS payload formats of the GET routes (`?format=`). */
+import type { EffectiveSettings } from '../cmms/cmms-settings.js';
 import type { SuggestionDto } from '../suggestion-dto.js';
 import { toMaintainx } from './maintainx.js';
 import { toMaximo } from './maximo.js';
@@ -9,9 +10,10 @@ export type Format = (typeof FORMATS)[number];
 
 export type MappedSuggestion = SuggestionDto | Record<string, unknown>;
 
-export function mapSuggestion(s: SuggestionDto, format: Format): MappedSuggestion {
-  if (format === 'maximo') return { ...toMaximo(s) };
-  if (format === 'sap') return { ...toSap(s) };
-  if (format === 'maintainx') return { ...toMaintainx(s) };
+/** Throws AppError 422 `cmms_setting_missing` when the CMMS would reject the payload. */
+export function mapSuggestion(s: SuggestionDto, format: Format, e: EffectiveSettings): MappedSuggestion {
+  if (format === 'maximo') return { ...toMaximo(s, e) };
+  if (format === 'sap') return { ...toSap(s, e) };
+  if (format === 'maintainx') return { ...toMaintainx(s, e) };
   return s;
 }

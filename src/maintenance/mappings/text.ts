@@ -19,7 +19,15 @@ export function isoSecondsUtc(iso: string): string {
   return `${new Date(iso).toISOString().slice(0, 19)}+00:00`;
 }
 
-/** Codes and identifiers are cut, never given an ellipsis: they must stay valid codes. */
-export function cut(code: string, max: number): string {
-  return code.trim().slice(0, max);
+/** Long text kept as written (line breaks included), cut at `max` characters with an ellipsis. */
+export function clip(text: string, max: number): string {
+  const t = text.trim();
+  return t.length <= max ? t : `${t.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** An external_ref usable as an upper-case CMMS code of at most `max` characters, else null. */
+export function codeFromRef(ref: string | null, max: number): string | null {
+  if (ref === null) return null;
+  const code = ref.trim().toUpperCase();
+  return code.length >= 1 && code.length <= max && /^[A-Z0-9][A-Z0-9_./#&-]*$/.test(code) ? code : null;
 }

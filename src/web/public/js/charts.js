@@ -7,7 +7,7 @@ import { el } from './dom.js';
 const live = [];
 const registry = (window.__charts = {});
 const HEIGHT = 220;
-export const DEFECT_COLOURS = { bpfo: '#b3261e', bpfi: '#1d5fa8', bsf: '#2e7d32', ftf: '#6a3d9a' };
+const DEFECT_COLOURS = { bpfo: '#b3261e', bpfi: '#1d5fa8', bsf: '#2e7d32', ftf: '#6a3d9a' };
 
 export function destroyCharts() {
   for (const { chart, observer } of live.splice(0)) {

@@ -15,7 +15,7 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export const dash = '—';
+const dash = '—';
 
 export function fmtHours(h) {
   if (h === null || h === undefined || !Number.isFinite(h)) return dash;

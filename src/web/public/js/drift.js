@@ -10,7 +10,7 @@ import { formDialog } from './maintenance.js';
 const LABEL = { ok: 'no drift', warn: 'drift warning', drift: 'drifting', unknown: 'no verdict' };
 const LIVE = ['open', 'acknowledged', 'retraining'];
 
-export function driftBadge(status) {
+function driftBadge(status) {
   return el('span', { class: `drift drift-${status}`, dataset: { drift: status } }, LABEL[status] ?? status);
 }
 

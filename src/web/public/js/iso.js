@@ -4,6 +4,7 @@
  */
 import { el } from './dom.js';
 
+/** @public Read by tests/dashboard-api.test.ts through an import knip cannot follow. */
 export const ZONE_BOUNDARIES = {
   '1/rigid': [2.3, 4.5, 7.1],
   '1/flexible': [3.5, 7.1, 11.0],

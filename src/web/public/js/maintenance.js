@@ -51,7 +51,7 @@ export function formDialog(id, subject, submit) {
   });
 }
 
-export function ackSuggestion(s) {
+function ackSuggestion(s) {
   return formDialog('ack-dialog', `#${s.id}: ${s.title}`, (v) => {
     const body = { workOrderRef: String(v.workOrderRef).trim() };
     if (String(v.note ?? '').trim()) body.note = String(v.note).trim();
@@ -59,7 +59,7 @@ export function ackSuggestion(s) {
   });
 }
 
-export function dismissSuggestion(s) {
+function dismissSuggestion(s) {
   return formDialog('dismiss-dialog', `#${s.id}: ${s.title}`, (v) =>
     api(`/v1/work-order-suggestions/${s.id}/dismiss`, {
       method: 'POST',
