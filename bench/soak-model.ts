@@ -4,7 +4,7 @@
  * promoted through the registry (tests/helpers/health-artifact.ts).
  */
 import type { AppContext } from '../src/context.js';
-import { getFeatureSet } from '../src/features/registry.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { activeHealthModel, vibrationRows } from '../tests/helpers/health-artifact.js';
 
 export async function promoteHealthModel(ctx: AppContext, tmp: string): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The composition root: opens the database, migrates it, builds the job registry and the job
+ * The composition root: opens the database, migrates it, builds the job handlers and the job
  * queue (BullMQ with REDIS_URL, in-process otherwise). Server, worker and CLI commands all
  * start from here, and `close()` releases everything in reverse order.
  */
@@ -16,7 +16,7 @@ import { waitForDatabase } from './db/wait-for-database.js';
 import { BullJobQueue } from './jobs/bullmq-queue.js';
 import { createJobDefinitions } from './job-definitions.js';
 import { InlineJobQueue } from './jobs/inline-queue.js';
-import { buildJobRegistry, type JobRegistry } from './jobs/registry.js';
+import { buildJobHandlers, type JobHandlers } from './jobs/handlers.js';
 import type { JobQueue } from './jobs/types.js';
 import { FeaturesService } from './features/feature-queries.service.js';
 import { ActiveModels } from './forecasting/active-models.js';
@@ -39,7 +39,7 @@ import { DashboardService } from './web/dashboard.service.js';
 /** Everything the process has built. The composition root (app, server, worker, cli, demo, web)
  * passes it around; stages take only `CoreContext` and their own services (app-context.ts). */
 export interface AppContext extends CoreContext {
-  readonly registry: JobRegistry;
+  readonly jobHandlers: JobHandlers;
   readonly assets: AssetsService;
   readonly readings: ReadingsService;
   readonly captures: CapturesService;
@@ -134,7 +134,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       logger,
     });
     const retraining = new RetrainingService(drift, () => training);
-    const registry = buildJobRegistry(
+    const jobHandlers = buildJobHandlers(
       createJobDefinitions({
         db: database.db,
         training: trainingDeps,
@@ -145,8 +145,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
       }),
     );
     const jobs: JobQueue = config.redisUrl
-      ? new BullJobQueue(registry, config.redisUrl, config.queuePrefix, logger)
-      : new InlineJobQueue(registry, logger);
+      ? new BullJobQueue(jobHandlers, config.redisUrl, config.queuePrefix, logger)
+      : new InlineJobQueue(jobHandlers, logger);
     logger.info(
       { database: database.kind, jobs: jobs.mode },
       `database: ${database.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}; jobs: ${jobs.mode === 'bullmq' ? 'BullMQ on Redis' : 'in-process'}`,
@@ -163,7 +163,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       config,
       logger,
       database,
-      registry,
+      jobHandlers,
       jobs,
       assets: new AssetsService(db),
       readings: new ReadingsService(db, Date.now, config.ingestLimits),

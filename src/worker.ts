@@ -25,7 +25,7 @@ export async function startWorker(
   }
   const ctx = await createContext(config);
   const pool = await startWorkers({
-    registry: ctx.registry,
+    handlers: ctx.jobHandlers,
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     logger: ctx.logger,

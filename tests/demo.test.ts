@@ -53,7 +53,7 @@ describe('demo set-up', () => {
     ctx = await createTestContext({ redis: Boolean(REDIS_URL) });
     if (ctx.config.redisUrl) {
       pool = await startWorkers({
-        registry: ctx.registry,
+        handlers: ctx.jobHandlers,
         redisUrl: ctx.config.redisUrl,
         prefix: ctx.config.queuePrefix,
         logger: ctx.logger,

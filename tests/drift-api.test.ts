@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { getFeatureSet } from '../src/features/registry.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { evaluateSuggestions } from '../src/maintenance/suggestions.service.js';
 import { createTestContext } from './helpers/context.js';
 import { activeHealthModel } from './helpers/health-artifact.js';

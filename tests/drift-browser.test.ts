@@ -6,7 +6,7 @@
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { getFeatureSet } from '../src/features/registry.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from './helpers/chromium.js';
 import { createTestContext } from './helpers/context.js';
 import { driftAsset, STEP_MS, writeRows } from './helpers/drift-rows.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/api-keys.js';
-import { getFeatureSet } from '../src/features/registry.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { initSignal } from '../src/signal/fft.js';
 import { createTestContext } from './helpers/context.js';
 import { DATABASE_URL } from './helpers/database.js';

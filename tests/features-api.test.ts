@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { DEFAULT_STORED_FEATURE_SET, getFeatureSet } from '../src/features/registry.js';
+import { DEFAULT_STORED_FEATURE_SET, getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { createTestContext } from './helpers/context.js';
 import { seedAsset, type SeededAsset } from './helpers/feature-fixtures.js';
 

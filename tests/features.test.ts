@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context.js';
-import { definitionHash, getFeatureSet, DEFAULT_STORED_FEATURE_SET } from '../src/features/registry.js';
+import {
+  definitionHash,
+  getFeatureSet,
+  DEFAULT_STORED_FEATURE_SET,
+} from '../src/features/stored-feature-sets.js';
 import { extractForAsset, type ExtractResult } from '../src/features/features.service.js';
 import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
 import { JOBS } from '../src/jobs/names.js';
@@ -216,7 +220,7 @@ describe.runIf(REDIS_URL)('extract-features job on BullMQ', () => {
   beforeAll(async () => {
     ctx = await createTestContext({ redis: true });
     pool = await startWorkers({
-      registry: ctx.registry,
+      handlers: ctx.jobHandlers,
       redisUrl: REDIS_URL!,
       prefix: ctx.config.queuePrefix,
       logger: createLogger({ logLevel: 'silent' }),

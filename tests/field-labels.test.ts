@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { getFeatureSet } from '../src/features/registry.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { createTestContext } from './helpers/context.js';
 import { seedRunToFailureFleet } from './helpers/run-to-failure.js';
 import { finishedRun } from './helpers/training-runs.js';

@@ -5,7 +5,7 @@ import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
 import { BullJobQueue } from '../src/jobs/bullmq-queue.js';
 import { InlineJobQueue } from '../src/jobs/inline-queue.js';
 import { JOBS, QUEUES } from '../src/jobs/names.js';
-import { buildJobRegistry } from '../src/jobs/registry.js';
+import { buildJobHandlers } from '../src/jobs/handlers.js';
 import type { JobDefinition } from '../src/jobs/types.js';
 import { createLogger } from '../src/logger.js';
 import { createTestContext } from './helpers/context.js';
@@ -40,21 +40,21 @@ function probeJob(state: { calls: number }): JobDefinition {
 }
 
 /** The probe under its own name plus a stand-in for every other job, as start-up requires. */
-function registryWith(probe: JobDefinition) {
+function handlersWith(probe: JobDefinition) {
   const others = Object.values(JOBS)
     .filter((n) => n !== probe.name)
     .map((name) => ({ ...probe, name }));
-  return buildJobRegistry([probe, ...others]);
+  return buildJobHandlers([probe, ...others]);
 }
 
-describe('job registry', () => {
+describe('job handlers', () => {
   it('refuses to start when a job has no handler', () => {
-    expect(() => buildJobRegistry([])).toThrow(/no handler registered for job\(s\): ensure-partitions/);
+    expect(() => buildJobHandlers([])).toThrow(/no handler registered for job\(s\): ensure-partitions/);
   });
   it('refuses two handlers for one job', () => {
     const d = probeJob({ calls: 0 });
-    expect(() => buildJobRegistry([d, d])).toThrow(/two handlers/);
-    expect(() => buildJobRegistry([d])).toThrow(/no handler registered for job\(s\): extract-features/);
+    expect(() => buildJobHandlers([d, d])).toThrow(/two handlers/);
+    expect(() => buildJobHandlers([d])).toThrow(/no handler registered for job\(s\): extract-features/);
   });
 });
 
@@ -78,7 +78,7 @@ describe('in-process jobs (no Redis)', () => {
 
   it('retry with backoff, deduplicate and cancel', async () => {
     const state = { calls: 0 };
-    const q = new InlineJobQueue(registryWith(probeJob(state)), logger);
+    const q = new InlineJobQueue(handlersWith(probeJob(state)), logger);
     const ok = await q.enqueue(JOBS.ensurePartitions, { failTimes: 2, block: false, key: 'a' });
     const s = await q.waitFor(ok.id, 5_000);
     expect(s.state).toBe('completed');
@@ -95,7 +95,7 @@ describe('in-process jobs (no Redis)', () => {
   });
 
   it('reject a payload that does not match the job schema, naming the field', async () => {
-    const q = new InlineJobQueue(registryWith(probeJob({ calls: 0 })), logger);
+    const q = new InlineJobQueue(handlersWith(probeJob({ calls: 0 })), logger);
     await expect(
       q.enqueue(JOBS.ensurePartitions, { failTimes: 'x', block: false, key: 'a' }),
     ).rejects.toThrow(/payload\/failTimes/);
@@ -109,7 +109,7 @@ describe.runIf(REDIS_URL)('BullMQ jobs on Redis', () => {
   beforeAll(async () => {
     ctx = await createTestContext({ redis: true });
     pool = await startWorkers({
-      registry: ctx.registry,
+      handlers: ctx.jobHandlers,
       redisUrl: REDIS_URL!,
       prefix: ctx.config.queuePrefix,
       logger,
@@ -131,11 +131,11 @@ describe.runIf(REDIS_URL)('BullMQ jobs on Redis', () => {
 
   it('retries, deduplicates and cancels a running job across processes', async () => {
     const state = { calls: 0 };
-    const registry = registryWith(probeJob(state));
+    const handlers = handlersWith(probeJob(state));
     const prefix = `${ctx.config.queuePrefix}-probe`;
-    const q = new BullJobQueue(registry, REDIS_URL!, prefix);
+    const q = new BullJobQueue(handlers, REDIS_URL!, prefix);
     const workers = await startWorkers({
-      registry,
+      handlers,
       redisUrl: REDIS_URL!,
       prefix,
       logger,
@@ -163,7 +163,7 @@ describe.runIf(REDIS_URL)('BullMQ jobs on Redis', () => {
   });
 
   it('a Redis error while scheduling is queue_unavailable, as for enqueue, so start-up retries it', async () => {
-    const q = new BullJobQueue(ctx.registry, REDIS_URL!, `${ctx.config.queuePrefix}-sched`);
+    const q = new BullJobQueue(ctx.jobHandlers, REDIS_URL!, `${ctx.config.queuePrefix}-sched`);
     try {
       expect(await q.get('no.such-job')).toBeUndefined(); // waits until the connection is ready
       // The connection drops between the readiness check and the call (ioredis' message).

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookConfig } from '../src/config.js';
 import { InlineJobQueue } from '../src/jobs/inline-queue.js';
 import { JOBS } from '../src/jobs/names.js';
-import { buildJobRegistry } from '../src/jobs/registry.js';
+import { buildJobHandlers } from '../src/jobs/handlers.js';
 import { deliverWebhookJob } from '../src/maintenance/deliver-webhook.job.js';
 import { SuggestionActions } from '../src/maintenance/suggestion-actions.service.js';
 import { evaluateSuggestions } from '../src/maintenance/suggestions.service.js';
@@ -96,9 +96,9 @@ describe('suggestion webhook', () => {
   /** A queue whose deliver-webhook job is configured for `url` (the rest as the app's). */
   function queueFor(url: string, maxAttempts: number, secret = SECRET) {
     const cfg: WebhookConfig = { url, secret, maxAttempts, backoffMs: 10, timeoutMs: 5_000 };
-    const defs = [...ctx.registry.values()].filter((d) => d.name !== JOBS.deliverWebhook);
+    const defs = [...ctx.jobHandlers.values()].filter((d) => d.name !== JOBS.deliverWebhook);
     const queue = new InlineJobQueue(
-      buildJobRegistry([...defs, deliverWebhookJob({ db: ctx.database.db, webhook: cfg })]),
+      buildJobHandlers([...defs, deliverWebhookJob({ db: ctx.database.db, webhook: cfg })]),
     );
     queues.push(queue);
     return { ...deps(ctx.database.db), webhook: queueWebhook(ctx.database.db, queue) };

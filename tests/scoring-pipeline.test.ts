@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Forecast } from '../src/db/schema.js';
 import { ensureFeatureSet } from '../src/features/features.repository.js';
-import { getFeatureSet } from '../src/features/registry.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { JOBS } from '../src/jobs/names.js';
 import { createTestContext } from './helpers/context.js';
 import { STEP_MS, driftAsset, writeRows } from './helpers/drift-rows.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { getFeatureSet } from '../src/features/registry.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { initSignal } from '../src/signal/fft.js';
 import { createTestContext } from './helpers/context.js';
 import { activeHealthModel, vibrationRows } from './helpers/health-artifact.js';

@@ -22,7 +22,7 @@ function suite(name: string, redis: boolean) {
       ctx = await createTestContext({ redis });
       if (redis) {
         pool = await startWorkers({
-          registry: ctx.registry,
+          handlers: ctx.jobHandlers,
           redisUrl: REDIS_URL!,
           prefix: ctx.config.queuePrefix,
           logger: createLogger({ logLevel: 'silent' }),

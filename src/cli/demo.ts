@@ -89,7 +89,7 @@ export const demoCommand: Command = {
     if (config.redisUrl) {
       // Nobody else runs `prognos worker` for the demo: this process consumes the queues.
       pool = await startWorkers({
-        registry: ctx.registry,
+        handlers: ctx.jobHandlers,
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
         logger: ctx.logger,

@@ -7,7 +7,7 @@
  * it in the asset's history. A failure is recorded as a maintenance event and ends that machine.
  */
 import type { AppContext } from '../context.js';
-import { getFeatureSet } from '../features/registry.js';
+import { getFeatureSet } from '../features/stored-feature-sets.js';
 import {
   streamLive,
   TEMPERATURE_SENSOR,

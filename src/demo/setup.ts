@@ -12,7 +12,7 @@
  */
 import { createApiKey, listApiKeys, revokeApiKey, type CreatedKey } from '../auth/api-keys.js';
 import type { AppContext } from '../context.js';
-import { getFeatureSet } from '../features/registry.js';
+import { getFeatureSet } from '../features/stored-feature-sets.js';
 import type { CheckResult } from '../drift/retraining.service.js';
 import { JOBS } from '../jobs/names.js';
 import type { JobStatus } from '../jobs/types.js';

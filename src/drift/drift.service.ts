@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { DriftConfig } from '../config.js';
 import type { DB, ModelVersion } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
-import { listFeatureSets } from '../features/registry.js';
+import { listFeatureSets } from '../features/stored-feature-sets.js';
 import type { RuleSettings } from '../maintenance/rule-settings.js';
 import type { ModelRegistry } from '../models/registry.service.js';
 import { mixtureReference, readDriftReference, type DriftReference } from '../models/drift-reference.js';

@@ -6,7 +6,7 @@ import { JOBS } from '../jobs/names.js';
 import type { JobQueue } from '../jobs/types.js';
 import * as repo from './features.repository.js';
 import { extractForAsset, resolveFeatureSet, resolveRange, type ExtractOptions } from './features.service.js';
-import { DEFAULT_STORED_FEATURE_SET, getFeatureSet, listFeatureSets } from './registry.js';
+import { DEFAULT_STORED_FEATURE_SET, getFeatureSet, listFeatureSets } from './stored-feature-sets.js';
 
 export interface ExtractionRequest {
   from?: string | undefined;

@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { StoredFeatureSet } from './registry.js';
+import type { StoredFeatureSet } from './stored-feature-sets.js';
 
 type Db = Kysely<DB>;
 

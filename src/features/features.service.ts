@@ -18,7 +18,7 @@ import { initSignal } from '../signal/fft.js';
 import { captureWindows, decodeFloat32 } from './capture-windows.js';
 import { FeatureExtractor } from './extract-features.js';
 import * as repo from './features.repository.js';
-import { DEFAULT_STORED_FEATURE_SET, getFeatureSet, type StoredFeatureSet } from './registry.js';
+import { DEFAULT_STORED_FEATURE_SET, getFeatureSet, type StoredFeatureSet } from './stored-feature-sets.js';
 import { temperatureWindowInto, type TemperatureSeries } from './temperature-window.js';
 import { toCelsius, toShaftHz } from './units.js';
 

@@ -5,7 +5,7 @@
  */
 import { badRequest } from '../errors.js';
 import { FeatureExtractor } from '../features/extract-features.js';
-import { getFeatureSet, listFeatureSets, type StoredFeatureSet } from '../features/registry.js';
+import { getFeatureSet, listFeatureSets, type StoredFeatureSet } from '../features/stored-feature-sets.js';
 import { temperatureWindowInto } from '../features/temperature-window.js';
 import type { BearingGeometry } from '../signal/bearing.js';
 

@@ -9,7 +9,7 @@ import { assetsRepository } from '../acquisition/assets.repository.js';
 import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { bearingOf } from '../features/features.service.js';
-import type { StoredFeatureSet } from '../features/registry.js';
+import type { StoredFeatureSet } from '../features/stored-feature-sets.js';
 import { predictFailure } from '../prognostics/failure/failure-model.js';
 import { scoreHealth } from '../health/health-model.js';
 import { predictRul } from '../prognostics/rul/predict-rul.js';

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { QUEUES, type JobName, type QueueName } from './names.js';
-import { validatePayload, type JobRegistry } from './registry.js';
+import { validatePayload, type JobHandlers } from './handlers.js';
 import type { EnqueueOptions, JobQueue, JobState, JobStatus } from './types.js';
 
 export const cancelChannel = (prefix: string) => `${prefix}:cancel`;
@@ -56,7 +56,7 @@ export class BullJobQueue implements JobQueue {
   private readonly isDown: () => boolean;
 
   constructor(
-    private readonly registry: JobRegistry,
+    private readonly handlers: JobHandlers,
     private readonly redisUrl: string,
     private readonly prefix: string,
     logger?: Logger,
@@ -111,7 +111,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}) {
-    const def = this.registry.get(name);
+    const def = this.handlers.get(name);
     if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
     validatePayload(def, payload);
     const dedupKey = def.dedupKey?.(payload as never);
@@ -228,7 +228,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   async schedule(name: JobName, payload: unknown, everyMs: number): Promise<void> {
-    const def = this.registry.get(name);
+    const def = this.handlers.get(name);
     if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
     validatePayload(def, payload);
     // Through redis(): a connection lost mid-call is queue_unavailable, which the worker's

@@ -7,14 +7,14 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { cancelChannel, logOutages, redisConnection } from './bullmq-queue.js';
 import { QUEUES, type JobName, type QueueName } from './names.js';
-import { validatePayload, type JobRegistry } from './registry.js';
+import { validatePayload, type JobHandlers } from './handlers.js';
 
 export interface WorkerPool {
   close(): Promise<void>;
 }
 
 export interface WorkerOptions {
-  registry: JobRegistry;
+  handlers: JobHandlers;
   redisUrl: string;
   prefix: string;
   logger: Logger;
@@ -47,7 +47,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<WorkerPool> {
     const worker = new Worker(
       queue,
       async (job: Job, _token?: string, signal?: AbortSignal) => {
-        const def = opts.registry.get(job.name as JobName);
+        const def = opts.handlers.get(job.name as JobName);
         if (!def) throw new Error(`no handler for job ${job.name}`);
         validatePayload(def, job.data);
         const controller = new AbortController();

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import type { JobName } from './names.js';
-import { validatePayload, type JobRegistry } from './registry.js';
+import { validatePayload, type JobHandlers } from './handlers.js';
 import type { EnqueueOptions, JobQueue, JobStatus } from './types.js';
 
 interface Entry {
@@ -30,13 +30,13 @@ export class InlineJobQueue implements JobQueue {
   private closed = false;
 
   constructor(
-    private readonly registry: JobRegistry,
+    private readonly handlers: JobHandlers,
     private readonly logger?: Logger,
   ) {}
 
   async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}) {
     if (this.closed) throw new AppError('queue_closed', 503, 'the job queue is shutting down');
-    const def = this.registry.get(name);
+    const def = this.handlers.get(name);
     if (!def) throw new AppError('unknown_job', 400, `no job named ${name}`);
     validatePayload(def, payload);
     const dedupKey = def.dedupKey?.(payload as never);
@@ -85,7 +85,7 @@ export class InlineJobQueue implements JobQueue {
   }
 
   private async run(entry: Entry): Promise<void> {
-    const def = this.registry.get(entry.status.name as JobName)!;
+    const def = this.handlers.get(entry.status.name as JobName)!;
     const { status, controller } = entry;
     try {
       while (!controller.signal.aborted) {

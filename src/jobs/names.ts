@@ -1,5 +1,5 @@
 /** Queue and job names are constants: a typo is a compile error, and start-up checks that every
- * job name has exactly one handler (see registry.ts). */
+ * job name has exactly one handler (see handlers.ts). */
 export const QUEUES = {
   maintenance: 'maintenance',
   ingest: 'ingest',

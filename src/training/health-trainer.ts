@@ -18,7 +18,7 @@ import { loadSetHistories } from './set-histories.js';
 import type { Trainer, TrainerInput, TrainerResult } from './trainer.js';
 
 interface HealthTrainParams extends AssetFilter {
-  /** A registered stored feature set (src/features/registry.ts). */
+  /** A registered stored feature set (src/features/stored-feature-sets.ts). */
   featureSet: string;
   healthyHours?: number;
   /** Used when healthyHours is not given; default 0.2. */

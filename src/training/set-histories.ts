@@ -3,7 +3,7 @@
  * matching asset's history of it, reported as the first `progressShare` percent of the run.
  */
 import { AppError } from '../errors.js';
-import { getFeatureSet, type StoredFeatureSet } from '../features/registry.js';
+import { getFeatureSet, type StoredFeatureSet } from '../features/stored-feature-sets.js';
 import { featureSetIdByHash, loadFeatureHistories, type FeatureHistory } from './feature-rows.repository.js';
 import { findAssets, type AssetFilter } from './run-rows.repository.js';
 import type { TrainerInput } from './trainer.js';

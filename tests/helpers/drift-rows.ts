@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.js';
 import { ensureFeatureSet } from '../../src/features/features.repository.js';
-import type { StoredFeatureSet } from '../../src/features/registry.js';
+import type { StoredFeatureSet } from '../../src/features/stored-feature-sets.js';
 import { createRng } from '../../src/maths/random.js';
 
 export const STEP_MS = 3_600_000;

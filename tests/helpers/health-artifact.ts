@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../../src/context.js';
 import { FeatureExtractor } from '../../src/features/extract-features.js';
-import type { StoredFeatureSet } from '../../src/features/registry.js';
+import type { StoredFeatureSet } from '../../src/features/stored-feature-sets.js';
 import { trainHealthModel } from '../../src/health/health-model.js';
 import { saveHealthModel } from '../../src/health/health-store.js';
 import { BEARING_MM } from './feature-fixtures.js';

@@ -3,19 +3,19 @@ import { AppError } from '../errors.js';
 import { JOBS, type JobName } from './names.js';
 import type { JobDefinition } from './types.js';
 
-export type JobRegistry = ReadonlyMap<JobName, JobDefinition>;
+export type JobHandlers = ReadonlyMap<JobName, JobDefinition>;
 
 /** Fails start-up when a job name has no handler or two handlers: a queued job must never sit
  * waiting for a processor that does not exist. */
-export function buildJobRegistry(definitions: readonly JobDefinition[]): JobRegistry {
-  const registry = new Map<JobName, JobDefinition>();
+export function buildJobHandlers(definitions: readonly JobDefinition[]): JobHandlers {
+  const handlers = new Map<JobName, JobDefinition>();
   for (const def of definitions) {
-    if (registry.has(def.name)) throw new Error(`job "${def.name}" has two handlers`);
-    registry.set(def.name, def);
+    if (handlers.has(def.name)) throw new Error(`job "${def.name}" has two handlers`);
+    handlers.set(def.name, def);
   }
-  const missing = Object.values(JOBS).filter((name) => !registry.has(name));
+  const missing = Object.values(JOBS).filter((name) => !handlers.has(name));
   if (missing.length > 0) throw new Error(`no handler registered for job(s): ${missing.join(', ')}`);
-  return registry;
+  return handlers;
 }
 
 export function validatePayload(def: JobDefinition, payload: unknown): unknown {
