@@ -11,7 +11,7 @@ import { apiKeyRoutes } from './auth/api-keys.routes.js';
 import type { AppContext } from './context.js';
 import { featureRoutes } from './features/features.routes.js';
 import { forecastingRoutes } from './forecasting/forecasting.routes.js';
-import { healthRoutes } from './http/probes.routes.js';
+import { probeRoutes } from './http/probes.routes.js';
 import { installCors } from './http/cors.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
@@ -21,6 +21,7 @@ import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { MAINTENANCE_TAGS, maintenanceRoutes } from './maintenance/maintenance.routes.js';
 import { driftRoutes } from './drift/drift.routes.js';
+import { qualityRoutes } from './state/quality.routes.js';
 import { modelRoutes } from './models/models.routes.js';
 import { trainingRoutes } from './training/training.routes.js';
 import { webPlugin } from './web/web.plugin.js';
@@ -73,6 +74,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
         ...ACQUISITION_TAGS,
+        { name: 'quality', description: 'Per-sensor data quality and quality flags' },
         { name: 'jobs', description: 'Background job status and cancellation' },
         { name: 'features', description: 'Feature extraction, feature rows and feature sets' },
         { name: 'models', description: 'Model registry: versions, promotion, rollback' },
@@ -86,9 +88,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  await app.register(healthRoutes, { ctx });
+  await app.register(probeRoutes, { ctx });
   await app.register(apiKeyRoutes, { ctx });
   await app.register(acquisitionRoutes, { ctx });
+  await app.register(qualityRoutes, { ctx });
   await app.register(jobRoutes, { ctx });
   await app.register(featureRoutes, { ctx });
   await app.register(modelRoutes, { ctx });

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { CoreContext } from './app-context.js';
 import { AssetsService } from './acquisition/assets.service.js';
 import { CapturesService } from './acquisition/captures.service.js';
-import { QualityService } from './acquisition/quality.service.js';
+import { QualityService } from './state/quality.service.js';
 import { ReadingsService } from './acquisition/readings.service.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';

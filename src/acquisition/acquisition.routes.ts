@@ -1,13 +1,11 @@
-/** The acquisition API (issue 3): assets, sensors, readings, captures and data quality. */
+/** The acquisition API (issue 3): assets, sensors, readings and captures. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { CoreContext } from '../app-context.js';
 import type { AssetsService } from './assets.service.js';
 import type { CapturesService } from './captures.service.js';
-import type { QualityService } from './quality.service.js';
 import type { ReadingsService } from './readings.service.js';
 import { assetRoutes } from './assets.routes.js';
 import { captureRoutes } from './captures.routes.js';
-import { qualityRoutes } from './quality.routes.js';
 import { readingRoutes } from './readings.routes.js';
 
 export const ACQUISITION_TAGS = [
@@ -15,7 +13,6 @@ export const ACQUISITION_TAGS = [
   { name: 'sensors', description: 'Transducers on an asset: kind, unit, axis, rate, physical range' },
   { name: 'readings', description: 'Scalar time series: idempotent batch ingestion, paged reading back' },
   { name: 'captures', description: 'Vibration waveforms: JSON or little-endian float32' },
-  { name: 'quality', description: 'Per-sensor data quality and quality flags' },
 ];
 
 /** What the acquisition routes use: the core context and this stage's services. */
@@ -23,12 +20,10 @@ export type AcquisitionContext = CoreContext & {
   readonly assets: AssetsService;
   readonly readings: ReadingsService;
   readonly captures: CapturesService;
-  readonly quality: QualityService;
 };
 
 export const acquisitionRoutes: FastifyPluginAsync<{ ctx: AcquisitionContext }> = async (app, { ctx }) => {
   await app.register(assetRoutes, { ctx });
   await app.register(readingRoutes, { ctx });
   await app.register(captureRoutes, { ctx });
-  await app.register(qualityRoutes, { ctx });
 };

@@ -26,7 +26,7 @@ const MODELS_CHECK_TTL_MS = 10_000;
 
 /** Liveness says the process answers; readiness says it can do its work (database and, when
  * configured, Redis reachable), so a load balancer stops sending traffic when it cannot. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ProbeContext }> = async (app, { ctx }) => {
+export const probeRoutes: FastifyPluginAsyncTypebox<{ ctx: ProbeContext }> = async (app, { ctx }) => {
   // Hashing the active artifacts on every probe would be wasteful: a result lasts a few seconds.
   let models: { at: number; value: string } | undefined;
   const modelsCheck = async (): Promise<string> => {

@@ -6,10 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { DB, Sensor } from '../db/schema.js';
 import { badRequest, notFound } from '../errors.js';
-import { sensorsRepository } from './assets.repository.js';
-import { capturesRepository, type CaptureMeta } from './captures.repository.js';
-import { decodeSamples } from './captures.service.js';
-import { ingestStatsRepository } from './ingest-stats.repository.js';
+import { sensorsRepository } from '../acquisition/assets.repository.js';
+import { capturesRepository, type CaptureMeta } from '../acquisition/captures.repository.js';
+import { decodeSamples } from '../acquisition/captures.service.js';
+import { ingestStatsRepository } from '../acquisition/ingest-stats.repository.js';
 import {
   FLAG_NAMES,
   QUALITY_FLAGS,
@@ -20,11 +20,11 @@ import {
   type QualityOptions,
   DEFAULT_QUALITY_OPTIONS,
   type SensorLimits,
-} from './quality.js';
+} from '../acquisition/quality.js';
 import { median } from '../maths/order-statistics.js';
 import { analyseSeries, type SeriesQuality } from './quality-series.js';
-import { readingsRepository, type ReadingRow, type Window } from './readings.repository.js';
-import { parseWindow } from './readings.service.js';
+import { readingsRepository, type ReadingRow, type Window } from '../acquisition/readings.repository.js';
+import { parseWindow } from '../acquisition/readings.service.js';
 
 /** Above this many readings in a window the report asks for a narrower one (memory bound). */
 const MAX_ANALYSIS_ROWS = 1_000_000;

@@ -4,9 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CoreContext } from '../app-context.js';
 import type { QualityService } from './quality.service.js';
 import { errorResponses } from '../http/schemas.js';
-import { IdParams } from './assets.schemas.js';
-import { DEFAULT_QUALITY_OPTIONS as D, FLAG_NAMES, QUALITY_FLAGS } from './quality.js';
-import { WindowQuery } from './readings.routes.js';
+import { IdParams } from '../acquisition/assets.schemas.js';
+import { DEFAULT_QUALITY_OPTIONS as D, FLAG_NAMES, QUALITY_FLAGS } from '../acquisition/quality.js';
+import { WindowQuery } from '../acquisition/readings.routes.js';
 
 const Flags = Type.Object(Object.fromEntries(FLAG_NAMES.map((k) => [k, Type.Integer()])));
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);

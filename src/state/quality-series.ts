@@ -14,7 +14,7 @@ import {
   type QualityFlagName,
   type QualityOptions,
   type SensorLimits,
-} from './quality.js';
+} from '../acquisition/quality.js';
 import { median } from '../maths/order-statistics.js';
 
 export interface SeriesQuality {
