@@ -11,11 +11,11 @@
 //   sources     twin/ (simulator), evaluation/ (public datasets): see their own rules
 //   composition context.ts app.ts server.ts worker.ts job-definitions.ts cli/ demo/ web/
 //
-// Where the code showed a better order than the first proposal (/work/notes/layout.md):
-// - models/ sits above health and prognostics, below forecasting: the registry loads nothing of
-//   the chain, but a model's drift reference (models/drift-reference.ts, written next to every
-//   health and RUL model by training) bins training values with health's quantile; forecasting,
-//   training and drift read the registry.
+// Where the code showed a better order than a plain chain:
+// - models/ (registry, cards, drift references) sits after prognostics, before forecasting: it
+//   imports nothing of the chain (artifacts are directories, manifests are JSON), and placing it
+//   here keeps the chain's stages from reading the registry: only forecasting, training and
+//   drift do.
 // - maintenance/ sits above forecasting: work-order rules read forecasts; nothing in forecasting
 //   needs maintenance (its rules run through the callback context.ts passes to ScoringService).
 // - training/ sits above the whole chain (it trains the chain's models) and drift/ above

@@ -1,6 +1,6 @@
 /**
  * `prognos eval cwru`: trains a fault classifier (normal / inner race / ball / outer race) on CWRU
- * files and scores it on other CWRU files, split by record (see src/ml/diagnosis/evaluate-cwru.ts).
+ * files and scores it on other CWRU files, split by record (see src/evaluation/cwru/evaluate-cwru.ts).
  * Progress goes to stderr; the last stdout line is one JSON object with the scores.
  */
 import { access } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 /**
  * `prognos eval femto`: the PHM 2012 prognostics setting on PRONOSTIA bearing folders: learn from
  * run-to-failure bearings, cut the test bearing after N vibration files, predict its RUL and score
- * it (src/ml/femto/). Progress goes to stderr; the last stdout line is one JSON object.
+ * it (src/evaluation/femto/). Progress goes to stderr; the last stdout line is one JSON object.
  */
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';

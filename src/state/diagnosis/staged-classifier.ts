@@ -19,7 +19,7 @@
  * outer race, and ball records were read as outer race). The null distribution only involves
  * windows without the defect, so neither the size nor the strength of the training faults enters
  * the decision. The threshold is chosen by record-held-out cross-validation on the training files
- * (evaluate-cwru.ts); the slope of the soft decision is fixed (probabilities for averaging over a
+ * (evaluation/cwru/evaluate-cwru.ts); the slope of the soft decision is fixed (probabilities for averaging over a
  * record, not a tuned quantity).
  *
  * P(race present) = σ(SLOPE·(z − threshold)); when both races are present the larger z wins
