@@ -18,23 +18,15 @@ import { trainRul, TRAIN_DEFAULTS } from './rul/train-rul.js';
 import { holdOutRuns } from './held-out-runs.js';
 import type { FeatureHistory } from './feature-rows.repository.js';
 import { loadSetHistories } from './set-histories.js';
+import type { RulTrainingKnobs } from './rul-input.js';
 import type { AssetFilter } from './run-rows.repository.js';
 import { scoreRulHoldout as score } from './rul-trainer.js';
 import { ensembleEpochReporter, type Trainer, type TrainerInput, type TrainerResult } from './trainer.js';
 import { median } from '../maths/order-statistics.js';
 
-interface FeatureRulParams extends AssetFilter {
+interface FeatureRulParams extends AssetFilter, RulTrainingKnobs {
   source: 'feature-rows';
   featureSet: string;
-  holdoutFraction?: number;
-  seed?: number;
-  members?: number;
-  maxEpochs?: number;
-  window?: number;
-  /** Cap of the target, in steps. */
-  cap?: number;
-  maxTrainSeconds?: number;
-  samplesPerEpoch?: number;
 }
 
 type FeatureRulManifest = RulManifest & { inputColumns?: number[]; stepHours?: number };

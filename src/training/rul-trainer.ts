@@ -14,20 +14,12 @@ import type { AssetSequence } from '../prognostics/rul/sequences.js';
 import { assertRulManifest, type RulManifest } from '../prognostics/rul/rul-manifest.js';
 import { trainRul, TRAIN_DEFAULTS } from './rul/train-rul.js';
 import { holdOutRuns } from './held-out-runs.js';
-import { rulInputFeatureSet } from './rul-input.js';
+import { rulInputFeatureSet, type RulTrainingKnobs } from './rul-input.js';
 import { findAssets, loadAssetHistory, type AssetFilter } from './run-rows.repository.js';
 import { ensembleEpochReporter, type Trainer, type TrainerInput, type TrainerResult } from './trainer.js';
 
-interface RulTrainParams extends AssetFilter {
+interface RulTrainParams extends AssetFilter, RulTrainingKnobs {
   labels?: 'failure-events' | 'run-to-failure';
-  holdoutFraction?: number;
-  seed?: number;
-  members?: number;
-  maxEpochs?: number;
-  window?: number;
-  cap?: number;
-  maxTrainSeconds?: number;
-  samplesPerEpoch?: number;
   patience?: number;
 }
 

@@ -1,16 +1,8 @@
 /** Deterministic test signals. */
+import { createRng } from '../../src/maths/random.js';
 
-/** mulberry32: a seeded uniform generator in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a seeded uniform generator in [0, 1); the project's one (src/maths/random.ts). */
+export const seededRandom = createRng;
 
 /** Standard normal samples (Box–Muller) from a seeded generator. */
 export function gaussianNoise(n: number, seed: number, sigma = 1, mean = 0): Float64Array {
