@@ -7,7 +7,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { BulkWriter } from '../src/acquisition/importers/bulk-writer.js';
 import type { ReadingsMethod } from '../src/acquisition/importers/series-writer.js';
-import { withSqlSession } from '../src/acquisition/importers/sql-session.js';
+import { withSqlSession } from '../src/db/sql-session.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';

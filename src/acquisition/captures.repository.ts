@@ -1,6 +1,7 @@
 /** Every query on `captures` (samples are little-endian float32 bytea). */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { SqlSession } from '../db/sql-session.js';
 import { fromMicros, type Window } from './readings.repository.js';
 
 type Db = Kysely<DB>;
@@ -114,3 +115,32 @@ export const capturesRepository = {
       .execute();
   },
 };
+
+/** A capture as the bulk importers send it: samples already encoded (little-endian float32). */
+export interface BulkCapture {
+  sensorId: number;
+  epochSec: number;
+  sampleRateHz: number;
+  nSamples: number;
+  samples: Uint8Array;
+}
+
+/** Multi-row insert on a bulk session (importers/series-writer.ts batches); existing (sensor,
+ * ts) rows are kept. Returns the rows inserted, for exact per-day counts. */
+export async function insertCaptureRows(
+  session: SqlSession,
+  rows: readonly BulkCapture[],
+): Promise<Array<{ sensor_id: number; ts: number }>> {
+  const params: unknown[] = [];
+  const tuples = rows.map((c, i) => {
+    params.push(c.sensorId, c.epochSec, c.sampleRateHz, c.nSamples, c.samples);
+    const p = i * 5;
+    return `($${p + 1}::bigint, to_timestamp($${p + 2}::float8), $${p + 3}::float8, $${p + 4}::int, $${p + 5}::bytea)`;
+  });
+  const r = await session.query<{ sensor_id: number; ts: number }>(
+    `insert into captures (sensor_id, ts, sample_rate_hz, n_samples, samples) values ${tuples.join(',')}
+     on conflict do nothing returning sensor_id, extract(epoch from ts)::float8 as ts`,
+    params,
+  );
+  return r.rows;
+}

@@ -1,6 +1,7 @@
 /** Per sensor and UTC day counters of rows inserted and duplicates dropped at ingestion. */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { SqlSession } from '../db/sql-session.js';
 
 export interface DayCount {
   /** `YYYY-MM-DD` (UTC). */
@@ -67,3 +68,40 @@ export const ingestStatsRepository = {
     return { readingsDuplicates: Number(rows[0]?.rd ?? 0), capturesDuplicates: Number(rows[0]?.cd ?? 0) };
   },
 };
+
+/** One sensor and UTC day (days since the epoch) of a bulk import's counts. */
+export interface BulkDayCounts {
+  sensorId: number;
+  day: number;
+  readingsInserted: number;
+  readingsDuplicates: number;
+  capturesInserted: number;
+  capturesDuplicates: number;
+}
+
+/** Adds a bulk import's counts, in the caller's transaction on its session (one statement). */
+export async function addBulkDayCounts(session: SqlSession, rows: readonly BulkDayCounts[]): Promise<void> {
+  const col = (f: (c: BulkDayCounts) => number) => `{${rows.map(f).join(',')}}`;
+  await session.query(
+    `insert into sensor_ingest_stats (sensor_id, day, readings_inserted, readings_duplicates,
+       captures_inserted, captures_duplicates)
+     select s, date '1970-01-01' + d, ri, rd, ci, cd
+     from unnest($1::int8[], $2::int4[], $3::int8[], $4::int8[], $5::int8[], $6::int8[])
+       as u(s, d, ri, rd, ci, cd)
+     order by s, d
+     on conflict (sensor_id, day) do update set
+       readings_inserted = sensor_ingest_stats.readings_inserted + excluded.readings_inserted,
+       readings_duplicates = sensor_ingest_stats.readings_duplicates + excluded.readings_duplicates,
+       captures_inserted = sensor_ingest_stats.captures_inserted + excluded.captures_inserted,
+       captures_duplicates = sensor_ingest_stats.captures_duplicates + excluded.captures_duplicates,
+       updated_at = now()`,
+    [
+      col((c) => c.sensorId),
+      col((c) => c.day),
+      col((c) => c.readingsInserted),
+      col((c) => c.readingsDuplicates),
+      col((c) => c.capturesInserted),
+      col((c) => c.capturesDuplicates),
+    ],
+  );
+}

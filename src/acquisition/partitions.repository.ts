@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { SqlSession } from '../db/sql-session.js';
 
 /** The time-series tables partitioned by month (migrations define prognos_ensure_partitions). */
 export const PARTITIONED_TABLES = ['captures', 'readings'] as const;
@@ -17,4 +18,18 @@ export async function ensurePartitions(
       now() - make_interval(months => ${monthsBack}::int),
       now() + make_interval(months => ${monthsAhead}::int)) as n`.execute(db);
   return Number(rows[0]?.n ?? 0);
+}
+
+/** The partitions of `table` covering [from, to] (epoch seconds), on a bulk import's session. */
+export async function ensurePartitionsBetween(
+  session: SqlSession,
+  table: (typeof PARTITIONED_TABLES)[number],
+  fromSec: number,
+  toSec: number,
+): Promise<void> {
+  await session.query('select prognos_ensure_partitions($1, to_timestamp($2), to_timestamp($3))', [
+    table,
+    fromSec,
+    toSec,
+  ]);
 }

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { SqlSession } from '../db/sql-session.js';
 
 type Db = Kysely<DB>;
 
@@ -97,3 +98,57 @@ export const readingsRepository = {
     return Number(res.numAffectedRows ?? 0);
   },
 };
+
+/*
+ * The bulk importers' readings inserts on a SqlSession (importers/series-writer.ts batches and
+ * counts). A batch is three text array literals `{…}`: sensor ids, epoch seconds, values,
+ * parsed server side (one parameter per column, the same SQL on PostgreSQL and PGlite).
+ */
+
+/** Rows a grouped insert stored per sensor and UTC day (days since the epoch). */
+export interface InsertedPerDay {
+  sensor_id: number;
+  day: number;
+  n: number;
+}
+
+const STAGE = 'prognos_import_readings_stage';
+const FROM_UNNEST = 'unnest($1::bigint[], $2::float8[], $3::float8[]) as u(s, t, v)';
+const FROM_STAGE = `${STAGE} as u(s, t, v)`;
+
+/** The insert; `grouped` also returns the rows inserted per sensor and UTC day. */
+function insertReadingsSql(from: string, grouped: boolean): string {
+  const insert = `insert into readings (sensor_id, ts, value) select s, to_timestamp(t), v from ${from}
+    on conflict do nothing`;
+  if (!grouped) return insert;
+  return `with ins as (${insert} returning sensor_id, ts)
+    select sensor_id, floor(extract(epoch from ts) / 86400)::int4 as day, count(*)::int4 as n
+    from ins group by 1, 2`;
+}
+
+const counted = (r: { rows: InsertedPerDay[]; rowCount: number }, grouped: boolean) => ({
+  rows: r.rows,
+  inserted: grouped ? r.rows.reduce((a, g) => a + g.n, 0) : r.rowCount,
+});
+
+/** `INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING`: rows inserted, per day when `grouped`. */
+export async function insertReadingArrays(session: SqlSession, arrays: string[], grouped: boolean) {
+  return counted(
+    await session.query<InsertedPerDay>(insertReadingsSql(FROM_UNNEST, grouped), arrays),
+    grouped,
+  );
+}
+
+/** The same by COPY into a temporary staging table then `INSERT ... SELECT` (PostgreSQL only). */
+export async function copyReadings(session: SqlSession, arrays: string[], grouped: boolean) {
+  await session.query(
+    `create temp table if not exists ${STAGE} (s bigint, t float8, v float8) on commit drop`,
+  );
+  const [ids, ts, values] = arrays.map((p) => p.slice(1, -1).split(','));
+  let text = '';
+  for (let i = 0; i < ids!.length; i++) text += `${ids![i]}\t${ts![i]}\t${values![i]}\n`;
+  await session.copyIn!(`copy ${STAGE} from stdin`, text);
+  const r = await session.query<InsertedPerDay>(insertReadingsSql(FROM_STAGE, grouped));
+  await session.query(`truncate ${STAGE}`);
+  return counted(r, grouped);
+}

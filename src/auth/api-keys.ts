@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, Scope } from '../db/schema.js';
 import { AppError } from '../errors.js';
+import { apiKeysRepository as repo } from './api-keys.repository.js';
 
 export const SCOPES: readonly Scope[] = ['read', 'ingest', 'cmms', 'admin'];
 const KEY_FORMAT = /^pk_([a-z0-9]{8})_([A-Za-z0-9_-]{32,64})$/;
@@ -36,11 +37,12 @@ export async function createApiKey(db: Kysely<DB>, name: string, scopes: Scope[]
     .replace(/[^a-z0-9]/g, '0')
     .slice(0, 8);
   const key = `pk_${prefix}_${randomBytes(24).toString('base64url')}`;
-  const row = await db
-    .insertInto('api_keys')
-    .values({ name, prefix, key_hash: sha256(key).toString('hex'), scopes: [...new Set(scopes)] })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
+  const row = await repo.insert(db, {
+    name,
+    prefix,
+    keyHash: sha256(key).toString('hex'),
+    scopes: [...new Set(scopes)],
+  });
   return { id: row.id, name, scopes: [...new Set(scopes)], key };
 }
 
@@ -54,11 +56,7 @@ export interface Principal {
 export async function verifyApiKey(db: Kysely<DB>, presented: string): Promise<Principal | undefined> {
   const m = KEY_FORMAT.exec(presented);
   if (!m) return undefined;
-  const row = await db
-    .selectFrom('api_keys')
-    .select(['id', 'name', 'key_hash', 'scopes', 'revoked_at'])
-    .where('prefix', '=', m[1]!)
-    .executeTakeFirst();
+  const row = await repo.byPrefix(db, m[1]!);
   const expected = row ? Buffer.from(row.key_hash, 'hex') : sha256('no such key');
   const ok = timingSafeEqual(sha256(presented), expected);
   if (!row || !ok || row.revoked_at) return undefined;
@@ -69,20 +67,10 @@ export function hasScope(p: Principal, needed: Scope): boolean {
   return p.scopes.includes('admin') || p.scopes.includes(needed);
 }
 
-export async function listApiKeys(db: Kysely<DB>) {
-  return db
-    .selectFrom('api_keys')
-    .select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
-    .orderBy('id')
-    .execute();
+export function listApiKeys(db: Kysely<DB>) {
+  return repo.list(db);
 }
 
-export async function revokeApiKey(db: Kysely<DB>, id: number): Promise<boolean> {
-  const r = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+export function revokeApiKey(db: Kysely<DB>, id: number): Promise<boolean> {
+  return repo.revoke(db, id);
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { migrate, readMigrations } from '../db/migrator.js';
+import { appliedMigrations, migrate, readMigrations } from '../db/migrator.js';
 import { waitForDatabase } from '../db/wait-for-database.js';
 import { createLogger } from '../logger.js';
 import { UsageError, type Command } from './command.js';
@@ -31,14 +31,7 @@ export const migrateCommand: Command = {
         });
       if (values.status) {
         const all = readMigrations();
-        const applied = new Set(
-          await database.db
-            .selectFrom('schema_migrations')
-            .select('name')
-            .execute()
-            .then((r) => r.map((x) => x.name))
-            .catch(() => [] as string[]),
-        );
+        const applied = new Set(await appliedMigrations(database.db));
         for (const m of all)
           process.stdout.write(`${applied.has(m.name) ? 'applied' : 'pending'}  ${m.name}\n`);
         return 0;

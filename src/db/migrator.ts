@@ -40,6 +40,16 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   });
 }
 
+/** Names of the applied migrations; none before the first `migrate` created the table. */
+export function appliedMigrations(db: Kysely<DB>): Promise<string[]> {
+  return db
+    .selectFrom('schema_migrations')
+    .select('name')
+    .execute()
+    .then((r) => r.map((x) => x.name))
+    .catch(() => [] as string[]);
+}
+
 export interface MigrationResult {
   applied: string[];
   skipped: string[];

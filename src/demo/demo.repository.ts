@@ -1,5 +1,9 @@
-/** Every query of the demo: its assets (by external_ref prefix), their sensors and progress marks. */
+/**
+ * Every query of the demo: its assets (by external_ref prefix), their sensors and progress
+ * marks. It writes no table itself: failures go through acquisition's events repository.
+ */
 import type { Kysely } from 'kysely';
+import { maintenanceEventsRepository } from '../acquisition/maintenance-events.repository.js';
 import type { DB } from '../db/schema.js';
 
 export interface DemoAsset {
@@ -102,19 +106,15 @@ export async function recordFailure(
   db: Kysely<DB>,
   e: { assetId: number; ref: string; occurredAt: Date; component: string; mode: string; mechanism: string },
 ): Promise<void> {
-  await db
-    .insertInto('maintenance_events')
-    .values({
-      asset_id: e.assetId,
-      kind: 'failure',
-      component: e.component,
-      failure_mode: e.mode,
-      failure_mechanism: e.mechanism,
-      description: 'Simulated failure (demo live stream)',
-      occurred_at: e.occurredAt,
-      source: 'simulator',
-      dedup_key: `${e.ref}/failure`,
-    })
-    .onConflict((oc) => oc.column('dedup_key').doNothing())
-    .execute();
+  await maintenanceEventsRepository.insertUnlessDuplicate(db, {
+    asset_id: e.assetId,
+    kind: 'failure',
+    component: e.component,
+    failure_mode: e.mode,
+    failure_mechanism: e.mechanism,
+    description: 'Simulated failure (demo live stream)',
+    occurred_at: e.occurredAt,
+    source: 'simulator',
+    dedup_key: `${e.ref}/failure`,
+  });
 }

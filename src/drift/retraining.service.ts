@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, RetrainingStatus, RetrainingSuggestion, ModelKind } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
+import { registryRepository } from '../models/registry.repository.js';
 import type { TrainingService } from '../training/training.service.js';
 import type { Comparison } from './comparison.js';
 import type { DriftService } from './drift.service.js';
@@ -169,11 +170,9 @@ export class RetrainingService {
   async retrain(id: number, body: { params?: Record<string, unknown>; autoPromote?: boolean }) {
     const s = await this.get(id);
     if (s.status !== 'open' && s.status !== 'acknowledged') throw invalidTransition(s, 'retraining');
-    const version = await this.db
-      .selectFrom('model_versions')
-      .select(['kind', 'training_run_id'])
-      .where('id', '=', s.model_version_id)
-      .executeTakeFirstOrThrow();
+    // The foreign key (on delete cascade) keeps the suggestion's version while the suggestion exists.
+    const version = await registryRepository.byId(this.db, s.model_version_id);
+    if (!version) throw new Error(`model version ${s.model_version_id} of suggestion ${s.id} not found`);
     let params = body.params;
     if (params === undefined) {
       const run =

@@ -7,7 +7,7 @@
  */
 import type { MaintenanceEvent } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { maintenanceEventsRepository as events } from './maintenance-events.repository.js';
+import { maintenanceEventsRepository as events } from '../acquisition/maintenance-events.repository.js';
 import { changeStatus, invalidTransition, type ActionDeps } from './suggestion-actions.service.js';
 import { dispatch } from './suggestions.service.js';
 import { lockSuggestionWrites, suggestionsRepository } from './suggestions.repository.js';
@@ -123,7 +123,7 @@ export class MaintenanceEvents {
   }
 
   private async toDto(r: MaintenanceEvent): Promise<MaintenanceEventDto> {
-    const resolvedSuggestionId = await events.suggestionResolvedBy(this.deps.db, r.id);
+    const resolvedSuggestionId = await suggestionsRepository.resolvedByEvent(this.deps.db, r.id);
     return {
       id: r.id,
       assetId: r.asset_id,

@@ -17,7 +17,8 @@ import {
   suggestionsRepository as repo,
   type SuggestionRow,
 } from './suggestions.repository.js';
-import { outboxRepository, type SuggestionWebhook, type WebhookEvent } from './webhook.js';
+import type { SuggestionWebhook } from './webhook.js';
+import { outboxRepository, type WebhookEvent } from './webhook-outbox.repository.js';
 
 export interface ListQuery {
   status?: SuggestionStatus | undefined;

@@ -193,6 +193,16 @@ export const suggestionsRepository = {
       .execute();
   },
 
+  /** The suggestion a maintenance event resolved, if any. */
+  async resolvedByEvent(q: Q, eventId: number): Promise<number | null> {
+    const row = await q
+      .selectFrom('work_order_suggestions')
+      .select('id')
+      .where('resolved_by_event_id', '=', eventId)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  },
+
   async get(q: Q, id: number, forUpdate = false): Promise<SuggestionRow | undefined> {
     let query = withAsset(q).where('s.id', '=', id);
     if (forUpdate) query = query.forUpdate('s');

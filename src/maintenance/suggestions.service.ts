@@ -23,7 +23,8 @@ import {
   suggestionsRepository as repo,
   type SuggestionContent,
 } from './suggestions.repository.js';
-import { outboxRepository, queueWebhook, type SuggestionWebhook, type WebhookEvent } from './webhook.js';
+import { queueWebhook, type SuggestionWebhook } from './webhook.js';
+import { outboxRepository, type WebhookEvent } from './webhook-outbox.repository.js';
 
 export interface SuggestionDeps {
   db: Kysely<DB>;

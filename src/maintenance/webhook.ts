@@ -14,20 +14,13 @@
  * Webhooks library "whsec_" + base64(secret) in that case.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { WebhookConfig } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { JOBS } from '../jobs/names.js';
 import type { JobQueue } from '../jobs/types.js';
-import type { SuggestionDto } from './suggestion-dto.js';
-
-export type WebhookEvent =
-  | 'suggestion.created'
-  | 'suggestion.updated'
-  | 'suggestion.acknowledged'
-  | 'suggestion.dismissed'
-  | 'suggestion.resolved';
+import { outboxRepository } from './webhook-outbox.repository.js';
 
 /** What the service needs: a way to have rows sent after commit. Never awaited by scoring. */
 export interface SuggestionWebhook {
@@ -56,64 +49,6 @@ export function verifySignature(secret: string, timestamp: string, body: string,
   const got = Buffer.from(header);
   return expected.length === got.length && timingSafeEqual(expected, got);
 }
-
-export const outboxRepository = {
-  async add(
-    tx: Transaction<DB>,
-    items: Array<{ event: WebhookEvent; suggestion: SuggestionDto }>,
-  ): Promise<number[]> {
-    if (items.length === 0) return [];
-    const rows = await tx
-      .insertInto('webhook_outbox')
-      .values(
-        items.map((i) => ({
-          suggestion_id: i.suggestion.id,
-          event: i.event,
-          payload: JSON.stringify({ event: i.event, suggestion: i.suggestion }),
-        })),
-      )
-      .returning('id')
-      .execute();
-    return rows.map((r) => r.id);
-  },
-
-  get(db: Kysely<DB>, id: number) {
-    return db.selectFrom('webhook_outbox').selectAll().where('id', '=', id).executeTakeFirst();
-  },
-
-  async pendingIds(db: Kysely<DB>, olderThanMs: number, limit: number): Promise<number[]> {
-    const rows = await db
-      .selectFrom('webhook_outbox')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('created_at', '<', new Date(Date.now() - olderThanMs))
-      .orderBy('created_at')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.id);
-  },
-
-  async attempted(
-    db: Kysely<DB>,
-    id: number,
-    result: { ok: true } | { ok: false; error: string; final: boolean },
-  ) {
-    await db
-      .updateTable('webhook_outbox')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        last_attempt_at: new Date(),
-        ...(result.ok
-          ? { status: 'delivered' as const, delivered_at: new Date(), last_error: null }
-          : {
-              last_error: result.error.slice(0, 1000),
-              ...(result.final ? { status: 'failed' as const } : {}),
-            }),
-      }))
-      .where('id', '=', id)
-      .execute();
-  },
-};
 
 /** One POST of one outbox row. Throws on anything but 2xx so the queue retries. */
 export async function deliverOutboxRow(

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, ModelVersion } from '../db/schema.js';
+import { registryRepository } from './registry.repository.js';
 
 export interface Experiment {
   trainingRunId: number | null;
@@ -22,7 +23,7 @@ export interface SameDataComparison {
 
 async function runOf(db: Kysely<DB>, row: ModelVersion) {
   if (row.training_run_id === null) return undefined;
-  return db.selectFrom('training_runs').selectAll().where('id', '=', row.training_run_id).executeTakeFirst();
+  return registryRepository.trainingRun(db, row.training_run_id);
 }
 
 export async function experimentOf(db: Kysely<DB>, row: ModelVersion): Promise<Experiment> {

@@ -130,6 +130,12 @@ export const registryRepository = {
       .execute();
   },
 
+  /** The run that trained a version. Read here because models/ sits below training/, whose
+   * training.repository.ts writes the runs. */
+  trainingRun(q: Q, id: number) {
+    return q.selectFrom('training_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
   events(q: Q, name: string) {
     return q.selectFrom('model_events').selectAll().where('name', '=', name).orderBy('id', 'desc').execute();
   },

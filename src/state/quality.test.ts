@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gaussianNoise } from '../../tests/helpers/signals.js';
 import { FEMTO_TEMP_SATURATION_C, parseFemtoTempCsv } from '../acquisition/formats/femto.js';
-import { QUALITY_FLAGS as F, captureFlags, flagNames, rangeFlags, robustScale } from '../acquisition/quality.js';
+import {
+  QUALITY_FLAGS as F,
+  captureFlags,
+  flagNames,
+  rangeFlags,
+  robustScale,
+} from '../acquisition/quality.js';
 import { analyseSeries } from './quality-series.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');

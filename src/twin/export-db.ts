@@ -5,7 +5,7 @@
  * time; the series writer holds at most a batch (8 MB) of them.
  */
 import { BulkWriter } from '../acquisition/importers/bulk-writer.js';
-import { withSqlSession } from '../acquisition/importers/sql-session.js';
+import { withSqlSession } from '../db/sql-session.js';
 import type { ImportCounts } from '../acquisition/importers/import-counts.js';
 import type { Database } from '../db/database.js';
 import { FAULT_CODE, ISO_14224, TEMPERATURE_SENSOR, VIBRATION_SENSOR, type FleetConfig } from './config.js';
@@ -40,7 +40,6 @@ export async function exportToDatabase(
 ): Promise<DbExportCounts> {
   return withSqlSession(database, async (session) => {
     const writer = new BulkWriter(session, { batchSize: opts.batchSize ?? 10_000, onRows: opts.onRows });
-    await writer.tuneSession();
     for (let i = 0; i < fleet.machines.length; i++) {
       const h = generateMachine(fleet, i);
       await writer.transaction(() => writeMachine(writer, session, h, opts.prefix));

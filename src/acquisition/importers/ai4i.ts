@@ -11,7 +11,8 @@
  */
 import { readAi4iFile } from '../formats/files.js';
 import type { Ai4iRow } from '../formats/ai4i.js';
-import type { EventSpec, SensorSpec } from './bulk-writer.js';
+import type { SensorSpec } from '../assets.repository.js';
+import type { EventSpec } from '../maintenance-events.repository.js';
 import { expandFiles } from './input-files.js';
 import { checkTimeAxis, isoDate, MINUTE_S, type TimeAxis } from './time-axis.js';
 import type { FormatImporter, ImportContext } from './types.js';

@@ -16,7 +16,7 @@ import {
   type CmapssRow,
 } from '../formats/cmapss.js';
 import { FormatError } from '../formats/format-error.js';
-import type { SensorSpec } from './bulk-writer.js';
+import type { SensorSpec } from '../assets.repository.js';
 import { expandFiles, readText, stem } from './input-files.js';
 import { checkTimeAxis, HOUR_S, isoDate, type TimeAxis } from './time-axis.js';
 import { ImportInputError, type FormatImporter, type ImportContext, type ImportOptions } from './types.js';

@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import type { CwruRecord } from '../formats/cwru.js';
 import { readCwruFile } from '../formats/files.js';
-import type { SensorSpec } from './bulk-writer.js';
+import type { SensorSpec } from '../assets.repository.js';
 import { expandFiles, stem } from './input-files.js';
 import { checkTimeAxis, isoDate, type TimeAxis } from './time-axis.js';
 import type { FormatImporter, ImportContext } from './types.js';

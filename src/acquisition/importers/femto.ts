@@ -19,7 +19,7 @@ import {
 } from '../formats/femto.js';
 import { listFemtoBearingDir, readFemtoAccFile, readFemtoTempFile } from '../formats/files.js';
 import { FormatError } from '../formats/format-error.js';
-import type { SensorSpec } from './bulk-writer.js';
+import type { SensorSpec } from '../assets.repository.js';
 import { isDirectory, subfolders } from './input-files.js';
 import { checkTimeAxis, DayUnwrapper, float32ToDecimal, isoDate, type TimeAxis } from './time-axis.js';
 import { ImportInputError, type FormatImporter, type ImportContext, type ImportTask } from './types.js';

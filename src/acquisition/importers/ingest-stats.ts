@@ -8,18 +8,10 @@
  * import created, whose timestamps keep increasing, has nothing to collide with. Only batches
  * that may collide (re-imports, appends to existing sensors) return counts per day.
  */
-import type { SqlSession } from './sql-session.js';
+import type { SqlSession } from '../../db/sql-session.js';
+import { addBulkDayCounts, type BulkDayCounts } from '../ingest-stats.repository.js';
 
 const DAY_S = 86_400;
-
-interface DayCounts {
-  sensorId: number;
-  day: number;
-  readingsInserted: number;
-  readingsDuplicates: number;
-  capturesInserted: number;
-  capturesDuplicates: number;
-}
 
 /** Rows of one batch per (sensor, UTC day), keyed `sensor:day`. */
 export type BatchGroups = Map<string, { sensorId: number; day: number; rows: number }>;
@@ -40,7 +32,7 @@ export function addToGroups(groups: BatchGroups, sensorId: number, day: number, 
 }
 
 export class IngestStats {
-  private days = new Map<string, DayCounts>();
+  private days = new Map<string, BulkDayCounts>();
   /** Sensors created by this import, with the last timestamp sent for each. */
   private readonly fresh = new Map<number, number>();
 
@@ -110,29 +102,7 @@ export class IngestStats {
     const rows = [...this.days.values()];
     this.days = new Map();
     if (rows.length === 0) return;
-    const col = (f: (c: DayCounts) => number) => `{${rows.map(f).join(',')}}`;
-    await session.query(
-      `insert into sensor_ingest_stats (sensor_id, day, readings_inserted, readings_duplicates,
-         captures_inserted, captures_duplicates)
-       select s, date '1970-01-01' + d, ri, rd, ci, cd
-       from unnest($1::int8[], $2::int4[], $3::int8[], $4::int8[], $5::int8[], $6::int8[])
-         as u(s, d, ri, rd, ci, cd)
-       order by s, d
-       on conflict (sensor_id, day) do update set
-         readings_inserted = sensor_ingest_stats.readings_inserted + excluded.readings_inserted,
-         readings_duplicates = sensor_ingest_stats.readings_duplicates + excluded.readings_duplicates,
-         captures_inserted = sensor_ingest_stats.captures_inserted + excluded.captures_inserted,
-         captures_duplicates = sensor_ingest_stats.captures_duplicates + excluded.captures_duplicates,
-         updated_at = now()`,
-      [
-        col((c) => c.sensorId),
-        col((c) => c.day),
-        col((c) => c.readingsInserted),
-        col((c) => c.readingsDuplicates),
-        col((c) => c.capturesInserted),
-        col((c) => c.capturesDuplicates),
-      ],
-    );
+    await addBulkDayCounts(session, rows);
   }
 
   /** After a rollback: nothing gathered was stored, and no timestamp was sent. */

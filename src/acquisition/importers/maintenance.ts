@@ -15,7 +15,7 @@ import {
   type MachineRecord,
   type MaintenanceEvent,
 } from '../formats/maintenance-csv.js';
-import type { EventSpec } from './bulk-writer.js';
+import type { EventSpec } from '../maintenance-events.repository.js';
 import { expandFiles } from './input-files.js';
 import type { FormatImporter, ImportContext } from './types.js';
 

@@ -17,7 +17,7 @@ import { femtoImporter } from './femto.js';
 import type { ImportCounts } from './import-counts.js';
 import { maintenanceImporter } from './maintenance.js';
 import type { ReadingsMethod } from './series-writer.js';
-import { withSqlSession } from './sql-session.js';
+import { withSqlSession } from '../../db/sql-session.js';
 import type {
   FormatImporter,
   ImportContext,

@@ -12,9 +12,15 @@
  * both: the staging path was never faster beyond the noise (it writes every row twice; the
  * per-row costs, the foreign key check and the primary-key index, are the same), and both reach
  * plain COPY's rate. unnest stays the default: one statement, no temp table, PGlite too.
+ *
+ * The SQL is in readings.repository.ts, captures.repository.ts and partitions.repository.ts;
+ * this module batches, encodes and counts.
  */
+import type { SqlSession } from '../../db/sql-session.js';
+import { insertCaptureRows } from '../captures.repository.js';
+import { ensurePartitionsBetween } from '../partitions.repository.js';
+import { copyReadings, insertReadingArrays } from '../readings.repository.js';
 import { addToGroups, dayOf, groupKey, IngestStats, type BatchGroups } from './ingest-stats.js';
-import type { SqlSession } from './sql-session.js';
 import type { ImportCounts } from './import-counts.js';
 
 export type ReadingsMethod = 'unnest' | 'copy-stage';
@@ -22,20 +28,6 @@ export type ReadingsMethod = 'unnest' | 'copy-stage';
 const CAPTURE_BATCH_ROWS = 500;
 const CAPTURE_BATCH_BYTES = 8 * 1024 * 1024;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-const STAGE = 'prognos_import_readings_stage';
-const FROM_UNNEST = 'unnest($1::bigint[], $2::float8[], $3::float8[]) as u(s, t, v)';
-const FROM_STAGE = `${STAGE} as u(s, t, v)`;
-
-/** The insert; `grouped` also returns the rows inserted per sensor and UTC day. */
-function insertReadingsSql(from: string, grouped: boolean): string {
-  const insert = `insert into readings (sensor_id, ts, value) select s, to_timestamp(t), v from ${from}
-    on conflict do nothing`;
-  if (!grouped) return insert;
-  return `with ins as (${insert} returning sensor_id, ts)
-    select sensor_id, floor(extract(epoch from ts) / 86400)::int4 as day, count(*)::int4 as n
-    from ins group by 1, 2`;
-}
 
 interface PendingCapture {
   sensorId: number;
@@ -140,18 +132,8 @@ export class SeriesWriter {
     await this.inflight;
     await this.ensurePartitions('readings', from, to);
     this.send(async () => {
-      let rows: { sensor_id: number; day: number; n: number }[];
-      let inserted: number;
-      if (this.opts.method === 'copy-stage') {
-        ({ rows, inserted } = await this.insertStaged(params, grouped));
-      } else {
-        const r = await this.session.query<{ sensor_id: number; day: number; n: number }>(
-          insertReadingsSql(FROM_UNNEST, grouped),
-          params,
-        );
-        rows = r.rows;
-        inserted = grouped ? rows.reduce((a, g) => a + g.n, 0) : r.rowCount;
-      }
+      const insert = this.opts.method === 'copy-stage' ? copyReadings : insertReadingArrays;
+      const { rows, inserted } = await insert(this.session, params, grouped);
       const perGroup = grouped
         ? new Map(rows.map((g) => [groupKey(Number(g.sensor_id), g.day), g.n]))
         : inserted === n
@@ -162,32 +144,18 @@ export class SeriesWriter {
     });
   }
 
-  private async insertStaged(params: string[], grouped: boolean) {
-    await this.session.query(
-      `create temp table if not exists ${STAGE} (s bigint, t float8, v float8) on commit drop`,
-    );
-    const [ids, ts, values] = params.map((p) => p.slice(1, -1).split(','));
-    let text = '';
-    for (let i = 0; i < ids!.length; i++) text += `${ids![i]}\t${ts![i]}\t${values![i]}\n`;
-    await this.session.copyIn!(`copy ${STAGE} from stdin`, text);
-    const r = await this.session.query<{ sensor_id: number; day: number; n: number }>(
-      insertReadingsSql(FROM_STAGE, grouped),
-    );
-    await this.session.query(`truncate ${STAGE}`);
-    return { rows: r.rows, inserted: grouped ? r.rows.reduce((a, g) => a + g.n, 0) : r.rowCount };
-  }
-
   private async flushCaptures(): Promise<void> {
     const rows = this.captures;
     if (rows.length === 0) return;
     this.captures = [];
     this.captureBytes = 0;
-    const params: unknown[] = [];
-    const tuples = rows.map((c, i) => {
-      params.push(c.sensorId, c.epochSec, c.sampleRateHz, c.samples.length, float32Le(c.samples));
-      const p = i * 5;
-      return `($${p + 1}::bigint, to_timestamp($${p + 2}::float8), $${p + 3}::float8, $${p + 4}::int, $${p + 5}::bytea)`;
-    });
+    const encoded = rows.map((c) => ({
+      sensorId: c.sensorId,
+      epochSec: c.epochSec,
+      sampleRateHz: c.sampleRateHz,
+      nSamples: c.samples.length,
+      samples: float32Le(c.samples),
+    }));
     const [from, to] = range(rows.map((r) => r.epochSec));
     const groups: BatchGroups = new Map();
     for (const c of rows) addToGroups(groups, c.sensorId, dayOf(c.epochSec));
@@ -195,18 +163,14 @@ export class SeriesWriter {
     await this.ensurePartitions('captures', from, to);
     this.send(async () => {
       // Few rows a batch: returning them is cheap, and gives exact per-day counts.
-      const r = await this.session.query<{ sensor_id: number; ts: number }>(
-        `insert into captures (sensor_id, ts, sample_rate_hz, n_samples, samples) values ${tuples.join(',')}
-         on conflict do nothing returning sensor_id, extract(epoch from ts)::float8 as ts`,
-        params,
-      );
+      const inserted = await insertCaptureRows(this.session, encoded);
       const perGroup = new Map<string, number>();
-      for (const row of r.rows) {
+      for (const row of inserted) {
         const key = groupKey(Number(row.sensor_id), dayOf(Number(row.ts)));
         perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
       }
       this.stats.record('captures', groups, perGroup);
-      this.counted('captures', rows.length, r.rows.length);
+      this.counted('captures', rows.length, inserted.length);
     });
   }
 
@@ -226,11 +190,7 @@ export class SeriesWriter {
   private async ensurePartitions(table: 'readings' | 'captures', from: number, to: number): Promise<void> {
     const missing = monthsBetween(from, to).some((m) => !this.months.has(`${table}:${m}`));
     if (!missing) return;
-    await this.session.query('select prognos_ensure_partitions($1, to_timestamp($2), to_timestamp($3))', [
-      table,
-      from,
-      to,
-    ]);
+    await ensurePartitionsBetween(this.session, table, from, to);
     for (const m of monthsBetween(from, to)) this.months.add(`${table}:${m}`);
   }
 }

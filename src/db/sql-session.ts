@@ -2,13 +2,14 @@
  * One database session for a bulk import: a dedicated pg client on PostgreSQL (so COPY and
  * session settings are available), or the PGlite instance held under the Kysely driver's mutex
  * (so nothing else interleaves with the import's transactions). Kysely is not used here: the
- * bulk writer needs driver-level array parameters, COPY and row counts.
+ * bulk writer needs driver-level array parameters, COPY and row counts. The repositories hold
+ * the queries run on a session; transaction control is here.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Database } from '../../db/database.js';
+import type { Database } from './database.js';
 
 interface SqlResult<R> {
   rows: R[];
@@ -21,6 +22,23 @@ export interface SqlSession {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<SqlResult<R>>;
   /** `COPY ... FROM STDIN` with text-format data (PostgreSQL only; undefined on PGlite). */
   readonly copyIn: ((copySql: string, data: string) => Promise<void>) | undefined;
+}
+
+/**
+ * Opens a transaction whose commit does not wait for the WAL flush (PostgreSQL; PGlite has no
+ * such setting): only for writes that can be replayed, such as the idempotent imports. `set
+ * local`, so a pooled connection goes back unchanged.
+ */
+export async function beginAsyncCommit(session: SqlSession): Promise<void> {
+  await session.query(session.kind === 'postgres' ? 'begin; set local synchronous_commit = off' : 'begin');
+}
+
+export async function commitTransaction(session: SqlSession): Promise<void> {
+  await session.query('commit');
+}
+
+export async function rollbackTransaction(session: SqlSession): Promise<void> {
+  await session.query('rollback');
 }
 
 /** Runs `fn` with a session of its own; the connection is released afterwards. */
