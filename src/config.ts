@@ -56,6 +56,8 @@ export interface Config {
   readonly failureHorizonHours: number;
   /** How often the scheduled scoring job runs; 0 disables it. */
   readonly scoringIntervalMinutes: number;
+  /** An asset is offline when its data is older than this many of its usual reporting intervals. */
+  readonly offlineAfterIntervals: number;
   /** Drift of recent feature rows against the active models' training data. */
   readonly drift: DriftConfig;
 }
@@ -326,6 +328,7 @@ export function loadConfig(env: Env = process.env): Config {
     suggestionRules: Object.freeze(suggestionRules),
     failureHorizonHours: int('PROGNOS_FAILURE_HORIZON_HOURS', 7 * 24, 1, 24 * 3650),
     scoringIntervalMinutes: int('PROGNOS_SCORING_INTERVAL_MINUTES', 15, 0, 7 * 24 * 60),
+    offlineAfterIntervals: num('PROGNOS_OFFLINE_AFTER_INTERVALS', 1, 1000) ?? 3,
     drift: Object.freeze(drift),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -173,7 +173,11 @@ export async function createContext(config: Config, options: ContextOptions = {}
       models,
       training,
       scoring,
-      forecasts: new ForecastsService(db),
+      // The alarm state uses the work-order rules' thresholds.
+      forecasts: new ForecastsService(db, {
+        ...resolveRules(config.suggestionRules),
+        offlineAfterIntervals: config.offlineAfterIntervals,
+      }),
       suggestions: new SuggestionActions(maintenanceDeps),
       maintenanceEvents: new MaintenanceEvents(maintenanceDeps),
       cmms: new CmmsSettingsService(db, config.cmms),

@@ -3,11 +3,19 @@
  * CMMS (maintenance/ reads it through here), imported from files, or written by the simulator
  * and the demo. Lives in acquisition/ so the importers, the first stage, can use it.
  */
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { DB, MaintenanceEvent, MaintenanceEventsTable, MaintenanceKind } from '../db/schema.js';
 import type { SqlSession } from '../db/sql-session.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
+
+export interface LifeEventRow {
+  id: number;
+  asset_id: number;
+  kind: 'failure' | 'repair' | 'replacement';
+  occurred_at: Date;
+  ended_at: Date | null;
+}
 
 export const maintenanceEventsRepository = {
   byDedupKey(q: Q, key: string): Promise<MaintenanceEvent | undefined> {
@@ -25,6 +33,24 @@ export const maintenanceEventsRepository = {
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .returningAll()
       .executeTakeFirst();
+  },
+
+  /** Per asset, its last life event (failure, repair, replacement) by occurred_at; at one
+   * instant a repair or replacement comes after the failure it answers. */
+  async lastLifeEvents(q: Q, assetIds: readonly number[]): Promise<Map<number, LifeEventRow>> {
+    if (assetIds.length === 0) return new Map();
+    const rows = await q
+      .selectFrom('maintenance_events')
+      .select(['id', 'asset_id', 'kind', 'occurred_at', 'ended_at'])
+      .distinctOn('asset_id')
+      .where('asset_id', 'in', [...assetIds])
+      .where('kind', 'in', ['failure', 'repair', 'replacement'])
+      .orderBy('asset_id')
+      .orderBy('occurred_at', 'desc')
+      .orderBy(sql`kind = 'failure'`)
+      .orderBy('id', 'desc')
+      .execute();
+    return new Map(rows.map((r) => [r.asset_id, r as LifeEventRow]));
   },
 
   async assetId(q: Q, by: { id: number } | { externalRef: string }): Promise<number | undefined> {

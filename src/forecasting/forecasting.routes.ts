@@ -5,6 +5,7 @@ import type { ScoringService } from './scoring.service.js';
 import type { ForecastsService } from './forecasts.service.js';
 import { badRequest, notFound } from '../errors.js';
 import { Id, errorResponses } from '../http/schemas.js';
+import { ASSET_STATES } from './asset-state.js';
 import { ForecastBody, toForecastBody } from './forecast-body.js';
 
 /** What these routes use of the context (context.ts passes all of it). */
@@ -46,6 +47,46 @@ function parseTs(value: string, field: string): Date {
 }
 
 const AssetParam = Type.Object({ id: Id });
+
+const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+const FleetRiskBody = Type.Object({
+  fleetClock: Type.String({
+    format: 'date-time',
+    description:
+      'The newest data timestamp of any active asset (at most the wall clock): ages and offline states are judged on it, so replayed history is judged on its own time',
+  }),
+  items: Type.Array(
+    Type.Object({
+      asset: Type.Object({
+        id: Type.Integer(),
+        name: Type.String(),
+        type: Type.String(),
+        site: Type.Union([Type.String(), Type.Null()]),
+        externalRef: Type.Union([Type.String(), Type.Null()]),
+      }),
+      forecast: ForecastBody,
+      section: Type.Union(
+        [
+          Type.Literal('ranked'),
+          Type.Literal('failed'),
+          Type.Literal('under_repair'),
+          Type.Literal('offline'),
+        ],
+        { description: 'ranked: running or alarm, in risk order; the others are listed after them, apart' },
+      ),
+      rank: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+        description: 'Risk rank in the ranked section',
+      }),
+      state: Type.Union(ASSET_STATES.map((s) => Type.Literal(s))),
+      stateSince: NullableTime,
+      failedAt: NullableTime,
+      lastDataAt: NullableTime,
+      dataAgeS: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+        description: 'Seconds from lastDataAt to fleetClock',
+      }),
+    }),
+  ),
+});
 
 export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: ForecastingRouteContext }> = async (
   app,
@@ -189,42 +230,43 @@ export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: ForecastingRout
       config: { scope: 'read' },
       schema: {
         tags,
-        summary: 'Assets ranked by risk (latest forecast of each), filterable by site and type',
+        summary:
+          'Running and alarm assets ranked by risk (latest forecast of each), then failed, under-repair and offline ones apart; filterable by site and type',
         querystring: Type.Object({
           site: Type.Optional(Type.String({ maxLength: 200 })),
           type: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
         }),
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                asset: Type.Object({
-                  id: Type.Integer(),
-                  name: Type.String(),
-                  type: Type.String(),
-                  site: Type.Union([Type.String(), Type.Null()]),
-                  externalRef: Type.Union([Type.String(), Type.Null()]),
-                }),
-                forecast: ForecastBody,
-              }),
-            ),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: FleetRiskBody, ...errorResponses },
       },
     },
-    async (req) => ({
-      items: (await ctx.forecasts.fleet({ ...req.query, limit: req.query.limit ?? 500 })).map((r) => ({
-        asset: {
-          id: r.asset_id,
-          name: r.asset_name,
-          type: r.asset_type,
-          site: r.site,
-          externalRef: r.external_ref,
-        },
-        forecast: toForecastBody(r),
-      })),
-    }),
+    async (req) => {
+      const fleet = await ctx.forecasts.fleet({ ...req.query, limit: req.query.limit ?? 500 });
+      let rank = 0;
+      return {
+        fleetClock: fleet.clock.toISOString(),
+        items: fleet.items.map((r) => ({
+          asset: {
+            id: r.asset_id,
+            name: r.asset_name,
+            type: r.asset_type,
+            site: r.site,
+            externalRef: r.external_ref,
+          },
+          forecast: toForecastBody(r),
+          section: r.section,
+          rank: r.section === 'ranked' ? ++rank : null,
+          state: r.lifecycle.state,
+          stateSince: isoOrNull(r.lifecycle.since),
+          failedAt: isoOrNull(r.lifecycle.failedAt),
+          lastDataAt: isoOrNull(r.lifecycle.lastDataAt),
+          dataAgeS: r.lifecycle.lastDataAt
+            ? Math.max(0, Math.round((fleet.clock.getTime() - r.lifecycle.lastDataAt.getTime()) / 1000))
+            : null,
+        })),
+      };
+    },
   );
 };
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);

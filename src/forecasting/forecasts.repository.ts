@@ -41,8 +41,9 @@ export const forecastsRepository = {
     return query.orderBy('scored_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
   },
 
-  /** The latest forecast of every asset, riskiest first. */
-  async fleet(q: Q, f: { site?: string; type?: string; limit: number }) {
+  /** The latest forecast of every active asset, riskiest first (all of them: the caller
+   * sections them by lifecycle state before it applies a limit). */
+  async fleet(q: Q, f: { site?: string | undefined; type?: string | undefined }) {
     const { rows } = await sql<
       Forecast & { asset_name: string; asset_type: string; site: string | null; external_ref: string | null }
     >`
@@ -54,8 +55,7 @@ export const forecastsRepository = {
       where a.status = 'active'
         and (${f.site ?? null}::text is null or a.site = ${f.site ?? null})
         and (${f.type ?? null}::text is null or a.type = ${f.type ?? null})
-      order by f.risk desc, a.id
-      limit ${f.limit}`.execute(q);
+      order by f.risk desc, a.id`.execute(q);
     return rows;
   },
 };
