@@ -1,9 +1,8 @@
 /**
  * Every query of the demo: its assets (by external_ref prefix), their sensors and progress
- * marks. It writes no table itself: failures go through acquisition's events repository.
+ * marks. It writes no table itself: failures go through the maintenance events service.
  */
 import type { Kysely } from 'kysely';
-import { maintenanceEventsRepository } from '../acquisition/maintenance-events.repository.js';
 import type { DB } from '../db/schema.js';
 
 export interface DemoAsset {
@@ -99,22 +98,4 @@ export async function countRows(db: Kysely<DB>, assetIds: number[]) {
     .where('asset_id', 'in', assetIds)
     .executeTakeFirstOrThrow();
   return { forecasts: Number(f.n), suggestions: Number(s.n) };
-}
-
-/** A failure seen while streaming, stored as the simulator stores them (deduplicated). */
-export async function recordFailure(
-  db: Kysely<DB>,
-  e: { assetId: number; ref: string; occurredAt: Date; component: string; mode: string; mechanism: string },
-): Promise<void> {
-  await maintenanceEventsRepository.insertUnlessDuplicate(db, {
-    asset_id: e.assetId,
-    kind: 'failure',
-    component: e.component,
-    failure_mode: e.mode,
-    failure_mechanism: e.mechanism,
-    description: 'Simulated failure (demo live stream)',
-    occurred_at: e.occurredAt,
-    source: 'simulator',
-    dedup_key: `${e.ref}/failure`,
-  });
 }

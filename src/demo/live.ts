@@ -150,13 +150,17 @@ export async function streamDemoLive(
       tick.failures.push(asset.name);
       // A failed machine stops; the ranking is of the machines still running.
       latest.delete(asset.id);
-      await repo.recordFailure(db, {
-        assetId: asset.id,
-        ref: asset.externalRef,
-        occurredAt: f.ts,
+      // As the simulator stores them (deduplicated), closing the machine's open suggestions.
+      await ctx.maintenanceEvents.recordObserved({
+        asset_id: asset.id,
+        kind: 'failure',
         component: f.iso14224.component,
-        mode: f.iso14224.mode,
-        mechanism: f.iso14224.mechanism,
+        failure_mode: f.iso14224.mode,
+        failure_mechanism: f.iso14224.mechanism,
+        description: 'Simulated failure (demo live stream)',
+        occurred_at: f.ts,
+        source: 'simulator',
+        dedup_key: `${asset.externalRef}/failure`,
       });
     },
   });

@@ -4,8 +4,15 @@
  * retried report must not count twice: dedup_key = cmms:<asset>:<work order>:<kind>, and a
  * repeat answers 200 with the event stored first. An event may resolve the suggestion it
  * answers, in the same transaction.
+ *
+ * A failure, repair or replacement that is the asset's newest life event also closes its live
+ * suggestions in that transaction (resolved, by this event, with a `closed: …` note): a failure
+ * the open ones (an acknowledged one is a work order the repair will close), a repair or
+ * replacement the open and acknowledged ones — a new life begins. An event dated before the
+ * asset's last repair or replacement is history and closes nothing.
  */
-import type { MaintenanceEvent } from '../db/schema.js';
+import type { Insertable, Transaction } from 'kysely';
+import type { DB, MaintenanceEvent, MaintenanceEventsTable, SuggestionStatus } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { maintenanceEventsRepository as events } from '../acquisition/maintenance-events.repository.js';
 import { changeStatus, invalidTransition, type ActionDeps } from './suggestion-actions.service.js';
@@ -40,6 +47,31 @@ export interface MaintenanceEventDto {
   source: string;
   createdAt: string;
   resolvedSuggestionId: number | null;
+  closedSuggestionIds: number[];
+}
+
+/** How the status note of a suggestion closed by a life event begins. */
+const CLOSED = 'closed: ';
+
+function closingNote(e: MaintenanceEvent): string {
+  if (e.kind === 'failure') return `${CLOSED}asset failed at ${e.occurred_at.toISOString()}`;
+  const done = (e.ended_at ?? e.occurred_at).toISOString();
+  return `${CLOSED}${e.kind === 'repair' ? 'repaired' : 'replaced'} at ${done}`;
+}
+
+/** Closes the asset's live suggestions when `e` is its newest life event; returns outbox ids. */
+async function closeOnLifeEvent(tx: Transaction<DB>, deps: ActionDeps, e: MaintenanceEvent) {
+  if (e.kind !== 'failure' && e.kind !== 'repair' && e.kind !== 'replacement') return [];
+  const last = (await events.lastLifeEvents(tx, [e.asset_id])).get(e.asset_id);
+  if (last?.id !== e.id) return [];
+  await lockSuggestionWrites(tx);
+  const statuses: SuggestionStatus[] = e.kind === 'failure' ? ['open'] : ['open', 'acknowledged'];
+  const outbox: number[] = [];
+  for (const id of await suggestionsRepository.idsForAsset(tx, e.asset_id, statuses)) {
+    const change = { status: 'resolved' as const, note: closingNote(e), eventId: e.id };
+    outbox.push(...(await changeStatus(tx, deps, id, change)).outbox);
+  }
+  return outbox;
 }
 
 const MAX_FUTURE_MS = 24 * 3_600_000;
@@ -96,6 +128,7 @@ export class MaintenanceEvents {
             ? []
             : (await changeStatus(tx, this.deps, suggestionId, { status: 'resolved', eventId: row.id }))
                 .outbox;
+        outbox.push(...(await closeOnLifeEvent(tx, this.deps, row)));
         return { row, created: true, outbox };
       })
       .catch(async (err: unknown) => {
@@ -105,6 +138,17 @@ export class MaintenanceEvents {
       });
     if (out.outbox.length > 0) dispatch(this.deps, out.outbox);
     return { event: await this.toDto(out.row), created: out.created };
+  }
+
+  /** An event the simulator observed (the demo's live stream), deduplicated on its dedup_key,
+   * closing suggestions as a reported one does. True when stored. */
+  async recordObserved(row: Insertable<MaintenanceEventsTable>): Promise<boolean> {
+    const outbox = await this.deps.db.transaction().execute(async (tx) => {
+      const stored = await events.insertUnlessDuplicate(tx, row);
+      return stored ? closeOnLifeEvent(tx, this.deps, stored) : null;
+    });
+    if (outbox && outbox.length > 0) dispatch(this.deps, outbox);
+    return outbox !== null;
   }
 
   private async resolveAsset(input: MaintenanceEventInput): Promise<number> {
@@ -123,7 +167,8 @@ export class MaintenanceEvents {
   }
 
   private async toDto(r: MaintenanceEvent): Promise<MaintenanceEventDto> {
-    const resolvedSuggestionId = await suggestionsRepository.resolvedByEvent(this.deps.db, r.id);
+    const resolved = await suggestionsRepository.resolvedByEvent(this.deps.db, r.id);
+    const closed = (s: { status_note: string | null }) => s.status_note?.startsWith(CLOSED) === true;
     return {
       id: r.id,
       assetId: r.asset_id,
@@ -137,7 +182,8 @@ export class MaintenanceEvents {
       workOrderRef: r.work_order_ref,
       source: r.source,
       createdAt: r.created_at.toISOString(),
-      resolvedSuggestionId,
+      resolvedSuggestionId: resolved.find((s) => !closed(s))?.id ?? null,
+      closedSuggestionIds: resolved.filter(closed).map((s) => s.id),
     };
   }
 }

@@ -96,4 +96,7 @@ export const MaintenanceEventDto = Type.Object({
   source: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   resolvedSuggestionId: Type.Union([Type.Integer(), Type.Null()]),
+  closedSuggestionIds: Type.Array(Type.Integer(), {
+    description: 'Suggestions this failure, repair or replacement closed (status resolved, note "closed: …")',
+  }),
 });

@@ -193,14 +193,27 @@ export const suggestionsRepository = {
       .execute();
   },
 
-  /** The suggestion a maintenance event resolved, if any. */
-  async resolvedByEvent(q: Q, eventId: number): Promise<number | null> {
-    const row = await q
+  /** The suggestions a maintenance event resolved, oldest first, with their status notes. */
+  resolvedByEvent(q: Q, eventId: number): Promise<Array<{ id: number; status_note: string | null }>> {
+    return q
+      .selectFrom('work_order_suggestions')
+      .select(['id', 'status_note'])
+      .where('resolved_by_event_id', '=', eventId)
+      .orderBy('id')
+      .execute();
+  },
+
+  /** Ids of the asset's suggestions in these statuses, locked for the caller's change. */
+  async idsForAsset(tx: Transaction<DB>, assetId: number, statuses: SuggestionStatus[]): Promise<number[]> {
+    const rows = await tx
       .selectFrom('work_order_suggestions')
       .select('id')
-      .where('resolved_by_event_id', '=', eventId)
-      .executeTakeFirst();
-    return row?.id ?? null;
+      .where('asset_id', '=', assetId)
+      .where('status', 'in', statuses)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    return rows.map((r) => r.id);
   },
 
   async get(q: Q, id: number, forUpdate = false): Promise<SuggestionRow | undefined> {

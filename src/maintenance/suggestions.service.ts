@@ -8,12 +8,15 @@
  * of its failure mode only look at forecasts scored after that moment, so the evidence that was
  * dismissed, acknowledged or resolved never raises it again. After an acknowledgement a new
  * open suggestion needs that new evidence to be more urgent (escalation); after a dismissal or a
- * resolution any new finding is a new suggestion.
+ * resolution any new finding is a new suggestion. A failed asset (its last life event is a
+ * failure) gets none, and after a repair or replacement the forecasts before it are ignored.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { CoreContext } from '../app-context.js';
 import type { DB, WorkOrderSuggestion } from '../db/schema.js';
+import { maintenanceEventsRepository } from '../acquisition/maintenance-events.repository.js';
+import { lifeStart, toLifeEvent } from '../forecasting/asset-state.js';
 import { buildProposals, ruleFailureMode, type Proposal } from './proposal.js';
 import { resolveRules, type RuleName, type RuleSettings } from './rule-settings.js';
 import { runRules, type RuleAsset, type RuleForecast } from './rules.js';
@@ -73,11 +76,17 @@ export async function evaluateSuggestions(
     const assets = await repo.assets(deps.db, assetIds);
     const histories = await repo.recentForecasts(deps.db, assetIds, historyDepth(deps.rules));
     const closed = await repo.lastClosed(deps.db, assetIds);
+    const life = await maintenanceEventsRepository.lastLifeEvents(deps.db, assetIds);
     result.assets = assetIds.length;
     const outbox: number[] = [];
     for (const assetId of assetIds) {
       const asset = assets.get(assetId)!;
-      const history = histories.get(assetId)!;
+      const last = life.get(assetId);
+      // A failed machine needs no work order from forecasts (its failure closed the open ones);
+      // after a repair or replacement only the new life's forecasts count.
+      if (last?.kind === 'failure') continue;
+      const start = lifeStart(last && toLifeEvent(last));
+      const history = histories.get(assetId)!.filter((f) => !start || f.as_of >= start);
       // Nothing fires: nothing to create or update (suggestions are never closed automatically),
       // so a healthy fleet costs no transaction and no lock.
       const closedHere = closed.filter((c) => c.asset_id === assetId);
