@@ -62,7 +62,29 @@ describe.runIf(hasChromium)('dashboard in a browser', () => {
       expect(await pump.textContent()).toMatch(/14 d9\.5 d–18 d/);
       expect(await page.locator(`tr[data-asset-id="${seed.fan}"] .zone`).textContent()).toBe('A good');
       expect(await page.locator('#live').textContent()).toMatch(/3 assets, 1 in ISO zone C or D/);
+      // Its RUL lower bound (227 h) is below the 14-day lead time: alarm; the fan runs.
+      expect(await pump.locator('[data-state]').textContent()).toBe('alarm');
+      expect(await page.locator(`tr[data-asset-id="${seed.fan}"] [data-state]`).textContent()).toBe(
+        'running',
+      );
+      // Ages on the fleet clock (the newest data), not on the browser's.
+      expect(await pump.locator('td.when').textContent()).toMatch(/^0 min ago/);
       await page.screenshot({ path: `${SCREENSHOTS}/fleet.png`, fullPage: true });
+    });
+
+    it('lists the failed and the offline machine apart, with the failure date, not in the ranking', async () => {
+      const failed = page.locator(`#fleet-failed tr[data-asset-id="${seed.failed}"]`);
+      expect(await failed.locator('th a').textContent()).toBe('Pump P-102');
+      expect(await failed.locator('td.since time').getAttribute('datetime')).toBe(
+        new Date(seed.failedAt).toISOString(),
+      );
+      expect(await failed.locator('td.since').textContent()).toContain('10 d ago');
+      expect(await page.locator('#fleet-failed-title').textContent()).toBe('Failed (1)');
+      const offline = page.locator(`#fleet-offline tr[data-asset-id="${seed.offline}"]`);
+      expect(await offline.locator('th a').textContent()).toBe('Fan F-9');
+      expect(await offline.locator('td.when').textContent()).toMatch(/^2\.0 d ago/);
+      expect(await page.locator('#live').textContent()).toMatch(/; 1 failed, 1 offline\./);
+      expect(await page.locator('#fleet-under-repair').count()).toBe(0);
     });
 
     it('sorts by column with the keyboard and filters by site', async () => {

@@ -1,7 +1,9 @@
 /**
- * A small fleet for the dashboard tests: three assets, a vibration sensor with outer-race-fault
- * captures and a temperature sensor on the first, forecasts inserted directly, one open
- * work-order suggestion (through the maintenance repository) and one maintenance event.
+ * A small fleet for the dashboard tests: three running assets, a vibration sensor with
+ * outer-race-fault captures and a temperature sensor on the first, forecasts inserted directly,
+ * one open work-order suggestion (through the maintenance repository) and one maintenance event;
+ * beside them a pump that failed ten days ago (its last forecasts at 100 % risk, as a dead
+ * machine's are) and a fan silent for two days against its hourly rhythm (offline).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -51,6 +53,9 @@ export interface Seeded {
   temperature: number;
   suggestion: number;
   end: number;
+  failed: number;
+  failedAt: number;
+  offline: number;
 }
 
 export async function seedFleet(app: FastifyInstance, db: Kysely<DB>, headers = {}): Promise<Seeded> {
@@ -91,7 +96,8 @@ export async function seedFleet(app: FastifyInstance, db: Kysely<DB>, headers = 
   ).id;
   const temperature = (await sensor({ name: 'DE bearing temperature', kind: 'temperature', unit: '°C' })).id;
 
-  // Whole hours, ending an hour ago: inside the ingest window, and "last data" reads "1 h ago".
+  // Whole hours, ending an hour ago: inside the ingest window. The fleet clock is this end (the
+  // newest data), so the running assets' "last data" reads "0 min ago".
   const end = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
   for (let i = 0; i < 3; i++) {
     await post(
@@ -187,7 +193,45 @@ export async function seedFleet(app: FastifyInstance, db: Kysely<DB>, headers = 
       work_order_ref: 'WO-1000',
     })
     .execute();
-  return { pump, fan, motor, vibration, temperature, suggestion, end };
+  const { failed, failedAt, offline } = await outOfService(app, db, end, headers);
+  return { pump, fan, motor, vibration, temperature, suggestion, end, failed, failedAt, offline };
+}
+
+/** A pump that failed ten days before `end` (reported by the CMMS) and a fan silent for two days. */
+async function outOfService(app: FastifyInstance, db: Kysely<DB>, end: number, headers: object) {
+  const failed = (await post(app, '/v1/assets', { name: 'Pump P-102', type: 'pump', site: 'North' }, headers))
+    .id;
+  const offline = (await post(app, '/v1/assets', { name: 'Fan F-9', type: 'fan', site: 'South' }, headers))
+    .id;
+  const failedAt = end - 10 * 24 * HOUR;
+  const rows = [];
+  for (let i = 0; i < 10; i++) {
+    rows.push(
+      forecast(failed, failedAt - (9 - i) * HOUR, {
+        velocity_rms_mm_s: 14,
+        iso_zone: 'D',
+        risk: 1,
+        health_index: 0,
+        rul_hours: 0,
+      }),
+      forecast(offline, end - 2 * 24 * HOUR - (9 - i) * HOUR, { iso_zone: 'A', risk: 0.6 }),
+    );
+  }
+  await db.insertInto('forecasts').values(rows).execute();
+  await post(
+    app,
+    '/v1/maintenance-events',
+    {
+      assetId: failed,
+      kind: 'failure',
+      component: 'drive-end bearing',
+      failureMode: 'VIB',
+      occurredAt: new Date(failedAt).toISOString(),
+      workOrderRef: 'WO-2001',
+    },
+    headers,
+  );
+  return { failed, failedAt, offline };
 }
 
 function forecast(assetId: number, at: number, f: Record<string, unknown>) {

@@ -1,4 +1,8 @@
-/** Fleet view: assets ranked by risk, filterable by site and type, sortable by any column. */
+/**
+ * Fleet view: running and alarm assets ranked by risk, filterable by site and type, sortable by
+ * any column; failed, under-repair and offline assets below in sections of their own. Ages are
+ * read on the fleet clock of the response (the newest data), so replayed history reads right.
+ */
 import { api } from './api.js';
 import { clear, el, fmtAgo, fmtHours, fmtNum, fmtPct, fmtShort, fmtTime } from './dom.js';
 import { driftPanel } from './drift.js';
@@ -9,13 +13,28 @@ const num = (x, missing) => (x === null || x === undefined ? missing : x);
 const COLUMNS = [
   { key: 'rank', label: 'Rank', value: (r) => r.rank },
   { key: 'name', label: 'Asset', value: (r) => r.asset.name.toLowerCase() },
+  { key: 'state', label: 'State', value: (r) => r.state ?? '' },
   { key: 'risk', label: 'Risk', value: (r) => r.forecast.risk },
   { key: 'rul', label: 'RUL (interval)', value: (r) => num(r.forecast.rul?.hours, Infinity) },
   { key: 'health', label: 'Health index', value: (r) => num(r.forecast.healthIndex, Infinity) },
   { key: 'zone', label: 'ISO zone', value: (r) => r.forecast.isoZone ?? '' },
   { key: 'pf', label: 'Failure probability', value: (r) => num(r.forecast.failureProbability, -1) },
   { key: 'open', label: 'Open suggestions', value: (r) => r.open },
-  { key: 'asOf', label: 'Last data', value: (r) => Date.parse(r.forecast.asOf) },
+  { key: 'asOf', label: 'Last data', value: (r) => Date.parse(lastData(r)) },
+];
+const lastData = (r) => r.lastDataAt ?? r.forecast.asOf;
+const STATE_LABEL = {
+  running: 'running',
+  alarm: 'alarm',
+  failed: 'failed',
+  under_repair: 'under repair',
+  offline: 'offline',
+};
+/** The sections listed apart from the ranking, in this order. */
+const APART = [
+  { section: 'failed', title: 'Failed', since: 'Failed on' },
+  { section: 'under_repair', title: 'Under repair', since: 'Repair started' },
+  { section: 'offline', title: 'Offline', since: 'Offline since' },
 ];
 // Survives re-renders, so coming back from an asset keeps the operator's filters and order.
 const state = { site: '', type: '', sort: 'rank', dir: 'asc' };
@@ -30,8 +49,20 @@ function fillOptions(sel, values, current) {
   sel.value = values.includes(current) ? current : '';
 }
 
+const stateBadge = (s) =>
+  s ? el('span', { class: `state state-${s}`, dataset: { state: s } }, STATE_LABEL[s] ?? s) : '—';
+
+/** "3 h ago" on the fleet clock, the absolute time beside it. */
+function when(iso, clock) {
+  return [
+    fmtAgo(iso, clock),
+    el('time', { class: 'sub', datetime: iso, title: fmtTime(iso) }, fmtShort(iso)),
+  ];
+}
+
 export function renderFleet(view) {
   let rows = [];
+  let clock = Date.now();
   const site = select('filter-site', 'Site', () => {
     state.site = site.select.value;
     void refresh();
@@ -46,10 +77,16 @@ export function renderFleet(view) {
   const table = el(
     'table',
     { class: 'fleet', id: 'fleet-table' },
-    el('caption', {}, 'Assets ranked by risk (latest forecast of each). Select a column header to sort.'),
+    el(
+      'caption',
+      {},
+      'Running assets ranked by risk (latest forecast of each). Select a column header to sort.',
+    ),
     el('thead', {}, headRow),
     tbody,
   );
+  const clockLine = el('p', { id: 'fleet-clock', class: 'muted' });
+  const apart = el('div', { id: 'fleet-apart' });
   view.append(
     el('h1', { tabindex: '-1' }, 'Fleet'),
     el(
@@ -59,7 +96,9 @@ export function renderFleet(view) {
       type.wrap,
       el('button', { type: 'button', class: 'secondary', onclick: () => void refresh() }, 'Refresh now'),
     ),
+    clockLine,
     el('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Fleet table', tabindex: '0' }, table),
+    apart,
     drift.element,
   );
 
@@ -102,7 +141,9 @@ export function renderFleet(view) {
     });
     clear(tbody);
     if (sorted.length === 0) {
-      tbody.append(el('tr', {}, el('td', { colspan: COLUMNS.length }, 'No assets with forecasts match.')));
+      tbody.append(
+        el('tr', {}, el('td', { colspan: COLUMNS.length }, 'No running assets with forecasts match.')),
+      );
     }
     for (const r of sorted) tbody.append(row(r));
   }
@@ -122,6 +163,7 @@ export function renderFleet(view) {
         el('a', { href }, r.asset.name),
         el('span', { class: 'sub' }, [r.asset.type, r.asset.site].filter(Boolean).join(' · ')),
       ),
+      el('td', {}, stateBadge(r.state)),
       el(
         'td',
         { class: 'num' },
@@ -141,14 +183,79 @@ export function renderFleet(view) {
       el('td', {}, zoneBadge(f.isoZone)),
       el('td', { class: 'num' }, fmtPct(f.failureProbability)),
       el('td', { class: 'num', dataset: { open: String(r.open) } }, String(r.open)),
-      el(
-        'td',
-        { class: 'when' },
-        fmtAgo(f.asOf),
-        el('time', { class: 'sub', datetime: f.asOf, title: fmtTime(f.asOf) }, fmtShort(f.asOf)),
-      ),
+      el('td', { class: 'when' }, when(lastData(r), clock)),
     );
     // The name is the link (keyboard: Tab + Enter); the rest of the row is a mouse shortcut.
+    tr.addEventListener('click', (e) => {
+      if (!e.target.closest('a')) location.hash = href;
+    });
+    return tr;
+  }
+
+  /** One small table per state listed apart: when it entered the state, the last data, the
+   * last forecast's risk for reference (not a rank). */
+  function renderApart(items) {
+    clear(apart);
+    for (const a of APART) {
+      const list = items.filter((r) => r.section === a.section);
+      if (list.length === 0) continue;
+      const id = `fleet-${a.section.replace('_', '-')}`;
+      apart.append(
+        el(
+          'section',
+          { class: 'fleet-apart', 'aria-labelledby': `${id}-title` },
+          el('h2', { id: `${id}-title` }, `${a.title} (${list.length})`),
+          el(
+            'div',
+            { class: 'table-wrap', role: 'region', 'aria-label': `${a.title} machines`, tabindex: '0' },
+            el(
+              'table',
+              { class: 'fleet apart', id },
+              el(
+                'thead',
+                {},
+                el(
+                  'tr',
+                  {},
+                  ...['Asset', a.since, 'Last data', 'Last risk', 'Open suggestions'].map((h) =>
+                    el('th', { scope: 'col' }, h),
+                  ),
+                ),
+              ),
+              el('tbody', {}, ...list.map(apartRow)),
+            ),
+          ),
+        ),
+      );
+    }
+  }
+
+  function apartRow(r) {
+    const href = `#/assets/${r.asset.id}`;
+    const since = r.failedAt ?? r.stateSince;
+    const tr = el(
+      'tr',
+      { dataset: { assetId: String(r.asset.id), state: r.state } },
+      el(
+        'th',
+        { scope: 'row' },
+        el('a', { href }, r.asset.name),
+        el('span', { class: 'sub' }, [r.asset.type, r.asset.site].filter(Boolean).join(' · ')),
+      ),
+      el(
+        'td',
+        { class: 'since' },
+        since
+          ? [
+              el('time', { datetime: since, title: fmtTime(since) }, fmtTime(since)),
+              el('span', { class: 'sub' }, fmtAgo(since, clock)),
+            ]
+          : '—',
+      ),
+      el('td', { class: 'when' }, when(lastData(r), clock)),
+      el('td', { class: 'num' }, fmtPct(r.forecast.risk)),
+      el('td', { class: 'num', dataset: { open: String(r.open) } }, String(r.open)),
+    );
     tr.addEventListener('click', (e) => {
       if (!e.target.closest('a')) location.hash = href;
     });
@@ -170,12 +277,32 @@ export function renderFleet(view) {
     fillOptions(site.select, summary.sites, state.site);
     fillOptions(type.select, summary.types, state.type);
     const open = new Map(summary.openSuggestions.map((s) => [s.assetId, s.count]));
-    rows = fleet.items.map((it, i) => ({ ...it, rank: i + 1, open: open.get(it.asset.id) ?? 0 }));
+    // A server without lifecycle states ranks every item.
+    const items = fleet.items.map((it, i) => ({
+      ...it,
+      section: it.section ?? 'ranked',
+      rank: it.rank ?? i + 1,
+      open: open.get(it.asset.id) ?? 0,
+    }));
+    clock = fleet.fleetClock ? Date.parse(fleet.fleetClock) : Date.now();
+    // Replayed history: say that ages are read on the data's own clock.
+    clockLine.textContent =
+      Math.abs(Date.now() - clock) > 3_600_000
+        ? `Ages are read on the fleet clock, the newest data: ${fmtTime(fleet.fleetClock)}.`
+        : '';
+    rows = items.filter((r) => r.section === 'ranked');
     renderHead();
     renderRows();
+    renderApart(items);
     const urgent = rows.filter((r) => r.forecast.isoZone === 'C' || r.forecast.isoZone === 'D').length;
+    const others = APART.map((a) => [
+      a.title.toLowerCase(),
+      items.filter((r) => r.section === a.section).length,
+    ])
+      .filter(([, n]) => n > 0)
+      .map(([t, n]) => `${n} ${t}`);
     announce(
-      `Fleet updated ${new Date().toLocaleTimeString()}: ${rows.length} assets, ${urgent} in ISO zone C or D.`,
+      `Fleet updated ${new Date().toLocaleTimeString()}: ${rows.length} assets, ${urgent} in ISO zone C or D${others.length ? `; ${others.join(', ')}` : ''}.`,
     );
   }
 
