@@ -147,24 +147,10 @@ export async function seedFleet(app: FastifyInstance, db: Kysely<DB>, headers = 
       }),
     );
   }
-  for (let i = 0; i < 10; i++) {
-    rows.push(
-      forecast(fan, end - (9 - i) * HOUR, {
-        velocity_rms_mm_s: 1.1,
-        iso_zone: 'A',
-        risk: 0.1,
-        health_index: 0.95,
-      }),
-    );
-    rows.push(
-      forecast(motor, end - (9 - i) * HOUR, {
-        velocity_rms_mm_s: 3.0,
-        iso_zone: 'B',
-        risk: 0.3,
-        health_index: 0.8,
-      }),
-    );
-  }
+  rows.push(
+    ...hourly(fan, end, { velocity_rms_mm_s: 1.1, iso_zone: 'A', risk: 0.1, health_index: 0.95 }),
+    ...hourly(motor, end, { velocity_rms_mm_s: 3.0, iso_zone: 'B', risk: 0.3, health_index: 0.8 }),
+  );
   await db.insertInto('forecasts').values(rows).execute();
 
   const suggestion = await db.transaction().execute(async (tx) => {
@@ -204,19 +190,16 @@ async function outOfService(app: FastifyInstance, db: Kysely<DB>, end: number, h
   const offline = (await post(app, '/v1/assets', { name: 'Fan F-9', type: 'fan', site: 'South' }, headers))
     .id;
   const failedAt = end - 10 * 24 * HOUR;
-  const rows = [];
-  for (let i = 0; i < 10; i++) {
-    rows.push(
-      forecast(failed, failedAt - (9 - i) * HOUR, {
-        velocity_rms_mm_s: 14,
-        iso_zone: 'D',
-        risk: 1,
-        health_index: 0,
-        rul_hours: 0,
-      }),
-      forecast(offline, end - 2 * 24 * HOUR - (9 - i) * HOUR, { iso_zone: 'A', risk: 0.6 }),
-    );
-  }
+  const rows = [
+    ...hourly(failed, failedAt, {
+      velocity_rms_mm_s: 14,
+      iso_zone: 'D',
+      risk: 1,
+      health_index: 0,
+      rul_hours: 0,
+    }),
+    ...hourly(offline, end - 2 * 24 * HOUR, { iso_zone: 'A', risk: 0.6 }),
+  ];
   await db.insertInto('forecasts').values(rows).execute();
   await post(
     app,
@@ -232,6 +215,11 @@ async function outOfService(app: FastifyInstance, db: Kysely<DB>, end: number, h
     headers,
   );
   return { failed, failedAt, offline };
+}
+
+/** Ten hourly forecasts of the asset, the last at `last`. */
+function hourly(assetId: number, last: number, f: Record<string, unknown>) {
+  return Array.from({ length: 10 }, (_, i) => forecast(assetId, last - (9 - i) * HOUR, f));
 }
 
 function forecast(assetId: number, at: number, f: Record<string, unknown>) {
