@@ -16,6 +16,7 @@ import { installCors } from './http/cors.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
 import { installRateLimit } from './http/rate-limit.js';
+import { DebugRequestLogs } from './http/request-logs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
@@ -32,9 +33,15 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** Per-request log lines at debug, not info (`prognos demo`'s console). */
+  quietRequests?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    ...(opts.quietRequests ? { logController: new DebugRequestLogs() } : {}),
     bodyLimit: ctx.config.bodyLimitBytes,
     // Behind a proxy the request id comes from it; otherwise Fastify makes one.
     requestIdHeader: 'x-request-id',
