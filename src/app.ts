@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import { featureRoutes } from './features/features.routes.js';
 import { forecastingRoutes } from './forecasting/forecasting.routes.js';
 import { probeRoutes } from './http/probes.routes.js';
+import { installContentEncoding } from './http/content-encoding.js';
 import { installCors } from './http/cors.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
@@ -64,6 +65,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   installRateLimit(app, ctx.config.rateLimit);
   app.decorate('declaredRoutes', routes);
   installInputGuard(app);
+  installContentEncoding(app, ctx.config.bodyLimitBytes);
   // A POST with no body is an empty object: action routes (promote, ack…) take an optional
   // body, and required fields are then reported by name rather than as "body must be object".
   app.addHook('preValidation', async (req) => {
