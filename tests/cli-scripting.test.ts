@@ -62,6 +62,18 @@ describe('prognos: JSON on stdout, logs on stderr', () => {
     expect(JSON.parse(show.stdout)).toMatchObject({ name: 'cmapss-fd001-rul' });
   });
 
+  it('train prints only the finished run as JSON, its progress and logs on stderr', async () => {
+    // No data in a fresh database: the run fails, which is enough to follow it to its end.
+    const r = await prognos(
+      ['train', '--model', 'empty-rul', '--kind', 'rul', '--set', 'maxEpochs=1'],
+      MEMORY,
+    );
+    expect(r.status, r.stderr).toBe(1);
+    const run = JSON.parse(r.stdout) as { modelName: string; status: string; params: { maxEpochs: number } };
+    expect(run).toMatchObject({ modelName: 'empty-rul', status: 'failed', params: { maxEpochs: 1 } });
+    expect(r.stderr).toMatch(/training run \d+ queued/);
+  });
+
   it('train lists the parameters of a kind and names a missing one', async () => {
     const help = await prognos(['train', '--kind', 'health', '--help'], MEMORY);
     expect(help.status).toBe(0);
