@@ -12,10 +12,12 @@ import type { AppContext } from './context.js';
 import { featureRoutes } from './features/features.routes.js';
 import { forecastingRoutes } from './forecasting/forecasting.routes.js';
 import { probeRoutes } from './http/probes.routes.js';
+import { installContentEncoding } from './http/content-encoding.js';
 import { installCors } from './http/cors.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
 import { installRateLimit } from './http/rate-limit.js';
+import { DebugRequestLogs } from './http/request-logs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
@@ -32,9 +34,15 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** Per-request log lines at debug, not info (`prognos demo`'s console). */
+  quietRequests?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    ...(opts.quietRequests ? { logController: new DebugRequestLogs() } : {}),
     bodyLimit: ctx.config.bodyLimitBytes,
     // Behind a proxy the request id comes from it; otherwise Fastify makes one.
     requestIdHeader: 'x-request-id',
@@ -57,6 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installRateLimit(app, ctx.config.rateLimit);
   app.decorate('declaredRoutes', routes);
   installInputGuard(app);
+  installContentEncoding(app, ctx.config.bodyLimitBytes);
   // A POST with no body is an empty object: action routes (promote, ack…) take an optional
   // body, and required fields are then reported by name rather than as "body must be object".
   app.addHook('preValidation', async (req) => {

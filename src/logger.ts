@@ -25,7 +25,16 @@ const REDACT_PATHS = [
   '*.key_hash',
   '*.secret',
   '*.webhook.secret',
+  // The URL itself, for the `?access_token=` a browser's EventSource sends (src/auth/auth.ts).
+  'req.url',
 ];
+
+/** `[redacted]` for secrets; a URL keeps everything but its access_token's value. */
+function censor(value: unknown, path: string[]): unknown {
+  if (path.at(-1) === 'url' && typeof value === 'string')
+    return value.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+  return '[redacted]';
+}
 
 /** Structured JSON logs. Secrets never reach them: keys and auth headers are redacted. */
 export function createLogger(
@@ -33,6 +42,6 @@ export function createLogger(
   name = 'prognos',
   destination?: DestinationStream,
 ): Logger {
-  const options = { name, level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  const options = { name, level: config.logLevel, redact: { paths: REDACT_PATHS, censor } };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,6 +1,7 @@
 /** The API process: builds the context and the app, listens, and shuts down gracefully. */
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import type { Logger } from 'pino';
+import { buildApp, type AppOptions } from './app.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { onShutdown } from './lifecycle.js';
@@ -14,10 +15,10 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  opts: { handleSignals?: boolean } = {},
+  opts: { handleSignals?: boolean; logger?: Logger; app?: AppOptions } = {},
 ): Promise<RunningServer> {
-  const ctx = await createContext(config);
-  const app = await buildApp(ctx);
+  const ctx = await createContext(config, opts.logger ? { logger: opts.logger } : {});
+  const app = await buildApp(ctx, opts.app);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

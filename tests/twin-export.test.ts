@@ -148,7 +148,7 @@ describe(`twin database export (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () 
 
   it('refuses to mix another simulation into the same assets', async () => {
     await expect(
-      exportToDatabase(database, smallFleet(22), { prefix: `twin/s${fleet.seed}` }),
+      exportToDatabase(database, smallFleet(22), { prefix: `twin-s${fleet.seed}` }),
     ).rejects.toThrow(TwinConflictError);
     expect(await count('assets')).toBe(3);
   });

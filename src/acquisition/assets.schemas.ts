@@ -35,8 +35,12 @@ const BearingGeometry = Type.Object(
   { additionalProperties: false, description: 'Rolling-element bearing of the monitored position' },
 );
 
+/** External refs name an asset or sensor in MQTT topics (`prognos/<asset>/<sensor>`), so they
+ * hold no topic separator or wildcard. Importers and the twin store refs that pass it. */
+export const EXTERNAL_REF_PATTERN = '^[^/#+]+$';
+
 const AssetFields = {
-  externalRef: Nullable(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/#+]+$' })),
+  externalRef: Nullable(Type.String({ minLength: 1, maxLength: 200, pattern: EXTERNAL_REF_PATTERN })),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   type: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. pump, motor, fan, gearbox' }),
   site: Nullable(Type.String({ minLength: 1, maxLength: 200 })),
@@ -102,7 +106,7 @@ const SensorFields = {
   sampleRateHz: Nullable(Type.Number({ exclusiveMinimum: 0, description: 'Configured sampling rate' })),
   rangeMin: Nullable(Type.Number({ description: 'Lower limit of the physical range' })),
   rangeMax: Nullable(Type.Number({ description: 'Upper limit of the physical range' })),
-  externalRef: Nullable(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/#+]+$' })),
+  externalRef: Nullable(Type.String({ minLength: 1, maxLength: 200, pattern: EXTERNAL_REF_PATTERN })),
 };
 
 export const SensorCreate = Type.Object(

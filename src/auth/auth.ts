@@ -2,7 +2,9 @@
  * Scope checks for every route. A route declares what it needs in its options:
  * `config: { scope: 'read' | 'ingest' | 'cmms' | 'admin' }`, or `config: { public: true }`
  * (health, docs). Start-up fails when an /v1 route declares neither, so no route is ever open
- * by omission. Keys come as `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+ * by omission. Keys come as `Authorization: Bearer <key>` or `X-API-Key: <key>`; a route that
+ * a browser's EventSource reads (which cannot set headers) may also declare `keyInQuery: true`
+ * and then takes `?access_token=<key>` (RFC 6750 §2.3), redacted from logs (src/logger.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -14,6 +16,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     scope?: Scope;
     public?: boolean;
+    /** Also accept the key as `?access_token=` (server-sent events only). */
+    keyInQuery?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -26,11 +30,13 @@ export interface AuthOptions {
   enabled: boolean;
 }
 
-function presentedKey(req: FastifyRequest): string | undefined {
+function presentedKey(req: FastifyRequest, keyInQuery: boolean): string | undefined {
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
   const header = req.headers['x-api-key'];
-  return typeof header === 'string' ? header.trim() : undefined;
+  if (typeof header === 'string') return header.trim();
+  const query = keyInQuery ? (req.query as { access_token?: unknown } | undefined)?.access_token : undefined;
+  return typeof query === 'string' && query.trim() !== '' ? query.trim() : undefined;
 }
 
 export interface DeclaredRoute {
@@ -60,14 +66,14 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): DeclaredRo
   });
 
   app.addHook('onRequest', async (req) => {
-    const cfg = req.routeOptions.config as { scope?: Scope; public?: boolean };
+    const cfg = req.routeOptions.config as { scope?: Scope; public?: boolean; keyInQuery?: boolean };
     if (!opts.enabled || cfg.public || !cfg.scope) return;
-    const key = presentedKey(req);
+    const key = presentedKey(req, cfg.keyInQuery === true);
     if (!key) {
       throw new AppError(
         'unauthorized',
         401,
-        'an API key is required (Authorization: Bearer <key> or X-API-Key)',
+        `an API key is required (Authorization: Bearer <key> or X-API-Key${cfg.keyInQuery ? ', or ?access_token=<key>' : ''})`,
         {
           headers: { 'www-authenticate': 'Bearer' },
         },

@@ -8,6 +8,8 @@ export interface Command {
   summary: string;
   usage: string;
   run(args: string[]): Promise<number>;
+  /** Longer `--help` than the usage line, given the command's other arguments (`--kind rul`). */
+  help?(args: string[]): string;
 }
 
 export class UsageError extends Error {

@@ -15,6 +15,7 @@ import { startWorkers, type WorkerPool } from '../jobs/bullmq-workers.js';
 import { scheduleJobs } from '../jobs/schedules.js';
 import { onShutdown } from '../lifecycle.js';
 import { startServer } from '../server.js';
+import { stderrLogger } from './cli-context.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE = 'prognos demo [--speedup X] [--live-days D] [--no-live]';
@@ -84,7 +85,13 @@ export const demoCommand: Command = {
     const t0 = performance.now();
     const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
     out.write('Prognos demo: setting up a simulated fleet (first run ~1–3 min; re-runs reuse stored data)\n');
-    const { app, ctx, url } = await startServer(config, { handleSignals: false });
+    // The console is for the stage lines and the live status: logs go to stderr, and the
+    // dashboard's requests are logged at debug only.
+    const { app, ctx, url } = await startServer(config, {
+      handleSignals: false,
+      logger: stderrLogger(config),
+      app: { quietRequests: true },
+    });
     let pool: WorkerPool | undefined;
     if (config.redisUrl) {
       // Nobody else runs `prognos worker` for the demo: this process consumes the queues.

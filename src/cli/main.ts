@@ -1,5 +1,6 @@
 /** The `prognos` command. One file per subcommand; this only dispatches. */
 import { ConfigError } from '../config.js';
+import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { DatabaseUnreachableError } from '../db/wait-for-database.js';
 import { isDatabaseUnavailable } from '../errors.js';
 import { UsageError, type Command } from './command.js';
@@ -68,7 +69,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const args = command.name.includes(' ') ? rest.slice(1) : rest;
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    const more = command.help?.(args);
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n${more ? `\n${more}\n` : ''}`);
     return 0;
   }
   try {
@@ -82,9 +84,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n`);
       return 78; // EX_CONFIG
     }
-    if (err instanceof DatabaseUnreachableError) {
+    if (err instanceof DatabaseUnreachableError || err instanceof DataDirLockedError) {
       process.stderr.write(`prognos ${command.name}: ${err.message}\n`);
-      return 69; // EX_UNAVAILABLE
+      // EX_UNAVAILABLE; EX_TEMPFAIL for a data directory another process holds (retry later).
+      return err instanceof DataDirLockedError ? 75 : 69;
     }
     // Commands that open the database without waiting for it (import, keys, simulate): the
     // driver's message already names host:port, a stack trace would add nothing.

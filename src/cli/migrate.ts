@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { appliedMigrations, migrate, readMigrations } from '../db/migrator.js';
 import { waitForDatabase } from '../db/wait-for-database.js';
-import { createLogger } from '../logger.js';
+import { stderrLogger } from './cli-context.js';
 import { UsageError, type Command } from './command.js';
 
 export const migrateCommand: Command = {
@@ -27,7 +26,7 @@ export const migrateCommand: Command = {
           url: config.databaseUrl,
           waitMs: config.dbStartupWaitMs,
           // stderr: stdout is this command's report.
-          logger: createLogger(config, 'prognos', pino.destination(2)),
+          logger: stderrLogger(config),
         });
       if (values.status) {
         const all = readMigrations();

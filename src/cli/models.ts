@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { createContext } from '../context.js';
 import { versionFiles } from '../models/cards/cards.js';
 import { experimentOf } from '../models/experiments.js';
 import { toModelVersionBody } from '../models/models.routes.js';
 import { modelCard } from './models-card.js';
+import { openCliContext } from './cli-context.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE = `prognos models list [--name NAME] [--status candidate|active|archived] [--json]
@@ -50,7 +49,7 @@ export const modelsCommand: Command = {
     const { values } = parsed;
     if (!action) throw new UsageError('an action is required');
     if (action !== 'list' && !name) throw new UsageError('NAME is required');
-    const ctx = await createContext(loadConfig());
+    const ctx = await openCliContext();
     const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
     try {
       switch (action) {

@@ -101,8 +101,9 @@ export function parseSimulateArgs(args: string[], now = new Date()): SimulateArg
   const readingEveryMin = num('reading-every', (n) => n > 0, 'a number of minutes > 0');
   const targets = [values.out !== undefined, values.db, values.live].filter(Boolean).length;
   if (targets !== 1) throw new UsageError('give exactly one of --out DIR, --db, --live');
-  if (values.prefix !== undefined && !/^[\w.-]+(\/[\w.-]+)*$/.test(values.prefix)) {
-    throw new UsageError(`--prefix must be letters, digits, . _ - and /, got "${values.prefix}"`);
+  // No "/": refs are `<prefix>.<machine>`, which the API and MQTT topics must accept.
+  if (values.prefix !== undefined && !/^[\w.-]+$/.test(values.prefix)) {
+    throw new UsageError(`--prefix must be letters, digits, . _ and -, got "${values.prefix}"`);
   }
   // Live data is stamped from now unless told otherwise; stored data from a fixed date, so a
   // seed always gives the same bytes.

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { createContext } from '../context.js';
 import { SuggestionActions } from '../maintenance/suggestion-actions.service.js';
 import { suggestionsRepository } from '../maintenance/suggestions.repository.js';
 import { evaluateSuggestions, suggestionDeps } from '../maintenance/suggestions.service.js';
+import { openCliContext } from './cli-context.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE = `prognos suggestions evaluate [--asset ID]
@@ -38,7 +37,7 @@ export const suggestionsCommand: Command = {
     if (!(Number.isInteger(n) && n >= 1 && n <= 500)) throw new UsageError('--limit must be from 1 to 500');
     if (action !== 'evaluate' && action !== 'list') throw new UsageError('action must be evaluate or list');
 
-    const ctx = await createContext(loadConfig());
+    const ctx = await openCliContext();
     try {
       if (action === 'evaluate') {
         const ids = await suggestionsRepository.latestForecastIds(ctx.database.db, assetId);

@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from '../config.js';
-import { createContext } from '../context.js';
+import { describeParams, missingParam, TRAINING_PARAMS } from '../training/training-params.js';
 import { toRunBody } from '../training/training.routes.js';
+import { openCliContext } from './cli-context.js';
 import { UsageError, type Command } from './command.js';
 
 const USAGE =
-  'prognos train --model NAME --kind rul|health|failure [--params JSON] [--set key=value]... [--auto-promote] [--no-wait]';
+  'prognos train --model NAME --kind rul|health [--params JSON] [--set key=value]... [--auto-promote] [--no-wait]\n' +
+  '       prognos train --kind rul|health --help   (the parameters of a kind)';
+const KINDS = Object.keys(TRAINING_PARAMS) as (keyof typeof TRAINING_PARAMS)[];
 
 /** Starts a training run on the queue and, unless --no-wait, follows it with a progress bar.
  * Without REDIS_URL the run executes in this process, so the command always waits. */
@@ -14,6 +16,12 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Start a training run (and follow its progress)',
   usage: USAGE,
+  help(args) {
+    const i = args.findIndex((a) => a === '--kind' || a.startsWith('--kind='));
+    const kind = i < 0 ? undefined : args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
+    const kinds = KINDS.filter((k) => kind === undefined || k === kind);
+    return (kinds.length ? kinds : KINDS).map(describeParams).join('\n\n');
+  },
   async run(args) {
     let values;
     try {
@@ -32,6 +40,9 @@ export const trainCommand: Command = {
       throw new UsageError((e as Error).message);
     }
     if (!values.model) throw new UsageError('--model is required');
+    const kind = values.kind as (typeof KINDS)[number];
+    if (!KINDS.includes(kind))
+      throw new UsageError(`--kind must be ${KINDS.join(' or ')}, got "${values.kind}"`);
     let params: Record<string, unknown> = {};
     if (values.params) {
       try {
@@ -44,13 +55,18 @@ export const trainCommand: Command = {
       const eq = kv.indexOf('=');
       if (eq < 1) throw new UsageError(`--set expects key=value, got "${kv}"`);
       const raw = kv.slice(eq + 1);
-      params[kv.slice(0, eq)] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+      params[kv.slice(0, eq)] = setValue(kv.slice(0, eq), raw);
     }
-    const ctx = await createContext(loadConfig());
+    const missing = missingParam(kind, params);
+    if (missing)
+      throw new UsageError(
+        `${missing.message}; set it with --set ${missing.name}=… (prognos train --kind ${kind} --help lists the parameters)`,
+      );
+    const ctx = await openCliContext();
     try {
       const run = await ctx.training.start({
         modelName: values.model,
-        kind: values.kind as 'rul',
+        kind,
         params,
         autoPromote: values['auto-promote'],
       });
@@ -83,3 +99,17 @@ export const trainCommand: Command = {
     }
   },
 };
+
+/** `--set` values: numbers, booleans and JSON arrays/objects (`assetIds=[3,4]`) as such. */
+function setValue(key: string, raw: string): unknown {
+  if (raw !== '' && Number.isFinite(Number(raw))) return Number(raw);
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^[[{]/.test(raw)) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw new UsageError(`--set ${key}: "${raw}" looks like JSON but does not parse`);
+    }
+  }
+  return raw;
+}

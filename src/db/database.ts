@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
 
@@ -86,12 +87,21 @@ function openPostgres(url: string, poolMax: number): Database {
 
 async function openPglite(dataDir: string, template?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dataDir.startsWith('memory://')) mkdirSync(path.resolve(dataDir), { recursive: true });
-  const pglite = await PGlite.create({
-    dataDir: dataDir.startsWith('memory://') ? undefined : path.resolve(dataDir, 'pglite'),
-    ...(template ? { loadDataDir: template } : {}),
-    parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => v },
-  });
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(path.resolve(dataDir), { recursive: true });
+  // Before PGlite touches the directory: a second process on it would abort inside WASM.
+  const unlock = inMemory ? () => {} : lockDataDir(path.resolve(dataDir));
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      dataDir: inMemory ? undefined : path.resolve(dataDir, 'pglite'),
+      ...(template ? { loadDataDir: template } : {}),
+      parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => v },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   let closed = false;
   return {
@@ -107,7 +117,11 @@ async function openPglite(dataDir: string, template?: Blob): Promise<Database> {
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        unlock();
+      }
     },
   };
 }

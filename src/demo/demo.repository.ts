@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { REF_SEPARATOR } from '../twin/index.js';
 
 export interface DemoAsset {
   id: number;
@@ -14,7 +15,7 @@ export interface DemoAsset {
   mode: string | undefined;
 }
 
-const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}/%`;
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}${REF_SEPARATOR}%`;
 
 export async function demoAssets(db: Kysely<DB>, prefix: string): Promise<DemoAsset[]> {
   const rows = await db

@@ -19,7 +19,7 @@ export interface DemoOptions {
   historyDays: number;
   captureEveryMin: number;
   readingEveryMin: number;
-  /** External refs are `<prefix>/<machine id>`; a re-run finds its assets by it. */
+  /** External refs are `<prefix>.<machine id>`; a re-run finds its assets by it. */
   prefix: string;
   featureSet: string;
   /** Model names; each is trained once, then reused while it has an active version. */

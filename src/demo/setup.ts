@@ -16,7 +16,7 @@ import { getFeatureSet } from '../features/stored-feature-sets.js';
 import type { CheckResult } from '../drift/retraining.service.js';
 import { JOBS } from '../jobs/names.js';
 import type { JobStatus } from '../jobs/types.js';
-import { assetRef, exportToDatabase, machineFingerprint } from '../twin/index.js';
+import { assetRef, exportToDatabase, machineFingerprint, REF_SEPARATOR } from '../twin/index.js';
 import * as repo from './demo.repository.js';
 import { historyFleet, type DemoOptions } from './plan.js';
 
@@ -133,7 +133,7 @@ async function train(
   if (active && active.feature_set_hash === set.hash) return `${name} v${active.version} already active`;
   const params = {
     featureSet: set.name,
-    externalRefPrefix: `${o.prefix}/`,
+    externalRefPrefix: `${o.prefix}${REF_SEPARATOR}`,
     ...(health ? o.healthParams : { source: 'feature-rows', ...o.rulParams }),
   };
   const run = await ctx.training.start({

@@ -37,6 +37,17 @@ export function applySecurityHeaders(reply: FastifyReply): void {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
 }
 
+/**
+ * Headers for a reply written on the raw response after `reply.hijack()` (server-sent events),
+ * which skips onSend: the security headers and whatever earlier hooks set (CORS, rate limit).
+ */
+export function hijackedHeaders(reply: FastifyReply): Record<string, string> {
+  applySecurityHeaders(reply);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) out[k] = String(v);
+  return out;
+}
+
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (_req, reply, payload) => {
     applySecurityHeaders(reply);

@@ -4,6 +4,7 @@ import type { CoreContext } from '../app-context.js';
 import type { TrainingService } from './training.service.js';
 import type { TrainingRun } from '../db/schema.js';
 import { Id, errorResponses } from '../http/schemas.js';
+import { hijackedHeaders } from '../http/security-headers.js';
 
 /** What these routes use of the context (context.ts passes all of it). */
 type TrainingRouteContext = CoreContext & { readonly training: TrainingService };
@@ -141,11 +142,18 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: TrainingRouteConte
   app.get(
     '/v1/training-runs/:id/events',
     {
-      config: { scope: 'read' },
+      // EventSource cannot send headers: this route also takes the key as ?access_token=.
+      config: { scope: 'read', keyInQuery: true },
       schema: {
         tags,
         summary: 'Server-sent events: the run as it changes, until it finishes',
+        description:
+          'For a browser EventSource, which cannot set headers, the API key may be given as ' +
+          '`?access_token=<key>` on this route only (prefer a read-only key; it is redacted from logs).',
         params: IdParam,
+        querystring: Type.Object({
+          access_token: Type.Optional(Type.String({ description: 'API key, for EventSource' })),
+        }),
         produces: ['text/event-stream'],
       },
     },
@@ -154,8 +162,10 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: TrainingRouteConte
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
+        ...hijackedHeaders(reply),
         'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
+        // no-store: the URL may carry the key (RFC 6750 §2.3), and events are never reused.
+        'cache-control': 'no-store',
         connection: 'keep-alive',
       });
       let closed = false;

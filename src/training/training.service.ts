@@ -15,6 +15,7 @@ import { JOBS } from '../jobs/names.js';
 import type { JobContext, JobQueue } from '../jobs/types.js';
 import type { ModelRegistry } from '../models/registry.service.js';
 import { beatsBaseline, type TrainerRegistry } from './trainer.js';
+import { missingParam } from './training-params.js';
 import { trainingRepository as repo } from './training.repository.js';
 
 export interface TrainingDeps {
@@ -43,6 +44,8 @@ export class TrainingService {
     if (!this.deps.trainers[req.kind]) {
       throw new AppError('unsupported_kind', 400, `kind: no trainer for model kind "${req.kind}"`);
     }
+    const missing = missingParam(req.kind, req.params ?? {});
+    if (missing) throw new AppError('missing_param', 400, missing.message);
     const run = await repo.create(this.deps.db, {
       modelName: req.modelName,
       kind: req.kind,

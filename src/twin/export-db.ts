@@ -4,6 +4,7 @@
  * running it again completes the rest and stores nothing twice. Captures are rendered one at a
  * time; the series writer holds at most a batch (8 MB) of them.
  */
+import { EXTERNAL_REF_PATTERN } from '../acquisition/assets.schemas.js';
 import { BulkWriter } from '../acquisition/importers/bulk-writer.js';
 import { withSqlSession } from '../db/sql-session.js';
 import type { ImportCounts } from '../acquisition/importers/import-counts.js';
@@ -15,7 +16,7 @@ import { machineFingerprint, machineTruth } from './truth.js';
 import { renderCapture } from './vibration.js';
 
 export interface DbExportOptions {
-  /** First part of every asset's external_ref: `<prefix>/<machine id>`. Default `twin/s<seed>`. */
+  /** First part of every asset's external_ref: `<prefix>.<machine id>`. Default `twin-s<seed>`. */
   prefix?: string;
   /** Readings per INSERT. */
   batchSize?: number;
@@ -29,9 +30,21 @@ export class TwinConflictError extends Error {
   override name = 'TwinConflictError';
 }
 
-export function assetRef(fleet: FleetConfig, machineId: string, prefix = `twin/s${fleet.seed}`): string {
-  return `${prefix}/${machineId}`;
+/**
+ * `<prefix>.<machine id>` (sensors: `<asset ref>.<sensor>`): valid under the API's own pattern,
+ * so a simulated asset can be patched with its own ref and addressed in MQTT topics
+ * (`prognos/twin-s4.pump-01/vibration`). A prefix the pattern refuses is a RangeError.
+ */
+export function assetRef(fleet: FleetConfig, machineId: string, prefix = `twin-s${fleet.seed}`): string {
+  if (!new RegExp(EXTERNAL_REF_PATTERN).test(prefix))
+    throw new RangeError(
+      `prefix must not contain / # or + (it names assets in MQTT topics), got "${prefix}"`,
+    );
+  return `${prefix}${REF_SEPARATOR}${machineId}`;
 }
+
+/** Between a fleet's prefix and its machine id, and between an asset's ref and its sensor. */
+export const REF_SEPARATOR = '.';
 
 export async function exportToDatabase(
   database: Database,
@@ -127,7 +140,7 @@ function sensorRows(h: MachineHistory, ref: string): TwinSensorRow[] {
       sampleRateHz: h.fleet.sampleRateHz,
       rangeMin: -v.rangeG,
       rangeMax: v.rangeG,
-      externalRef: `${ref}/${VIBRATION_SENSOR}`,
+      externalRef: `${ref}${REF_SEPARATOR}${VIBRATION_SENSOR}`,
     },
     {
       name: TEMPERATURE_SENSOR,
@@ -138,7 +151,7 @@ function sensorRows(h: MachineHistory, ref: string): TwinSensorRow[] {
       sampleRateHz: 1 / (h.fleet.readingEveryMin * 60),
       rangeMin: t.rangeMinC,
       rangeMax: t.rangeMaxC,
-      externalRef: `${ref}/${TEMPERATURE_SENSOR}`,
+      externalRef: `${ref}${REF_SEPARATOR}${TEMPERATURE_SENSOR}`,
     },
   ];
 }
