@@ -27,12 +27,15 @@ const ReadingsBody = Type.Object(
   { additionalProperties: false },
 );
 
-const IngestResult = Type.Object({
-  sensorId: Type.Integer(),
-  received: Type.Integer(),
-  inserted: Type.Integer(),
-  duplicates: Type.Integer({ description: 'Already stored, or repeated in the batch: kept once' }),
-});
+const IngestResult = Type.Object(
+  {
+    sensorId: Type.Integer(),
+    received: Type.Integer(),
+    inserted: Type.Integer(),
+    duplicates: Type.Integer({ description: 'Already stored, or repeated in the batch: kept once' }),
+  },
+  { title: 'ReadingsIngestResult' },
+);
 
 const ReadingOut = Type.Object({
   ts: Type.String({ format: 'date-time' }),

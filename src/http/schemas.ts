@@ -12,7 +12,8 @@ export const ErrorBody = Type.Object(
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     }),
   },
-  { $id: 'ErrorBody' },
+  // `Error` names the component the OpenAPI document references (`#/components/schemas/Error`).
+  { $id: 'Error', title: 'Error' },
 );
 
 /** Standard error responses to spread into a route's `response` schema. */

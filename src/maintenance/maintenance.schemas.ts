@@ -82,18 +82,21 @@ export const MaintenanceEventBody = Type.Object(
 );
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
-export const MaintenanceEventDto = Type.Object({
-  id: Type.Integer(),
-  assetId: Type.Integer(),
-  kind: Type.String(),
-  component: NullableString,
-  failureMode: NullableString,
-  failureMechanism: NullableString,
-  description: NullableString,
-  occurredAt: Type.String({ format: 'date-time' }),
-  endedAt: NullableString,
-  workOrderRef: NullableString,
-  source: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  resolvedSuggestionId: Type.Union([Type.Integer(), Type.Null()]),
-});
+export const MaintenanceEventDto = Type.Object(
+  {
+    id: Type.Integer(),
+    assetId: Type.Integer(),
+    kind: Type.String(),
+    component: NullableString,
+    failureMode: NullableString,
+    failureMechanism: NullableString,
+    description: NullableString,
+    occurredAt: Type.String({ format: 'date-time' }),
+    endedAt: NullableString,
+    workOrderRef: NullableString,
+    source: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    resolvedSuggestionId: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { title: 'MaintenanceEvent' },
+);

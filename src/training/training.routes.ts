@@ -8,25 +8,28 @@ import { Id, errorResponses } from '../http/schemas.js';
 /** What these routes use of the context (context.ts passes all of it). */
 type TrainingRouteContext = CoreContext & { readonly training: TrainingService };
 
-const Run = Type.Object({
-  id: Type.Integer(),
-  modelName: Type.String(),
-  kind: Type.String(),
-  status: Type.String(),
-  params: Type.Record(Type.String(), Type.Unknown()),
-  progress: Type.Record(Type.String(), Type.Unknown()),
-  epochs: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-  metrics: Type.Record(Type.String(), Type.Unknown()),
-  dataRange: Type.Record(Type.String(), Type.Unknown()),
-  error: Type.Union([Type.String(), Type.Null()]),
-  jobId: Type.Union([Type.String(), Type.Null()]),
-  modelVersionId: Type.Union([Type.Integer(), Type.Null()]),
-  attempts: Type.Integer({ description: 'attempts started; more than 1 after a retry' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  logs: Type.Optional(Type.Array(Type.String())),
-});
+const Run = Type.Object(
+  {
+    id: Type.Integer(),
+    modelName: Type.String(),
+    kind: Type.String(),
+    status: Type.String(),
+    params: Type.Record(Type.String(), Type.Unknown()),
+    progress: Type.Record(Type.String(), Type.Unknown()),
+    epochs: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    metrics: Type.Record(Type.String(), Type.Unknown()),
+    dataRange: Type.Record(Type.String(), Type.Unknown()),
+    error: Type.Union([Type.String(), Type.Null()]),
+    jobId: Type.Union([Type.String(), Type.Null()]),
+    modelVersionId: Type.Union([Type.Integer(), Type.Null()]),
+    attempts: Type.Integer({ description: 'attempts started; more than 1 after a retry' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    logs: Type.Optional(Type.Array(Type.String())),
+  },
+  { title: 'TrainingRun' },
+);
 
 export function toRunBody(r: TrainingRun, logs?: string[]): Static<typeof Run> {
   return {
