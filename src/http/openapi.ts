@@ -182,6 +182,19 @@ function errorResponse(own: Json): Json {
   return { description: own.description, content: { 'application/json': { schema: ERROR_REF } } };
 }
 
+/** TypeBox's union of literals (`anyOf` of one-value enums of one type) as the one `enum` it
+ * means, which generators and Swagger UI show as a choice. */
+function collapseLiteralUnion(node: Json): Json {
+  const branches = node.anyOf;
+  if (!Array.isArray(branches) || branches.length < 2) return node;
+  const type = (branches[0] as Json).type;
+  const literal = (b: Json) =>
+    b.type === type && Array.isArray(b.enum) && b.enum.length === 1 && Object.keys(b).length === 2;
+  if (typeof type !== 'string' || !branches.every((b) => literal(b as Json))) return node;
+  const { anyOf: _anyOf, ...rest } = node;
+  return { ...rest, type, enum: branches.map((b) => ((b as Json).enum as unknown[])[0]) };
+}
+
 /** Replaces each titled object schema by a `$ref` to `components.schemas[title]`. */
 function hoistTitledSchemas(doc: { components: { schemas: Record<string, Json> }; paths: Json }) {
   const schemas = doc.components.schemas;
@@ -189,7 +202,7 @@ function hoistTitledSchemas(doc: { components: { schemas: Record<string, Json> }
   const visit = (node: unknown, isRoot = false): unknown => {
     if (Array.isArray(node)) return node.map((n) => visit(n));
     if (node === null || typeof node !== 'object') return node;
-    const obj = node as Json;
+    const obj = collapseLiteralUnion(node as Json);
     const title = obj.title;
     if (!isRoot && typeof title === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(title)) {
       const body = Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, visit(v)]));

@@ -111,8 +111,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ModelRouteContext }> 
         tags,
         summary: 'The model card of a version (Markdown; its figures are relative links)',
         params: VersionParams,
-        produces: ['text/markdown'],
-        response: { 200: Type.String({ description: 'text/markdown' }), ...errorResponses },
+        response: {
+          200: { description: 'The card', content: { 'text/markdown': { schema: Type.String() } } },
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -137,8 +139,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ModelRouteContext }> 
           version: VersionParams.properties.version,
           file: Type.String({ maxLength: 200 }),
         }),
-        produces: ['image/svg+xml'],
-        response: { 200: Type.String({ description: 'image/svg+xml' }), ...errorResponses },
+        response: {
+          200: { description: 'The figure', content: { 'image/svg+xml': { schema: Type.String() } } },
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {

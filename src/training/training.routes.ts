@@ -4,6 +4,7 @@ import type { CoreContext } from '../app-context.js';
 import type { TrainingService } from './training.service.js';
 import type { TrainingRun } from '../db/schema.js';
 import { Id, errorResponses } from '../http/schemas.js';
+import { TRAINABLE_KINDS } from './trainers.js';
 
 /** What these routes use of the context (context.ts passes all of it). */
 type TrainingRouteContext = CoreContext & { readonly training: TrainingService };
@@ -56,12 +57,7 @@ export function toRunBody(r: TrainingRun, logs?: string[]): Static<typeof Run> {
 const StartBody = Type.Object(
   {
     modelName: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
-    kind: Type.Union([
-      Type.Literal('rul'),
-      Type.Literal('health'),
-      Type.Literal('failure'),
-      Type.Literal('diagnosis'),
-    ]),
+    kind: Type.Union(TRAINABLE_KINDS.map((k) => Type.Literal(k))),
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     autoPromote: Type.Optional(Type.Boolean()),
   },
@@ -149,7 +145,14 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: TrainingRouteConte
         tags,
         summary: 'Server-sent events: the run as it changes, until it finishes',
         params: IdParam,
-        produces: ['text/event-stream'],
+        response: {
+          200: {
+            description:
+              '`event: run` with the run as JSON each time it changes; the stream ends when the run finishes',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
