@@ -117,7 +117,8 @@ function errorStatuses(
 ) {
   const keyed = o.auth && route !== undefined && !route.public && route.scope !== undefined;
   const hasPathParams = path.includes('{');
-  const takesBody = method !== 'get' && method !== 'delete';
+  // Fastify parses a body on every method but GET (DELETE included), so its limits apply.
+  const takesBody = method !== 'get';
   const isV1 = path.startsWith('/v1/');
   const statuses = new Set<number>();
   // Any URL can be malformed (bad percent-encoding), whatever the route validates.
