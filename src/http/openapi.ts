@@ -93,7 +93,7 @@ interface Operation extends Json {
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /** `post /v1/work-order-suggestions/{id}/ack` → `postWorkOrderSuggestionsByIdAck`: stable, unique per method and path. */
-export function operationIdOf(method: string, path: string): string {
+function operationIdOf(method: string, path: string): string {
   const pascal = (s: string) =>
     s
       .split(/[^A-Za-z0-9]+/)

@@ -52,7 +52,7 @@ export function openapiAjv(doc: OpenApiDocument): Ajv2020 {
   return ajv;
 }
 
-export interface ResponseLike {
+interface ResponseLike {
   statusCode: number;
   headers: Record<string, unknown>;
   body: string;
