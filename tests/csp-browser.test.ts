@@ -4,6 +4,7 @@
  */
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/auth/api-keys.js';
 import { buildApp } from '../src/app.js';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { createTestContext } from './helpers/context.js';
@@ -44,5 +45,51 @@ describe.runIf(hasChromium)('the security headers in a browser', () => {
       expect(problems, path).toEqual([]);
       await page.close();
     }
+  });
+});
+
+describe.runIf(hasChromium)('Swagger UI’s Authorize button', () => {
+  let browser: Browser;
+  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let base: string;
+  let key: string;
+  beforeAll(async () => {
+    ctx = await createTestContext({ env: { PROGNOS_AUTH: 'on' } });
+    app = await buildApp(ctx);
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    key = (await createApiKey(ctx.database.db, 'docs', ['read'])).key;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await ctx?.close();
+  });
+
+  it('takes a key and sends it with "Try it out", under the same CSP', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${base}/docs`);
+    await page.locator('.btn.authorize').first().click();
+    // Each security scheme has its own form: the X-API-Key one takes the key as it is.
+    const form = page.locator('.auth-container', { hasText: 'X-API-Key' });
+    await form.locator('input').fill(key);
+    await form.locator('button.authorize').click();
+    await page.locator('.auth-btn-wrapper button.btn-done').first().click();
+    await page.locator('#operations-models-getModels .opblock-summary').click();
+    await page.locator('#operations-models-getModels .try-out__btn').click();
+    await page.locator('#operations-models-getModels .execute').click();
+    const status = page.locator(
+      '#operations-models-getModels .live-responses-table tr.response .response-col_status',
+    );
+    await status.first().waitFor({ timeout: 15_000 });
+    expect((await status.first().innerText()).trim()).toBe('200');
+    expect(problems).toEqual([]);
+    await page.close();
   });
 });
