@@ -1791,8 +1791,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -1898,8 +1896,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -1979,7 +1975,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2071,7 +2066,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2154,7 +2148,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2253,7 +2246,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2347,7 +2339,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2464,7 +2455,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2504,7 +2494,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2624,7 +2613,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2714,7 +2702,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2860,7 +2847,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2903,8 +2889,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -2935,8 +2919,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -2991,7 +2973,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3022,7 +3003,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3054,7 +3034,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3089,7 +3068,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3238,7 +3216,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3271,8 +3248,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -3342,7 +3317,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3404,7 +3378,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3466,7 +3439,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3558,7 +3530,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -3622,8 +3593,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -3652,7 +3621,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3802,7 +3770,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description Default Response */
             422: {
@@ -3886,7 +3853,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description Default Response */
             422: {
@@ -3989,8 +3955,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             /** @description Default Response */
             422: {
                 headers: {
@@ -4040,7 +4004,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             /** @description Default Response */
             422: {
@@ -4280,7 +4243,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -4320,7 +4282,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -4362,8 +4323,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -4398,8 +4357,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -4521,7 +4478,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             414: components["responses"]["PathParameterTooLong"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
