@@ -107,6 +107,10 @@ function operationIdOf(method: string, path: string): string {
   return method.toLowerCase() + parts.join('');
 }
 
+/** Whether the server asks this route for a key (auth on, and the route declares a scope). */
+const needsKey = (route: DeclaredRoute | undefined, o: OpenApiContractOptions): route is DeclaredRoute =>
+  o.auth && route !== undefined && !route.public && route.scope !== undefined;
+
 /** Which of the documented error statuses an operation can answer. */
 function errorStatuses(
   op: Operation,
@@ -115,7 +119,7 @@ function errorStatuses(
   route: DeclaredRoute | undefined,
   o: OpenApiContractOptions,
 ) {
-  const keyed = o.auth && route !== undefined && !route.public && route.scope !== undefined;
+  const keyed = needsKey(route, o);
   const hasPathParams = path.includes('{');
   // Fastify parses a body on every method but GET (DELETE included), so its limits apply.
   const takesBody = method !== 'get';
@@ -150,7 +154,7 @@ function documentOperation(
   o: OpenApiContractOptions,
 ) {
   op.operationId ??= operationIdOf(method, path);
-  const keyed = o.auth && route !== undefined && !route.public && route.scope !== undefined;
+  const keyed = needsKey(route, o);
   op.security = keyed ? [{ [BEARER]: [] }, { [API_KEY]: [] }] : [];
   if (keyed) op['x-required-scope'] = route.scope;
   if (o.auth)
