@@ -196,12 +196,20 @@ export default {
       to: { path: '^src/twin/' },
     },
     {
+      name: 'clients-import-no-server-code',
+      comment:
+        'clients/ is what an integrator copies: the generated API types and a thin client over them. It stands on the OpenAPI document alone, so it imports nothing of the server, its tests or its scripts.',
+      severity: 'error',
+      from: { path: '^clients/' },
+      to: { path: '^(src|tests|bench|bin|notebooks)/' },
+    },
+    {
       name: 'src-never-imports-tests-bench-notebooks',
       comment:
         'Test helpers, benchmarks and notebooks are not shipped: production code cannot depend on them.',
       severity: 'error',
       from: { path: '^src/', pathNot: TEST },
-      to: { path: '^(tests|bench|notebooks|bin)/' },
+      to: { path: '^(tests|bench|notebooks|bin|clients)/' },
     },
   ],
   options: {

@@ -15,6 +15,8 @@ export default tseslint.config(
       'notebooks/.jupyter',
       'artifacts',
       'src/web/vendor',
+      // Generated from the API document (npm run client:generate).
+      'clients/typescript/openapi.d.ts',
     ],
   },
   js.configs.recommended,

@@ -16,6 +16,7 @@ import { installContentEncoding } from './http/content-encoding.js';
 import { installCors } from './http/cors.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
+import { openapiOptions } from './http/openapi.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { DebugRequestLogs } from './http/request-logs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -72,29 +73,33 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Prognos API',
-        version: '0.1.0',
-        description:
-          'Predictive maintenance: acquisition, features, health, failure forecasts, RUL and work-order suggestions.',
+  await app.register(
+    swagger,
+    openapiOptions(
+      { routes, auth: ctx.config.auth, rateLimited: ctx.config.rateLimit.perMinute > 0 },
+      {
+        info: {
+          title: 'Prognos API',
+          version: '0.1.0',
+          description:
+            'Predictive maintenance: acquisition, features, health, failure forecasts, RUL and work-order suggestions.',
+        },
+        tags: [
+          { name: 'health', description: 'Liveness and readiness' },
+          ...ACQUISITION_TAGS,
+          { name: 'quality', description: 'Per-sensor data quality and quality flags' },
+          { name: 'jobs', description: 'Background job status and cancellation' },
+          { name: 'features', description: 'Feature extraction, feature rows and feature sets' },
+          { name: 'models', description: 'Model registry: versions, promotion, rollback' },
+          { name: 'training', description: 'Training runs: start, progress, cancel' },
+          { name: 'drift', description: 'Feature drift against training data; retraining suggestions' },
+          ...MAINTENANCE_TAGS,
+          { name: 'forecasts', description: 'Live scoring, forecasts, fleet risk' },
+          { name: 'dashboard', description: 'Reads behind the web dashboard served at /' },
+        ],
       },
-      tags: [
-        { name: 'health', description: 'Liveness and readiness' },
-        ...ACQUISITION_TAGS,
-        { name: 'quality', description: 'Per-sensor data quality and quality flags' },
-        { name: 'jobs', description: 'Background job status and cancellation' },
-        { name: 'features', description: 'Feature extraction, feature rows and feature sets' },
-        { name: 'models', description: 'Model registry: versions, promotion, rollback' },
-        { name: 'training', description: 'Training runs: start, progress, cancel' },
-        { name: 'drift', description: 'Feature drift against training data; retraining suggestions' },
-        ...MAINTENANCE_TAGS,
-        { name: 'forecasts', description: 'Live scoring, forecasts, fleet risk' },
-        { name: 'dashboard', description: 'Reads behind the web dashboard served at /' },
-      ],
-    },
-  });
+    ),
+  );
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(probeRoutes, { ctx });

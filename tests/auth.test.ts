@@ -3,6 +3,7 @@ import { createApiKey, verifyApiKey } from '../src/auth/api-keys.js';
 import { buildApp } from '../src/app.js';
 import type { Scope } from '../src/db/schema.js';
 import { createTestContext } from './helpers/context.js';
+import { conformance, type OpenApiDocument } from './helpers/openapi-conformance.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
 const SCOPES: Scope[] = ['read', 'ingest', 'cmms', 'admin'];
@@ -38,6 +39,9 @@ describe('API keys and scopes', () => {
   it('every /v1 route declares a scope, and each is enforced (route × scope matrix)', async () => {
     const routes = app.declaredRoutes.filter((r) => r.url.startsWith('/v1'));
     expect(routes.length).toBeGreaterThan(5);
+    // Every answer, refusals included, is as the OpenAPI document says.
+    const contract = conformance((await app.inject('/docs/json')).json() as OpenApiDocument);
+    const nonConforming: string[] = [];
     for (const r of routes) {
       expect(r.public || r.scope !== undefined, `${r.method} ${r.url} declares no scope`).toBe(true);
       if (r.public) continue;
@@ -50,10 +54,12 @@ describe('API keys and scopes', () => {
           headers: key ? { authorization: `Bearer ${key}` } : {},
         });
       const none = await call();
+      nonConforming.push(...contract.check(r.method, r.url, none));
       expect(none.statusCode, `${r.method} ${r.url} without a key`).toBe(401);
       expect(none.json().error.code).toBe('unauthorized');
       for (const s of SCOPES) {
         const res = await call(keys[s]);
+        nonConforming.push(...contract.check(r.method, r.url, res));
         const allowed = s === 'admin' || s === r.scope;
         if (allowed) expect([401, 403], `${r.method} ${r.url} with ${s}`).not.toContain(res.statusCode);
         else {
@@ -62,6 +68,7 @@ describe('API keys and scopes', () => {
         }
       }
     }
+    expect(nonConforming).toEqual([]);
   });
 
   it('covers every declared route: outside /v1 only static, docs and health reads, served without a key', async () => {

@@ -3,7 +3,9 @@
  * editing this file), with an admin key so requests get past auth: random and malformed bodies,
  * deep JSON, huge arrays, wrong content types, bad UTF-8, odd path parameters and query strings.
  * Properties: never a 5xx, the process never crashes, every 4xx is `{error:{code,message}}`,
- * and a rejected request changes no table's row count.
+ * a rejected request changes no table's row count, and every answer is as the OpenAPI document
+ * says (Schemathesis' checks: status documented for the operation, content type documented for
+ * that status, body matching its schema; tests/helpers/openapi-conformance.ts).
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -13,6 +15,7 @@ import { buildApp } from '../src/app.js';
 import { InlineJobQueue } from '../src/jobs/inline-queue.js';
 import { createTestContext } from './helpers/context.js';
 import { hostileRequest } from './helpers/hostile.js';
+import { conformance, type OpenApiDocument } from './helpers/openapi-conformance.js';
 import type { JsonSchema, RouteShape } from './helpers/schema-arbitrary.js';
 
 type Ctx = Awaited<ReturnType<typeof createTestContext>>;
@@ -120,6 +123,10 @@ describe('hostile input on every route', () => {
     async () => {
       const api = app.swagger() as unknown as OpenApi;
       const routes = app.declaredRoutes.map((r) => shapeOf(api, r.method, r.url));
+      // Routes the document hides (the dashboard's files, the docs themselves) have no contract.
+      const documented = (url: string) => api.paths[url.replace(/:([A-Za-z]+)/g, '{$1}')] !== undefined;
+      const contract = conformance(api as unknown as OpenApiDocument);
+      const nonConforming: string[] = [];
       expect(routes.length).toBeGreaterThan(40);
       let tried = 0;
       const byStatus = new Map<number, number>();
@@ -142,6 +149,11 @@ describe('hostile input on every route', () => {
               byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
               const what = `${route.method} ${route.url} → ${r.method} ${r.url.slice(0, 200)} (${r.kind}, ${String(r.payload?.length ?? 0)} bytes: ${String(r.payload ?? '').slice(0, 200)}): ${res.statusCode} ${res.body.slice(0, 300)}`;
               expect(res.statusCode, what).toBeLessThan(500);
+              if (documented(route.url)) {
+                const failures = contract.check(route.method, route.url, res);
+                nonConforming.push(...failures.map((f) => `${f} [${what.slice(0, 300)}]`));
+                expect(failures, what).toEqual([]);
+              }
               if (res.statusCode >= 400) {
                 expect(res.headers['content-type'], what).toMatch(/^application\/json/);
                 const body = res.json() as { error?: { code?: unknown; message?: unknown } };
@@ -160,6 +172,10 @@ describe('hostile input on every route', () => {
       expect((await app.inject('/healthz')).statusCode).toBe(200);
       const statuses = [...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`);
       console.log(`hostile inputs: ${tried} across ${routes.length} routes (${statuses.join(', ')})`);
+      const checks = [...contract.checked.values()].reduce((a, b) => a + b, 0);
+      console.log(
+        `conformance: ${checks} answers checked against the document, ${contract.checked.size} operation × status pairs, ${nonConforming.length} failures`,
+      );
     },
     60_000 + RUNS * 3_000,
   );

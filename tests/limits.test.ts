@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { buildApp } from '../src/app.js';
+import { conformance, type OpenApiDocument } from './helpers/openapi-conformance.js';
 import { TokenBuckets } from '../src/http/rate-limit.js';
 import { countRows, createAsset, createSensor } from './acquisition-helpers.js';
 import { createTestContext } from './helpers/context.js';
@@ -150,6 +151,9 @@ describe('rate limit per API key', () => {
       expect(limited.json().error.code).toBe('rate_limited');
       expect(limited.json().error.message).toMatch(/60 requests a minute/);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // As the OpenAPI document says: 429 documented for the operation, with the Error body.
+      const contract = conformance((await app.inject('/docs/json')).json() as OpenApiDocument);
+      expect(contract.check('GET', '/v1/models', limited)).toEqual([]);
       expect((await get(b)).statusCode).toBe(200);
       for (let i = 0; i < 10; i++) {
         expect((await app.inject('/healthz')).statusCode).toBe(200);

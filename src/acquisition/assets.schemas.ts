@@ -32,7 +32,11 @@ const BearingGeometry = Type.Object(
       Type.Number({ minimum: 0, exclusiveMaximum: 90, description: 'default 0' }),
     ),
   },
-  { additionalProperties: false, description: 'Rolling-element bearing of the monitored position' },
+  {
+    title: 'BearingGeometry',
+    additionalProperties: false,
+    description: 'Rolling-element bearing of the monitored position',
+  },
 );
 
 /** External refs name an asset or sensor in MQTT topics (`prognos/<asset>/<sensor>`), so they
@@ -80,12 +84,15 @@ export const AssetPatch = Type.Partial(Type.Object(AssetFields), {
 });
 export type AssetPatch = Static<typeof AssetPatch>;
 
-export const AssetDto = Type.Object({
-  id: Type.Integer(),
-  ...AssetFields,
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+export const AssetDto = Type.Object(
+  {
+    id: Type.Integer(),
+    ...AssetFields,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { title: 'Asset' },
+);
 export type AssetDto = Static<typeof AssetDto>;
 
 export const AssetListQuery = Type.Object({
@@ -130,13 +137,16 @@ export const SensorPatch = Type.Partial(Type.Object(SensorFields), {
 });
 export type SensorPatch = Static<typeof SensorPatch>;
 
-export const SensorDto = Type.Object({
-  id: Type.Integer(),
-  assetId: Type.Integer(),
-  ...SensorFields,
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+export const SensorDto = Type.Object(
+  {
+    id: Type.Integer(),
+    assetId: Type.Integer(),
+    ...SensorFields,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { title: 'Sensor' },
+);
 export type SensorDto = Static<typeof SensorDto>;
 
 export const SensorListQuery = Type.Object({

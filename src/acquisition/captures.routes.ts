@@ -13,14 +13,17 @@ import { WindowQuery } from './readings.routes.js';
 
 const OCTET = 'application/octet-stream';
 
-const CaptureMetaOut = Type.Object({
-  id: Type.Integer(),
-  sensorId: Type.Integer(),
-  ts: Type.String({ format: 'date-time' }),
-  sampleRateHz: Type.Number(),
-  nSamples: Type.Integer(),
-  qualityFlags: Type.Integer(),
-});
+const CaptureMetaOut = Type.Object(
+  {
+    id: Type.Integer(),
+    sensorId: Type.Integer(),
+    ts: Type.String({ format: 'date-time' }),
+    sampleRateHz: Type.Number(),
+    nSamples: Type.Integer(),
+    qualityFlags: Type.Integer(),
+  },
+  { title: 'CaptureMeta' },
+);
 const CaptureOut = Type.Composite([CaptureMetaOut, Type.Object({ samples: Type.Array(Type.Number()) })]);
 const CaptureIngestOut = Type.Composite([
   CaptureMetaOut,

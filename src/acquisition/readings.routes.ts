@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CoreContext } from '../app-context.js';
+import { badRequest } from '../errors.js';
 import type { ReadingsService } from './readings.service.js';
 import { Paged, errorResponses } from '../http/schemas.js';
 import { IdParams, PageQuery } from './assets.schemas.js';
@@ -21,18 +22,22 @@ const ReadingIn = Type.Object(
 const ReadingsBody = Type.Object(
   {
     readings: Type.Array(ReadingIn, {
+      minItems: 1,
       description: `At most MAX_READINGS_PER_BATCH (default ${INGEST_LIMITS.maxReadingsPerBatch}) readings, any order; stored atomically`,
     }),
   },
   { additionalProperties: false },
 );
 
-const IngestResult = Type.Object({
-  sensorId: Type.Integer(),
-  received: Type.Integer(),
-  inserted: Type.Integer(),
-  duplicates: Type.Integer({ description: 'Already stored, or repeated in the batch: kept once' }),
-});
+const IngestResult = Type.Object(
+  {
+    sensorId: Type.Integer(),
+    received: Type.Integer(),
+    inserted: Type.Integer(),
+    duplicates: Type.Integer({ description: 'Already stored, or repeated in the batch: kept once' }),
+  },
+  { title: 'ReadingsIngestResult' },
+);
 
 const ReadingOut = Type.Object({
   ts: Type.String({ format: 'date-time' }),
@@ -63,6 +68,11 @@ export const readingRoutes: FastifyPluginAsyncTypebox<{
         body: ReadingsBody,
         response: { 200: IngestResult, 201: IngestResult, 413: errorResponses[400], ...errorResponses },
       },
+      // An empty batch keeps the code the service (and MQTT ingestion) gives it.
+      schemaErrorFormatter: (errors, dataVar) =>
+        errors[0]?.keyword === 'minItems' && errors[0].instancePath === '/readings'
+          ? badRequest('empty_batch', `${dataVar}/readings must hold at least one reading`)
+          : new Error(`${dataVar} is invalid`),
     },
     async (req, reply) => {
       const result = await service.ingest(req.params.id, req.body.readings);

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CoreContext } from '../app-context.js';
 import type { DriftService } from './drift.service.js';
 import type { RetrainingService } from './retraining.service.js';
-import { errorResponses, Id } from '../http/schemas.js';
+import { ErrorBody, errorResponses, Id } from '../http/schemas.js';
 import { JOBS } from '../jobs/names.js';
 import {
   AssetDriftBody,
@@ -54,7 +54,8 @@ export const driftRoutes: FastifyPluginAsyncTypebox<{ ctx: DriftRouteContext }> 
         tags,
         summary: 'Drift per comparable active model: pooled, assets ranked, features drifting most',
         querystring: FleetDriftQuery,
-        response: { 200: FleetDriftBody, ...errorResponses },
+        // 404 when ?model= names no comparable model.
+        response: { 200: FleetDriftBody, 404: ErrorBody, ...errorResponses },
       },
     },
     async (req) => {

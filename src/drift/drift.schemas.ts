@@ -9,21 +9,24 @@ const Status = Type.Union(
   { description: "'unknown': no verdict, `reason` says why (no model, no reference, too few rows)" },
 );
 
-const FeatureDriftBody = Type.Object({
-  feature: Type.String(),
-  psi: Type.Union([Type.Number(), Type.Null()], { description: 'Population stability index' }),
-  ks: Type.Union([Type.Number(), Type.Null()], { description: 'Two-sample Kolmogorov–Smirnov D' }),
-  ksPValue: NullableNumber,
-  missingPValue: Type.Union([Type.Number(), Type.Null()], {
-    description: 'Two-proportion test of the shares of missing (NaN) values',
-  }),
-  recentRows: Type.Integer(),
-  recentFinite: Type.Integer(),
-  recentMissingShare: NullableNumber,
-  trainingMissingShare: Type.Number(),
-  status: Type.Union([Type.Literal('ok'), Type.Literal('warn'), Type.Literal('drift')]),
-  note: Type.Optional(Type.String()),
-});
+const FeatureDriftBody = Type.Object(
+  {
+    feature: Type.String(),
+    psi: Type.Union([Type.Number(), Type.Null()], { description: 'Population stability index' }),
+    ks: Type.Union([Type.Number(), Type.Null()], { description: 'Two-sample Kolmogorov–Smirnov D' }),
+    ksPValue: NullableNumber,
+    missingPValue: Type.Union([Type.Number(), Type.Null()], {
+      description: 'Two-proportion test of the shares of missing (NaN) values',
+    }),
+    recentRows: Type.Integer(),
+    recentFinite: Type.Integer(),
+    recentMissingShare: NullableNumber,
+    trainingMissingShare: Type.Number(),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('warn'), Type.Literal('drift')]),
+    note: Type.Optional(Type.String()),
+  },
+  { title: 'FeatureDrift' },
+);
 
 const Baseline = Type.Union(
   [Type.Literal('asset'), Type.Literal('fleet'), Type.Literal('assets'), Type.Null()],
@@ -43,22 +46,28 @@ const Comparison = {
   features: Type.Array(FeatureDriftBody, { description: 'Ranked by PSI, highest first' }),
 };
 
-const ModelRefBody = Type.Object({
-  name: Type.String(),
-  version: Type.Integer(),
-  kind: Type.String(),
-  featureSet: Type.Object({ name: Type.String(), version: Type.String(), hash: Type.String() }),
-  trainingRows: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'Training rows behind the reference',
-  }),
-});
+const ModelRefBody = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.Integer(),
+    kind: Type.String(),
+    featureSet: Type.Object({ name: Type.String(), version: Type.String(), hash: Type.String() }),
+    trainingRows: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Training rows behind the reference',
+    }),
+  },
+  { title: 'DriftModelRef' },
+);
 
-const Thresholds = Type.Object({
-  psiWarn: Type.Number(),
-  psiDrift: Type.Number(),
-  ksAlpha: Type.Number(),
-  minRows: Type.Integer(),
-});
+const Thresholds = Type.Object(
+  {
+    psiWarn: Type.Number(),
+    psiDrift: Type.Number(),
+    ksAlpha: Type.Number(),
+    minRows: Type.Integer(),
+  },
+  { title: 'DriftThresholds' },
+);
 
 const QueryFields = {
   model: Type.Optional(
@@ -136,22 +145,25 @@ export const FleetDriftBody = Type.Object({
   ),
 });
 
-export const SuggestionBody = Type.Object({
-  id: Type.Integer(),
-  modelName: Type.String(),
-  modelVersionId: Type.Integer(),
-  status: Type.Union(
-    ['open', 'acknowledged', 'dismissed', 'retraining', 'resolved'].map((s) => Type.Literal(s)),
-  ),
-  maxPsi: Type.Number(),
-  checks: Type.Integer({ description: 'Drift checks that found this drift' }),
-  evidence: Type.Record(Type.String(), Type.Unknown()),
-  trainingRunId: Type.Union([Type.Integer(), Type.Null()]),
-  statusNote: NullableString,
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  statusChangedAt: NullableString,
-});
+export const SuggestionBody = Type.Object(
+  {
+    id: Type.Integer(),
+    modelName: Type.String(),
+    modelVersionId: Type.Integer(),
+    status: Type.Union(
+      ['open', 'acknowledged', 'dismissed', 'retraining', 'resolved'].map((s) => Type.Literal(s)),
+    ),
+    maxPsi: Type.Number(),
+    checks: Type.Integer({ description: 'Drift checks that found this drift' }),
+    evidence: Type.Record(Type.String(), Type.Unknown()),
+    trainingRunId: Type.Union([Type.Integer(), Type.Null()]),
+    statusNote: NullableString,
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    statusChangedAt: NullableString,
+  },
+  { title: 'RetrainingSuggestion' },
+);
 
 export function toSuggestionBody(s: RetrainingSuggestion) {
   return {

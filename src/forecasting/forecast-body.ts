@@ -3,29 +3,32 @@ import type { Forecast } from '../db/schema.js';
 
 const num = Type.Union([Type.Number(), Type.Null()]);
 
-export const ForecastBody = Type.Object({
-  id: Type.Integer(),
-  assetId: Type.Integer(),
-  scoredAt: Type.String({ format: 'date-time' }),
-  asOf: Type.String({ format: 'date-time' }),
-  healthIndex: num,
-  anomalyScore: num,
-  isoZone: Type.Union([Type.String(), Type.Null()]),
-  velocityRmsMmS: num,
-  failureProbability: num,
-  failureHorizonHours: num,
-  rul: Type.Union([
-    Type.Object({ hours: Type.Number(), lowerHours: num, upperHours: num, intervalLevel: num }),
-    Type.Null(),
-  ]),
-  risk: Type.Number(),
-  contributions: Type.Array(
-    Type.Object({ feature: Type.String(), share: Type.Number(), z: Type.Optional(Type.Number()) }),
-  ),
-  indicators: Type.Record(Type.String(), num),
-  lineage: Type.Record(Type.String(), Type.Unknown()),
-  source: Type.String(),
-});
+export const ForecastBody = Type.Object(
+  {
+    id: Type.Integer(),
+    assetId: Type.Integer(),
+    scoredAt: Type.String({ format: 'date-time' }),
+    asOf: Type.String({ format: 'date-time' }),
+    healthIndex: num,
+    anomalyScore: num,
+    isoZone: Type.Union([Type.String(), Type.Null()]),
+    velocityRmsMmS: num,
+    failureProbability: num,
+    failureHorizonHours: num,
+    rul: Type.Union([
+      Type.Object({ hours: Type.Number(), lowerHours: num, upperHours: num, intervalLevel: num }),
+      Type.Null(),
+    ]),
+    risk: Type.Number(),
+    contributions: Type.Array(
+      Type.Object({ feature: Type.String(), share: Type.Number(), z: Type.Optional(Type.Number()) }),
+    ),
+    indicators: Type.Record(Type.String(), num),
+    lineage: Type.Record(Type.String(), Type.Unknown()),
+    source: Type.String(),
+  },
+  { title: 'Forecast' },
+);
 export type ForecastBody = Static<typeof ForecastBody>;
 
 export function toForecastBody(f: Forecast): ForecastBody {

@@ -60,11 +60,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       const params = v?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
       const missing = params?.missingProperty;
       const extra = params?.additionalProperty;
+      const allowed = allowedValues(fe.validation, v?.instancePath);
       const message = missing
         ? `${where}/${missing} is required`
         : extra
           ? `${where}/${extra} is not allowed`
-          : `${where} ${v?.message ?? 'is invalid'}`;
+          : allowed
+            ? `${where} must be one of: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`
+            : `${where} ${v?.message ?? 'is invalid'}`;
       return reply.status(400).send({ error: { code: 'validation_failed', message } });
     }
     if (isDatabaseUnavailable(err)) {
@@ -89,6 +92,23 @@ export function installErrorHandler(app: FastifyInstance): void {
       .status(404)
       .send({ error: { code: 'route_not_found', message: `no route ${req.method} ${req.url}` } }),
   );
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+}
+
+/** The values a choice allows, when the first error is one: an `enum`, or an `anyOf` of
+ * constants (TypeBox's union of literals), whose branches each report their constant. */
+function allowedValues(errors: readonly unknown[], path: string | undefined): unknown[] | undefined {
+  const here = (errors as AjvError[]).filter((e) => e.instancePath === path);
+  const first = here[0];
+  if (first?.keyword === 'enum') return first.params.allowedValues as unknown[];
+  if (first?.keyword !== 'const' || !here.some((e) => e.keyword === 'anyOf')) return undefined;
+  const consts = here.filter((e) => e.keyword === 'const').map((e) => e.params.allowedValue);
+  return here.every((e) => e.keyword === 'const' || e.keyword === 'anyOf') ? consts : undefined;
 }
 
 const FASTIFY_CODES: Record<string, string> = {

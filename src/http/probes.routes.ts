@@ -9,18 +9,21 @@ interface ActiveModelCheck {
 type ProbeContext = CoreContext & { readonly models: ActiveModelCheck };
 
 const Check = Type.Union([Type.Literal('ok'), Type.Literal('disabled'), Type.String()]);
-const Readiness = Type.Object({
-  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
-  checks: Type.Object({
-    database: Check,
-    queue: Check,
-    models: Type.String({
-      description:
-        '"ok", or "degraded: …" naming each active model whose artifact is corrupt or missing. ' +
-        'Does not make the instance not ready: ingestion and reads still work, scoring runs without it.',
+const Readiness = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+    checks: Type.Object({
+      database: Check,
+      queue: Check,
+      models: Type.String({
+        description:
+          '"ok", or "degraded: …" naming each active model whose artifact is corrupt or missing. ' +
+          'Does not make the instance not ready: ingestion and reads still work, scoring runs without it.',
+      }),
     }),
-  }),
-});
+  },
+  { title: 'Readiness' },
+);
 
 const MODELS_CHECK_TTL_MS = 10_000;
 

@@ -12,14 +12,17 @@ export const ErrorBody = Type.Object(
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     }),
   },
-  { $id: 'ErrorBody' },
+  // `Error` names the component the OpenAPI document references (`#/components/schemas/Error`).
+  { $id: 'Error', title: 'Error' },
 );
 
-/** Standard error responses to spread into a route's `response` schema. */
+/** The error responses every route shares, to spread into a route's `response` schema: a bad
+ * request and an unavailable database. The OpenAPI document adds, from what the route declares,
+ * 401/403/429 where a key is needed, 404/414 where a path names a resource, 404/409 on writes and
+ * 413/415 where a body is taken (src/http/openapi.ts); a route lists any other status it can answer
+ * itself (a read that can conflict: `409: ErrorBody`). */
 export const errorResponses = {
   400: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
   503: ErrorBody,
 };
 

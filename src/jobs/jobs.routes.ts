@@ -13,24 +13,27 @@ const State = Type.Union(
   ['waiting', 'delayed', 'active', 'completed', 'failed', 'cancelled', 'unknown'].map((s) => Type.Literal(s)),
 );
 
-const Status = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  queue: Type.String(),
-  state: State,
-  progress: Type.Unknown({
-    description: 'A percentage, or an object with `percent` and job-specific counts',
-  }),
-  result: Type.Unknown({ description: "The job's return value once completed" }),
-  error: Type.Union([Type.String(), Type.Null()]),
-  attemptsMade: Type.Integer({ description: 'attempts that finished (succeeded or failed)' }),
-  attemptsStarted: Type.Integer({
-    description: 'attempts begun, counting one whose worker died mid-job and was retried',
-  }),
-  createdAt: Type.String({ format: 'date-time' }),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  logs: Type.Array(Type.String()),
-});
+const Status = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    queue: Type.String(),
+    state: State,
+    progress: Type.Unknown({
+      description: 'A percentage, or an object with `percent` and job-specific counts',
+    }),
+    result: Type.Unknown({ description: "The job's return value once completed" }),
+    error: Type.Union([Type.String(), Type.Null()]),
+    attemptsMade: Type.Integer({ description: 'attempts that finished (succeeded or failed)' }),
+    attemptsStarted: Type.Integer({
+      description: 'attempts begun, counting one whose worker died mid-job and was retried',
+    }),
+    createdAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    logs: Type.Array(Type.String()),
+  },
+  { title: 'JobStatus' },
+);
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 

@@ -82,21 +82,25 @@ export const MaintenanceEventBody = Type.Object(
 );
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
-export const MaintenanceEventDto = Type.Object({
-  id: Type.Integer(),
-  assetId: Type.Integer(),
-  kind: Type.String(),
-  component: NullableString,
-  failureMode: NullableString,
-  failureMechanism: NullableString,
-  description: NullableString,
-  occurredAt: Type.String({ format: 'date-time' }),
-  endedAt: NullableString,
-  workOrderRef: NullableString,
-  source: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  resolvedSuggestionId: Type.Union([Type.Integer(), Type.Null()]),
-  closedSuggestionIds: Type.Array(Type.Integer(), {
-    description: 'Suggestions this failure, repair or replacement closed (status resolved, note "closed: …")',
-  }),
-});
+export const MaintenanceEventDto = Type.Object(
+  {
+    id: Type.Integer(),
+    assetId: Type.Integer(),
+    kind: Type.String(),
+    component: NullableString,
+    failureMode: NullableString,
+    failureMechanism: NullableString,
+    description: NullableString,
+    occurredAt: Type.String({ format: 'date-time' }),
+    endedAt: NullableString,
+    workOrderRef: NullableString,
+    source: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    resolvedSuggestionId: Type.Union([Type.Integer(), Type.Null()]),
+    closedSuggestionIds: Type.Array(Type.Integer(), {
+      description:
+        'Suggestions this failure, repair or replacement closed (status resolved, note "closed: …")',
+    }),
+  },
+  { title: 'MaintenanceEvent' },
+);

@@ -5,42 +5,45 @@ import type { SuggestionRow } from './suggestions.repository.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
-export const SuggestionDto = Type.Object({
-  id: Type.Integer(),
-  status: Type.Union([
-    Type.Literal('open'),
-    Type.Literal('acknowledged'),
-    Type.Literal('dismissed'),
-    Type.Literal('resolved'),
-  ]),
-  priority: Type.Integer({ minimum: 1, maximum: 4, description: '1 = urgent … 4 = low' }),
-  failureMode: Type.String({ description: 'ISO 14224 failure mode code, e.g. VIB' }),
-  failureModeName: Type.String(),
-  failureMechanism: Type.String({ description: 'ISO 14224 failure mechanism code, e.g. 2.6' }),
-  failureMechanismName: Type.String(),
-  component: Nullable(Type.String()),
-  rules: Type.Array(Type.String()),
-  title: Type.String(),
-  description: Type.String(),
-  recommendedAction: Type.String(),
-  dueAt: Type.String({ format: 'date-time' }),
-  evidence: Type.Record(Type.String(), Type.Unknown()),
-  forecastIds: Type.Array(Type.Integer()),
-  revision: Type.Integer(),
-  workOrderRef: Nullable(Type.String()),
-  statusNote: Nullable(Type.String()),
-  resolvedByEventId: Type.Union([Type.Integer(), Type.Null()]),
-  asset: Type.Object({
+export const SuggestionDto = Type.Object(
+  {
     id: Type.Integer(),
-    name: Type.String(),
-    type: Type.String(),
-    site: Nullable(Type.String()),
-    externalRef: Nullable(Type.String()),
-  }),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  statusChangedAt: Nullable(Type.String({ format: 'date-time' })),
-});
+    status: Type.Union([
+      Type.Literal('open'),
+      Type.Literal('acknowledged'),
+      Type.Literal('dismissed'),
+      Type.Literal('resolved'),
+    ]),
+    priority: Type.Integer({ minimum: 1, maximum: 4, description: '1 = urgent … 4 = low' }),
+    failureMode: Type.String({ description: 'ISO 14224 failure mode code, e.g. VIB' }),
+    failureModeName: Type.String(),
+    failureMechanism: Type.String({ description: 'ISO 14224 failure mechanism code, e.g. 2.6' }),
+    failureMechanismName: Type.String(),
+    component: Nullable(Type.String()),
+    rules: Type.Array(Type.String()),
+    title: Type.String(),
+    description: Type.String(),
+    recommendedAction: Type.String(),
+    dueAt: Type.String({ format: 'date-time' }),
+    evidence: Type.Record(Type.String(), Type.Unknown()),
+    forecastIds: Type.Array(Type.Integer()),
+    revision: Type.Integer(),
+    workOrderRef: Nullable(Type.String()),
+    statusNote: Nullable(Type.String()),
+    resolvedByEventId: Type.Union([Type.Integer(), Type.Null()]),
+    asset: Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      type: Type.String(),
+      site: Nullable(Type.String()),
+      externalRef: Nullable(Type.String()),
+    }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    statusChangedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { title: 'WorkOrderSuggestion' },
+);
 export type SuggestionDto = Static<typeof SuggestionDto>;
 
 export function toSuggestionDto(r: SuggestionRow): SuggestionDto {

@@ -12,19 +12,22 @@ type ModelRouteContext = CoreContext & { readonly models: ModelRegistry };
 /** model_versions.version is a PostgreSQL integer. */
 const Version = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 
-const ModelVersionBody = Type.Object({
-  name: Type.String(),
-  version: Type.Integer(),
-  kind: Type.String(),
-  status: Type.String(),
-  featureSet: Type.Object({ name: Type.String(), version: Type.String(), hash: Type.String() }),
-  metrics: Type.Record(Type.String(), Type.Unknown()),
-  artifactDir: Type.String(),
-  trainingRunId: Type.Union([Type.Integer(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  promotedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  manifest: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-});
+const ModelVersionBody = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.Integer(),
+    kind: Type.String(),
+    status: Type.String(),
+    featureSet: Type.Object({ name: Type.String(), version: Type.String(), hash: Type.String() }),
+    metrics: Type.Record(Type.String(), Type.Unknown()),
+    artifactDir: Type.String(),
+    trainingRunId: Type.Union([Type.Integer(), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+    promotedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    manifest: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { title: 'ModelVersion' },
+);
 type ModelVersionBody = Static<typeof ModelVersionBody>;
 
 export function toModelVersionBody(r: ModelVersion, withManifest = false): ModelVersionBody {
@@ -108,8 +111,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ModelRouteContext }> 
         tags,
         summary: 'The model card of a version (Markdown; its figures are relative links)',
         params: VersionParams,
-        produces: ['text/markdown'],
-        response: { 200: Type.String({ description: 'text/markdown' }), ...errorResponses },
+        response: {
+          200: { description: 'The card', content: { 'text/markdown': { schema: Type.String() } } },
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -134,8 +139,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ModelRouteContext }> 
           version: VersionParams.properties.version,
           file: Type.String({ maxLength: 200 }),
         }),
-        produces: ['image/svg+xml'],
-        response: { 200: Type.String({ description: 'image/svg+xml' }), ...errorResponses },
+        response: {
+          200: { description: 'The figure', content: { 'image/svg+xml': { schema: Type.String() } } },
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {

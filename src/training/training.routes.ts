@@ -5,29 +5,33 @@ import type { TrainingService } from './training.service.js';
 import type { TrainingRun } from '../db/schema.js';
 import { Id, errorResponses } from '../http/schemas.js';
 import { hijackedHeaders } from '../http/security-headers.js';
+import { TRAINABLE_KINDS } from './trainers.js';
 
 /** What these routes use of the context (context.ts passes all of it). */
 type TrainingRouteContext = CoreContext & { readonly training: TrainingService };
 
-const Run = Type.Object({
-  id: Type.Integer(),
-  modelName: Type.String(),
-  kind: Type.String(),
-  status: Type.String(),
-  params: Type.Record(Type.String(), Type.Unknown()),
-  progress: Type.Record(Type.String(), Type.Unknown()),
-  epochs: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-  metrics: Type.Record(Type.String(), Type.Unknown()),
-  dataRange: Type.Record(Type.String(), Type.Unknown()),
-  error: Type.Union([Type.String(), Type.Null()]),
-  jobId: Type.Union([Type.String(), Type.Null()]),
-  modelVersionId: Type.Union([Type.Integer(), Type.Null()]),
-  attempts: Type.Integer({ description: 'attempts started; more than 1 after a retry' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  logs: Type.Optional(Type.Array(Type.String())),
-});
+const Run = Type.Object(
+  {
+    id: Type.Integer(),
+    modelName: Type.String(),
+    kind: Type.String(),
+    status: Type.String(),
+    params: Type.Record(Type.String(), Type.Unknown()),
+    progress: Type.Record(Type.String(), Type.Unknown()),
+    epochs: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    metrics: Type.Record(Type.String(), Type.Unknown()),
+    dataRange: Type.Record(Type.String(), Type.Unknown()),
+    error: Type.Union([Type.String(), Type.Null()]),
+    jobId: Type.Union([Type.String(), Type.Null()]),
+    modelVersionId: Type.Union([Type.Integer(), Type.Null()]),
+    attempts: Type.Integer({ description: 'attempts started; more than 1 after a retry' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    logs: Type.Optional(Type.Array(Type.String())),
+  },
+  { title: 'TrainingRun' },
+);
 
 export function toRunBody(r: TrainingRun, logs?: string[]): Static<typeof Run> {
   return {
@@ -54,12 +58,7 @@ export function toRunBody(r: TrainingRun, logs?: string[]): Static<typeof Run> {
 const StartBody = Type.Object(
   {
     modelName: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
-    kind: Type.Union([
-      Type.Literal('rul'),
-      Type.Literal('health'),
-      Type.Literal('failure'),
-      Type.Literal('diagnosis'),
-    ]),
+    kind: Type.Union(TRAINABLE_KINDS.map((k) => Type.Literal(k))),
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     autoPromote: Type.Optional(Type.Boolean()),
   },
@@ -154,7 +153,14 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ ctx: TrainingRouteConte
         querystring: Type.Object({
           access_token: Type.Optional(Type.String({ description: 'API key, for EventSource' })),
         }),
-        produces: ['text/event-stream'],
+        response: {
+          200: {
+            description:
+              '`event: run` with the run as JSON each time it changes; the stream ends when the run finishes',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
-import { errorResponses } from '../http/schemas.js';
+import { ErrorBody, errorResponses } from '../http/schemas.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -104,7 +104,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         summary:
           "Spectrum and envelope spectrum of the asset's latest capture, with BPFO/BPFI/BSF/FTF markers",
         params: IdParams,
-        response: { 200: SpectrumBody, ...errorResponses },
+        response: { 200: SpectrumBody, 409: ErrorBody, ...errorResponses },
       },
     },
     async (req) => {

@@ -12,14 +12,17 @@ import type { CmmsSettingsService } from './cmms-settings.service.js';
 const AssetParams = Type.Object({ id: Id });
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 200 }) });
 
-const AssetCmmsDto = Type.Object({
-  assetId: Type.Integer(),
-  site: Type.Union([Type.String(), Type.Null()]),
-  settings: CmmsSettings,
-  siteDefaults: CmmsSettings,
-  effective: CmmsSettings,
-});
-const SiteCmmsDto = Type.Object({ site: Type.String(), settings: CmmsSettings });
+const AssetCmmsDto = Type.Object(
+  {
+    assetId: Type.Integer(),
+    site: Type.Union([Type.String(), Type.Null()]),
+    settings: CmmsSettings,
+    siteDefaults: CmmsSettings,
+    effective: CmmsSettings,
+  },
+  { title: 'AssetCmms' },
+);
+const SiteCmmsDto = Type.Object({ site: Type.String(), settings: CmmsSettings }, { title: 'SiteCmms' });
 
 export const cmmsSettingsRoutes: FastifyPluginAsyncTypebox<{
   ctx: CoreContext & { readonly cmms: CmmsSettingsService };

@@ -96,11 +96,14 @@ export type MaximoSettings = Static<typeof MaximoSettings>;
 export type SapSettings = Static<typeof SapSettings>;
 export type MaintainxSettings = Static<typeof MaintainxSettings>;
 
-export const CmmsSettings = Type.Object({
-  maximo: MaximoSettings,
-  sap: SapSettings,
-  maintainx: MaintainxSettings,
-});
+export const CmmsSettings = Type.Object(
+  {
+    maximo: MaximoSettings,
+    sap: SapSettings,
+    maintainx: MaintainxSettings,
+  },
+  { title: 'CmmsSettings' },
+);
 export type CmmsSettings = Static<typeof CmmsSettings>;
 
 /** The PATCH body of one CMMS (without the null that empties it). */
@@ -116,7 +119,7 @@ export const CmmsSettingsPatch = Type.Object(
     sap: Type.Optional(Type.Union([CMMS_PATCHES.sap, Type.Null()])),
     maintainx: Type.Optional(Type.Union([CMMS_PATCHES.maintainx, Type.Null()])),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { title: 'CmmsSettingsPatch', additionalProperties: false, minProperties: 1 },
 );
 export type CmmsSettingsPatch = Partial<Record<CmmsName, Record<string, unknown> | null>>;
 
