@@ -1,7 +1,11 @@
 /**
  * How one forecast becomes one number to rank a fleet by. Each signal is mapped to 0..1 and
  * the largest wins: a machine in ISO zone D is urgent whatever the model says, and a short RUL
- * is urgent in zone A. Pure, so the dashboard and the rules can explain a rank.
+ * is urgent in zone A. The RUL's part is the probability of failing before the planning lead
+ * time, read from the same distribution as the failure probability within the horizon
+ * (failureProbabilityFromRul), so the two figures on a row cannot contradict each other and a
+ * machine whose whole interval lies past the lead time reads low. Pure, so the dashboard and
+ * the rules can explain a rank.
  */
 import { normalCdf, normalQuantile } from '../maths/normal.js';
 import type { IsoZone } from '../state/iso20816.js';
@@ -10,9 +14,8 @@ export interface RiskInputs {
   isoZone: IsoZone | null;
   anomalyScore: number | null;
   failureProbability: number | null;
-  rulLowerHours: number | null;
-  /** Planning lead time: a lower RUL bound at or below it is maximal risk. */
-  leadTimeHours: number;
+  /** P(RUL < planning lead time), from the RUL's predictive distribution. */
+  rulBeforeLeadTime: number | null;
 }
 
 const ZONE_RISK: Record<IsoZone, number> = { A: 0.05, B: 0.25, C: 0.6, D: 0.9 };
@@ -22,11 +25,7 @@ export function riskScore(r: RiskInputs): { risk: number; driver: string } {
   if (r.isoZone) parts.push([`ISO zone ${r.isoZone}`, ZONE_RISK[r.isoZone]]);
   if (r.anomalyScore !== null) parts.push(['anomaly', 0.8 * clamp01(r.anomalyScore)]);
   if (r.failureProbability !== null) parts.push(['failure probability', clamp01(r.failureProbability)]);
-  if (r.rulLowerHours !== null) {
-    // 1 at or under the lead time, falling to 0 at four lead times.
-    const x = (r.rulLowerHours - r.leadTimeHours) / (3 * r.leadTimeHours);
-    parts.push(['remaining useful life', clamp01(1 - x)]);
-  }
+  if (r.rulBeforeLeadTime !== null) parts.push(['remaining useful life', clamp01(r.rulBeforeLeadTime)]);
   if (parts.length === 0) return { risk: 0, driver: 'no evidence' };
   const [driver, risk] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
   return { risk: clamp01(risk), driver };

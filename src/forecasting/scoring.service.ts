@@ -148,8 +148,15 @@ export class ScoringService {
       isoZone: zone,
       anomalyScore: out.anomaly,
       failureProbability,
-      rulLowerHours: out.rul?.lower ?? null,
-      leadTimeHours: this.deps.leadTimeHours,
+      rulBeforeLeadTime: out.rul
+        ? failureProbabilityFromRul(
+            out.rul.hours,
+            out.rul.lower,
+            out.rul.upper,
+            out.rul.level,
+            this.deps.leadTimeHours,
+          )
+        : null,
     });
     const indicators: Record<string, number | null> = {};
     for (const name of ENV_INDICATORS) indicators[name] = featureValue(set, vector, name);
