@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { FormatError } from '../acquisition/formats/format-error.js';
 import { loadConfig } from '../config.js';
@@ -13,7 +12,7 @@ import {
   patchProblem,
 } from '../maintenance/cmms/cmms-settings-input.js';
 import { CmmsSettingsService } from '../maintenance/cmms/cmms-settings.service.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = `prognos cmms show (--asset ID | --site NAME)
        prognos cmms set (--asset ID | --site NAME) --cmms maximo|sap|maintainx --set SETTING=VALUE [--set ...]
@@ -37,21 +36,16 @@ export async function runCmmsCommand(
   /** The environment; the process's when omitted (loadConfig's default). */
   env?: Record<string, string | undefined>,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        asset: { type: 'string' },
-        site: { type: 'string' },
-        cmms: { type: 'string' },
-        set: { type: 'string', multiple: true },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseFlags({
+    args,
+    allowPositionals: true,
+    options: {
+      asset: { type: 'string' },
+      site: { type: 'string' },
+      cmms: { type: 'string' },
+      set: { type: 'string', multiple: true },
+    },
+  });
   const [action, file, ...extra] = parsed.positionals;
   const { asset, site, cmms, set } = parsed.values;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /**
  * A `prognos` subcommand. One file per subcommand under src/cli/, registered in main.ts.
  * `run` returns the process exit code; it throws `UsageError` for bad flags so main.ts can print
@@ -14,4 +16,14 @@ export interface Command {
 
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** node:util's parseArgs, its errors (unknown flag, missing value) as a UsageError: the one place
+ * every subcommand parses its flags. */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -6,7 +6,6 @@
  * suggestions), prints the URL and a fresh admin API key, and streams the fleet on live so
  * forecasts keep moving. Running it again on the same data reuses what is stored.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { streamDemoLive } from '../demo/live.js';
 import { DEMO_DEFAULTS } from '../demo/plan.js';
@@ -16,7 +15,7 @@ import { scheduleJobs } from '../jobs/schedules.js';
 import { onShutdown } from '../lifecycle.js';
 import { startServer } from '../server.js';
 import { stderrLogger } from './cli-context.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = 'prognos demo [--speedup X] [--live-days D] [--no-live]';
 
@@ -30,21 +29,16 @@ const LABELS: Record<DemoStage, string> = {
 };
 
 function parse(args: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        speedup: { type: 'string', default: '3600' },
-        'live-days': { type: 'string' },
-        'no-live': { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      speedup: { type: 'string', default: '3600' },
+      'live-days': { type: 'string' },
+      'no-live': { type: 'boolean', default: false },
+    },
+  });
   const speedup = Number(values.speedup);
   if (!(speedup > 0)) throw new UsageError(`--speedup must be a number > 0, got "${values.speedup}"`);
   const liveDays = values['live-days'] === undefined ? undefined : Number(values['live-days']);

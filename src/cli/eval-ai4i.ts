@@ -4,13 +4,12 @@
  * Progress goes to stderr; the last stdout line is one JSON object with the scores.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseAi4iCsv } from '../acquisition/formats/ai4i.js';
 import { saveCardData } from '../models/cards/card-store.js';
 import { classifierHeldOutOf } from '../evaluation/evaluation-cards.js';
 import { evaluateAi4i } from '../evaluation/ai4i/evaluate-ai4i.js';
 import { saveFailureModel } from '../prognostics/failure/failure-store.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = 'prognos eval ai4i --train FILE [--test FILE] [--seed N] [--epochs N] [--out DIR]';
 
@@ -39,23 +38,18 @@ export const evalAi4iCommand: Command = {
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     const args = argv[0] === 'ai4i' ? argv.slice(1) : argv;
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          train: { type: 'string' },
-          test: { type: 'string' },
-          seed: { type: 'string' },
-          epochs: { type: 'string' },
-          out: { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        train: { type: 'string' },
+        test: { type: 'string' },
+        seed: { type: 'string' },
+        epochs: { type: 'string' },
+        out: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (!values.train) throw new UsageError('--train is required');
     const seed = intFlag(values.seed, 'seed', 0) ?? 42;
     const epochs = intFlag(values.epochs, 'epochs', 1);

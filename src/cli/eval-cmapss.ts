@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseCmapss, parseCmapssRul } from '../acquisition/formats/cmapss.js';
 import { saveCardData } from '../models/cards/card-store.js';
 import { rulHeldOutOf } from '../evaluation/evaluation-cards.js';
@@ -18,7 +17,7 @@ import { saveRulModel } from '../prognostics/rul/rul-store.js';
 import { holdOutRuns } from '../training/held-out-runs.js';
 import { rulInputFeatureSet } from '../training/rul-input.js';
 import { TRAIN_DEFAULTS, type TrainRulOptions } from '../training/rul/train-rul.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE =
   'prognos eval cmapss --train TRAIN_FILE (--test TEST_FILE --rul RUL_FILE | --holdout FRACTION) ' +
@@ -48,31 +47,26 @@ export const evalCmapssCommand: Command = {
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     const args = argv[0] === 'cmapss' ? argv.slice(1) : argv;
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          train: { type: 'string' },
-          test: { type: 'string' },
-          rul: { type: 'string' },
-          holdout: { type: 'string' },
-          seed: { type: 'string' },
-          epochs: { type: 'string' },
-          members: { type: 'string' },
-          parallel: { type: 'string' },
-          window: { type: 'string' },
-          cap: { type: 'string' },
-          'max-train-seconds': { type: 'string' },
-          out: { type: 'string' },
-          name: { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        train: { type: 'string' },
+        test: { type: 'string' },
+        rul: { type: 'string' },
+        holdout: { type: 'string' },
+        seed: { type: 'string' },
+        epochs: { type: 'string' },
+        members: { type: 'string' },
+        parallel: { type: 'string' },
+        window: { type: 'string' },
+        cap: { type: 'string' },
+        'max-train-seconds': { type: 'string' },
+        out: { type: 'string' },
+        name: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (!values.train) throw new UsageError('--train is required');
     const holdout = values.holdout === undefined ? undefined : Number(values.holdout);
     if (holdout !== undefined && !(holdout > 0 && holdout < 1))

@@ -4,10 +4,9 @@
  * Progress goes to stderr; the last stdout line is one JSON object with the scores.
  */
 import { access } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../tf/backend.js';
 import { CWRU_EVAL_DEFAULTS, evaluateCwru } from '../evaluation/cwru/evaluate-cwru.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = 'prognos eval cwru --train FILE... --test FILE... [--window N] [--seed N] [--model staged|mlp]';
 
@@ -51,17 +50,12 @@ export const evalCwruCommand: Command = {
   async run(argv: string[]): Promise<number> {
     const args = argv[0] === 'cwru' ? argv.slice(1) : argv;
     const { lists, rest } = collectFileLists(args);
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: rest,
-        options: { window: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseFlags({
+      args: rest,
+      options: { window: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
     if (lists.train!.length === 0 || lists.test!.length === 0) {
       throw new UsageError('--train and --test each need at least one CWRU .mat file');
     }

@@ -4,9 +4,8 @@
  * it (src/evaluation/femto/). Progress goes to stderr; the last stdout line is one JSON object.
  */
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { evaluateFemto } from '../evaluation/femto/evaluate-femto.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 import { collectFileLists } from './eval-cwru.js';
 
 const USAGE = 'prognos eval femto --train DIR... --test DIR --cut N [--true-rul SECONDS]';
@@ -23,17 +22,12 @@ export const evalFemtoCommand: Command = {
   async run(argv: string[]): Promise<number> {
     const args = argv[0] === 'femto' ? argv.slice(1) : argv;
     const { lists, rest } = collectFileLists(args);
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: rest,
-        options: { cut: { type: 'string' }, 'true-rul': { type: 'string' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseFlags({
+      args: rest,
+      options: { cut: { type: 'string' }, 'true-rul': { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
     const train = lists.train!;
     const test = lists.test!;
     if (train.length === 0) throw new UsageError('--train needs at least one run-to-failure bearing folder');

@@ -1,13 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { FeatureExtractor } from '../features/extract-features.js';
 import { defineFeatureSet, type FeatureSet } from '../features/feature-set.js';
 import type { BearingGeometry } from '../signal/bearing.js';
 import { validateGeometry } from '../signal/bearing.js';
 import { initSignal } from '../signal/fft.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE =
   'prognos features --input FILE|- --sample-rate HZ --window N [--dtype f32|f64] [--shaft-hz HZ] ' +
@@ -43,25 +42,20 @@ export const featuresCommand: Command = {
 };
 
 function parseFeaturesArgs(args: string[]): FeaturesOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        input: { type: 'string' },
-        'sample-rate': { type: 'string' },
-        window: { type: 'string' },
-        dtype: { type: 'string', default: 'f32' },
-        'shaft-hz': { type: 'string' },
-        bearing: { type: 'string' },
-        format: { type: 'string', default: 'jsonl' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      input: { type: 'string' },
+      'sample-rate': { type: 'string' },
+      window: { type: 'string' },
+      dtype: { type: 'string', default: 'f32' },
+      'shaft-hz': { type: 'string' },
+      bearing: { type: 'string' },
+      format: { type: 'string', default: 'jsonl' },
+    },
+  });
   if (values.input === undefined || values.input === '')
     throw new UsageError('--input is required (a file or -)');
   const sampleRate = positiveNumber(values['sample-rate'], '--sample-rate');

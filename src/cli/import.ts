@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrator.js';
@@ -16,7 +15,7 @@ import {
   type ImportOptions,
   type ImportSummary,
 } from '../acquisition/importers/types.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE =
   `prognos import <${IMPORT_FORMATS.join('|')}> <path...> [--site S] [--asset-prefix P] [--batch N]` +
@@ -41,23 +40,18 @@ export interface ImportArgs {
 }
 
 export function parseImportArgs(args: string[]): ImportArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        site: { type: 'string' },
-        'asset-prefix': { type: 'string' },
-        batch: { type: 'string' },
-        'base-date': { type: 'string', default: DEFAULT_BASE_DATE },
-        'capture-seconds': { type: 'string', default: '1' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseFlags({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      site: { type: 'string' },
+      'asset-prefix': { type: 'string' },
+      batch: { type: 'string' },
+      'base-date': { type: 'string', default: DEFAULT_BASE_DATE },
+      'capture-seconds': { type: 'string', default: '1' },
+    },
+  });
   const { values, positionals } = parsed;
   const [format, ...paths] = positionals;
   if (!format) throw new UsageError('a format is required');

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey, SCOPES } from '../auth/api-keys.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrator.js';
 import type { Scope } from '../db/schema.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = `prognos keys create --name NAME --scopes read,ingest,cmms,admin
        prognos keys list
@@ -16,16 +15,11 @@ export const keysCommand: Command = {
   summary: 'Create, list and revoke API keys',
   usage: USAGE,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { name: { type: 'string' }, scopes: { type: 'string' } },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseFlags({
+      args,
+      allowPositionals: true,
+      options: { name: { type: 'string' }, scopes: { type: 'string' } },
+    });
     const [action, id] = parsed.positionals;
     const config = loadConfig();
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });

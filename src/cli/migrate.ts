@@ -1,22 +1,16 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { appliedMigrations, migrate, readMigrations } from '../db/migrator.js';
 import { waitForDatabase } from '../db/wait-for-database.js';
 import { stderrLogger } from './cli-context.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, type Command } from './command.js';
 
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'Apply pending database migrations (or list them with --status)',
   usage: 'prognos migrate [--status]',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { status: { type: 'boolean', default: false } } }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseFlags({ args, options: { status: { type: 'boolean', default: false } } });
     const config = loadConfig();
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     try {

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { versionFiles } from '../models/cards/cards.js';
 import { experimentOf } from '../models/experiments.js';
 import { toModelVersionBody } from '../models/models.routes.js';
 import { modelCard } from './models-card.js';
 import { openCliContext } from './cli-context.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = `prognos models list [--name NAME] [--status candidate|active|archived] [--json]
        prognos models show NAME VERSION
@@ -28,23 +27,18 @@ export const modelsCommand: Command = {
   summary: 'List, show, compare, promote, roll back and archive model versions; their model cards',
   usage: USAGE,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          name: { type: 'string' },
-          status: { type: 'string' },
-          reason: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          out: { type: 'string' },
-          regenerate: { type: 'boolean', default: false },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseFlags({
+      args,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        status: { type: 'string' },
+        reason: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        regenerate: { type: 'boolean', default: false },
+      },
+    });
     const [action, name, a, b] = parsed.positionals;
     const { values } = parsed;
     if (!action) throw new UsageError('an action is required');

@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrator.js';
@@ -14,7 +13,7 @@ import {
   TwinConflictError,
   type FleetConfig,
 } from '../twin/index.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE =
   'prognos simulate --machines N --days D --seed S [--sample-rate HZ] [--capture-seconds S]' +
@@ -57,31 +56,26 @@ export const simulateCommand: Command = {
 };
 
 export function parseSimulateArgs(args: string[], now = new Date()): SimulateArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        machines: { type: 'string', default: '20' },
-        days: { type: 'string', default: '30' },
-        seed: { type: 'string', default: '1' },
-        'sample-rate': { type: 'string', default: '12800' },
-        'capture-seconds': { type: 'string', default: '1' },
-        'capture-every': { type: 'string', default: '360' },
-        'reading-every': { type: 'string', default: '10' },
-        start: { type: 'string' },
-        out: { type: 'string' },
-        db: { type: 'boolean', default: false },
-        prefix: { type: 'string' },
-        live: { type: 'boolean', default: false },
-        speedup: { type: 'string', default: '1' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      machines: { type: 'string', default: '20' },
+      days: { type: 'string', default: '30' },
+      seed: { type: 'string', default: '1' },
+      'sample-rate': { type: 'string', default: '12800' },
+      'capture-seconds': { type: 'string', default: '1' },
+      'capture-every': { type: 'string', default: '360' },
+      'reading-every': { type: 'string', default: '10' },
+      start: { type: 'string' },
+      out: { type: 'string' },
+      db: { type: 'boolean', default: false },
+      prefix: { type: 'string' },
+      live: { type: 'boolean', default: false },
+      speedup: { type: 'string', default: '1' },
+    },
+  });
   const num = (name: keyof typeof values, ok: (n: number) => boolean, what: string): number => {
     const raw = values[name] as string;
     const n = Number(raw);

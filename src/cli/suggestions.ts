@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { SuggestionActions } from '../maintenance/suggestion-actions.service.js';
 import { suggestionsRepository } from '../maintenance/suggestions.repository.js';
 import { evaluateSuggestions, suggestionDeps } from '../maintenance/suggestions.service.js';
 import { openCliContext } from './cli-context.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = `prognos suggestions evaluate [--asset ID]
        prognos suggestions list [--status open|acknowledged|dismissed|resolved] [--limit N]`;
@@ -16,16 +15,11 @@ export const suggestionsCommand: Command = {
   summary: 'Evaluate and list work-order suggestions',
   usage: USAGE,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { asset: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseFlags({
+      args,
+      allowPositionals: true,
+      options: { asset: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+    });
     const [action] = parsed.positionals;
     const { asset, status, limit } = parsed.values;
     const assetId = asset === undefined ? undefined : Number(asset);

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { describeParams, missingParam, TRAINING_PARAMS } from '../training/training-params.js';
 import { toRunBody } from '../training/training.routes.js';
 import { openCliContext } from './cli-context.js';
-import { UsageError, type Command } from './command.js';
+import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE =
   'prognos train --model NAME --kind rul|health [--params JSON] [--set key=value]... [--auto-promote] [--no-wait]\n' +
@@ -23,22 +22,17 @@ export const trainCommand: Command = {
     return (kinds.length ? kinds : KINDS).map(describeParams).join('\n\n');
   },
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          model: { type: 'string' },
-          kind: { type: 'string', default: 'rul' },
-          params: { type: 'string' },
-          set: { type: 'string', multiple: true },
-          'auto-promote': { type: 'boolean', default: false },
-          'no-wait': { type: 'boolean', default: false },
-        },
-      }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        model: { type: 'string' },
+        kind: { type: 'string', default: 'rul' },
+        params: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        'auto-promote': { type: 'boolean', default: false },
+        'no-wait': { type: 'boolean', default: false },
+      },
+    });
     if (!values.model) throw new UsageError('--model is required');
     const kind = values.kind as (typeof KINDS)[number];
     if (!KINDS.includes(kind))
