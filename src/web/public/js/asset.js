@@ -57,7 +57,8 @@ function card(label, value, sub) {
   );
 }
 
-function summaryCards(f, summary) {
+/** `clock`: the fleet clock (ms), so ages read as on the fleet page, replayed history included. */
+function summaryCards(f, summary, clock) {
   if (!f) return el('p', { class: 'muted' }, 'No forecast yet for this asset.');
   return el(
     'dl',
@@ -86,7 +87,7 @@ function summaryCards(f, summary) {
     card(
       'Last data',
       el('time', { datetime: f.asOf }, fmtTime(f.asOf)),
-      `${fmtAgo(f.asOf)}; lead time ${fmtHours(summary.leadTimeHours)}`,
+      `${fmtAgo(f.asOf, clock)}; lead time ${fmtHours(summary.leadTimeHours)}`,
     ),
   );
 }
@@ -172,13 +173,16 @@ export function renderAsset(view, id) {
   view.append(el('p', { class: 'muted' }, 'Loading asset…'));
 
   async function load() {
-    const [asset, health, spectrum, maintenance, summary] = await Promise.all([
+    const [asset, health, spectrum, maintenance, summary, fleet] = await Promise.all([
       api(`/v1/assets/${id}`),
       apiOrNull(`/v1/assets/${id}/health?trend=500`),
       apiOrNull(`/v1/assets/${id}/spectrum`),
       api(`/v1/assets/${id}/maintenance`),
       api('/v1/dashboard/fleet-summary'),
+      // Only for its fleetClock: the one definition of "now" for data ages.
+      apiOrNull('/v1/fleet/risk?limit=1'),
     ]);
+    const clock = fleet?.fleetClock ? Date.parse(fleet.fleetClock) : Date.now();
     const latest = health?.latest ?? null;
     const trend = health?.trend ?? [];
     const [temp, models, drift] = await Promise.all([
@@ -208,7 +212,7 @@ export function renderAsset(view, id) {
       ),
       el('h1', { tabindex: '-1' }, asset.name),
       el('p', { class: 'muted' }, facts.join(' · ')),
-      summaryCards(latest, summary),
+      summaryCards(latest, summary, clock),
       el(
         'div',
         { class: 'charts' },
