@@ -3,7 +3,7 @@
  * start-up; all problems are reported together so an operator fixes them in one pass.
  */
 import path from 'node:path';
-import { RULE_NAMES, type RuleName, type RuleOverrides } from './maintenance/rule-settings.js';
+import { RULE_NAMES, resolveRules, type RuleName, type RuleOverrides } from './maintenance/rule-settings.js';
 
 type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -244,7 +244,15 @@ export function loadConfig(env: Env = process.env): Config {
     bearingFactor: num('PROGNOS_RULE_BEARING_FACTOR', 1.01, 1000),
     bearingLookback: optInt('PROGNOS_RULE_BEARING_LOOKBACK', 6, 500),
     bearingDueDays: num('PROGNOS_RULE_BEARING_DUE_DAYS', 0, 3650),
+    raiseCount: optInt('PROGNOS_RULE_RAISE_COUNT', 1, 100),
+    raiseWindow: optInt('PROGNOS_RULE_RAISE_WINDOW', 1, 100),
+    clearCount: optInt('PROGNOS_RULE_CLEAR_COUNT', 1, 100),
   };
+  const persistence = resolveRules(suggestionRules);
+  if (persistence.raiseCount > persistence.raiseWindow)
+    problems.push(
+      `PROGNOS_RULE_RAISE_COUNT (${persistence.raiseCount}) must be at most PROGNOS_RULE_RAISE_WINDOW (${persistence.raiseWindow})`,
+    );
 
   const drift: DriftConfig = {
     intervalMinutes: int('PROGNOS_DRIFT_INTERVAL_MINUTES', 60, 0, 7 * 24 * 60),

@@ -46,6 +46,8 @@ const fixture: SuggestionDto = {
   workOrderRef: null,
   statusNote: null,
   resolvedByEventId: null,
+  supersedesId: null,
+  supersededById: null,
   asset: {
     id: 5,
     name: 'Cooling water pump P-101',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { buildProposals } from '../src/maintenance/proposal.js';
 import { DEFAULT_RULES, resolveRules } from '../src/maintenance/rule-settings.js';
+import { clearedReason } from '../src/maintenance/clearing.js';
 import {
   anomalyRule,
   bearingRule,
@@ -46,10 +47,10 @@ describe('work-order rules (pure)', () => {
     expect(runRules(() => h, asset, s)).toEqual([]);
   });
 
-  it('(a) RUL lower bound below the lead time: priority by how far below, due at the bound', () => {
+  it('(a) RUL lower bound below the lead time in 3 of 5 forecasts: priority by how far below, due at the bound', () => {
     const at = (lower: number) =>
       rulRule(
-        history(1, () => ({
+        history(3, () => ({
           rul_hours: lower + 50,
           rul_lower_hours: lower,
           rul_upper_hours: lower + 100,
@@ -67,7 +68,7 @@ describe('work-order rules (pure)', () => {
       priority: 1,
       failureMode: 'BRD',
       failureMechanism: '2.0',
-      forecastIds: [100],
+      forecastIds: [98, 99, 100],
     });
     expect(urgent.dueAt.toISOString()).toBe(new Date(T0 + 48 * 3_600_000).toISOString());
     expect(urgent.evidenceText).toContain('80% interval 48–148 h');
@@ -77,7 +78,7 @@ describe('work-order rules (pure)', () => {
   it('(b) ISO zone C (2 or 3 by position in the band) and D (1), with the velocity', () => {
     const at = (zone: 'B' | 'C' | 'D', v: number) =>
       isoZoneRule(
-        history(1, () => ({ iso_zone: zone, velocity_rms_mm_s: v })),
+        history(3, () => ({ iso_zone: zone, velocity_rms_mm_s: v })),
         asset,
         s,
       );
@@ -91,7 +92,7 @@ describe('work-order rules (pure)', () => {
     // Without a machine class the band position is unknown: priority 3.
     expect(
       isoZoneRule(
-        history(1, () => ({ iso_zone: 'C', velocity_rms_mm_s: 4 })),
+        history(3, () => ({ iso_zone: 'C', velocity_rms_mm_s: 4 })),
         { ...asset, iso_machine_group: null },
         s,
       )[0]!.priority,
@@ -178,9 +179,9 @@ describe('work-order rules (pure)', () => {
   });
 
   it('respects disabled rules and overrides', () => {
-    const h = history(1, () => ({ iso_zone: 'D', velocity_rms_mm_s: 9 }));
+    const h = history(3, () => ({ iso_zone: 'D', velocity_rms_mm_s: 9 }));
     expect(runRules(() => h, asset, { ...s, disabled: ['iso_zone'] })).toEqual([]);
-    const lower = history(1, () => ({ rul_lower_hours: 500 }));
+    const lower = history(3, () => ({ rul_lower_hours: 500 }));
     expect(rulRule(lower, resolveRules({ leadTimeHours: 1000 }))).toHaveLength(1);
   });
 });
@@ -230,5 +231,101 @@ describe('rule and webhook configuration', () => {
     expect(() => loadConfig({ PROGNOS_WEBHOOK_URL: 'https://x.example' })).toThrow(
       /PROGNOS_WEBHOOK_SECRET is required/,
     );
+  });
+
+  it('reads the persistence settings and refuses K above N', () => {
+    const c = loadConfig({
+      PROGNOS_RULE_RAISE_COUNT: '2',
+      PROGNOS_RULE_RAISE_WINDOW: '4',
+      PROGNOS_RULE_CLEAR_COUNT: '6',
+    });
+    expect(resolveRules(c.suggestionRules)).toMatchObject({ raiseCount: 2, raiseWindow: 4, clearCount: 6 });
+    expect(DEFAULT_RULES).toMatchObject({ raiseCount: 3, raiseWindow: 5, clearCount: 3 });
+    expect(() => loadConfig({ PROGNOS_RULE_RAISE_COUNT: '6' })).toThrow(
+      /PROGNOS_RULE_RAISE_COUNT \(6\) must be at most PROGNOS_RULE_RAISE_WINDOW \(5\)/,
+    );
+    expect(() => loadConfig({ PROGNOS_RULE_CLEAR_COUNT: '0' })).toThrow(/PROGNOS_RULE_CLEAR_COUNT/);
+  });
+});
+
+describe('persistence and hysteresis (pure)', () => {
+  const zones = (list: Array<['A' | 'B' | 'C' | 'D', number]>) =>
+    history(list.length, (i) => ({ iso_zone: list[i]![0], velocity_rms_mm_s: list[i]![1] }));
+
+  it('one spike never raises; K of the last N do, at the K-th most urgent priority', () => {
+    // The user's case: one 30.9 mm/s spike on a healthy motor (newest first).
+    expect(isoZoneRule(zones([['D', 30.9], ['A', 1.1], ['A', 1.2], ['A', 1], ['A', 1.1]]), asset, s)).toEqual([]);
+    expect(isoZoneRule(zones([['D', 9], ['A', 1], ['D', 9.5], ['A', 1], ['A', 1]]), asset, s)).toEqual([]);
+    const three = isoZoneRule(zones([['D', 9], ['A', 1], ['D', 9.5], ['B', 2], ['D', 8]]), asset, s)[0]!;
+    expect(three).toMatchObject({ priority: 1, forecastIds: [96, 98, 100] });
+    expect(three.evidence).toMatchObject({ isoZone: 'D', crossing: 3, window: 5 });
+    expect(three.evidenceText).toContain('zone D in 3 of the last 5 forecasts');
+    // Older than the window: not counted.
+    expect(isoZoneRule(zones([['D', 9], ['D', 9], ['A', 1], ['A', 1], ['A', 1], ['D', 9]]), asset, s)).toEqual([]);
+    // One D spike among zone-C windows is a zone-C suggestion (group 2 rigid: C 2.8–4.5 mm/s).
+    const c = isoZoneRule(zones([['D', 31], ['C', 3], ['C', 3.1], ['A', 1], ['A', 1]]), asset, s)[0]!;
+    expect(c).toMatchObject({ priority: 3, headline: 'ISO 20816 zone C (3 mm/s RMS)' });
+    // Configurable: K = 1 of N = 1 is the old one-forecast behaviour.
+    expect(isoZoneRule(zones([['D', 31]]), asset, { ...s, raiseCount: 1, raiseWindow: 1 })).toHaveLength(1);
+    const rul = (lowers: Array<number | null>) =>
+      rulRule(history(lowers.length, (i) => ({ rul_lower_hours: lowers[i]! })), s);
+    expect(rul([10, 500, 500, 500, 500])).toEqual([]);
+    expect(rul([10, 20, null, 300, 500])[0]).toMatchObject({ priority: 4 });
+  });
+
+  it('clears only after M consecutive forecasts below every rule of the suggestion', () => {
+    const open = { rules: ['iso_zone'], evidence: {} };
+    expect(clearedReason(open, zones([['A', 2.1], ['B', 2.5], ['A', 1]]), asset, s)).toBe(
+      `velocity 2.1 mm/s below 2.8 mm/s (zone C) for 3 forecasts (as of ${new Date(T0).toISOString()})`,
+    );
+    expect(clearedReason(open, zones([['A', 2.1], ['C', 3], ['A', 1]]), asset, s)).toBeNull();
+    expect(clearedReason(open, zones([['A', 2.1], ['A', 2]]), asset, s)).toBeNull(); // too few
+    const noClass = { ...asset, iso_machine_group: null };
+    expect(clearedReason(open, zones([['B', 2.1], ['B', 2.5], ['A', 1]]), noClass, s)).toMatch(
+      /^vibration back in zone B \(velocity 2.1 mm\/s\) for 3 forecasts/,
+    );
+    const both = {
+      rules: ['iso_zone', 'bearing_defect_trend'],
+      evidence: { 'bearing_defect_trend.env_bpfo': { indicator: 'env_bpfo', baseline: 0.0031, factor: 2 } },
+    };
+    const h = (bpfo: number) =>
+      history(3, () => ({ iso_zone: 'A', velocity_rms_mm_s: 1, indicators: { env_bpfo: bpfo } }));
+    expect(clearedReason(both, h(0.007), asset, s)).toBeNull(); // the bearing is still above 2 × 0.0031
+    expect(clearedReason(both, h(0.004), asset, s)).toContain('env_bpfo 0.004 below 0.0062 for 3 forecasts');
+    const rul = history(3, () => ({ rul_lower_hours: 400 }));
+    expect(clearedReason({ rules: ['rul_below_lead_time'], evidence: {} }, rul, asset, s)).toMatch(
+      /^RUL lower bound 400 h at or above the 336 h lead time for 3 forecasts/,
+    );
+    const calm = history(3, () => ({ anomaly_score: 0.12 }));
+    expect(clearedReason({ rules: ['persistent_anomaly'], evidence: {} }, calm, asset, s)).toMatch(
+      /^anomaly score 0.12 at or below 0.7 for 3 forecasts/,
+    );
+  });
+
+  it('texts read right at edge values', () => {
+    const rul = (lower: number, upper: number | null) =>
+      rulRule(
+        history(3, () => ({ rul_hours: lower, rul_lower_hours: lower, rul_upper_hours: upper })),
+        s,
+      )[0]!;
+    const zero = rul(0, 12.345);
+    expect(zero.dueAt.getTime()).toBe(T0);
+    expect(zero.actions.join(' ')).toContain('immediately: the RUL lower bound is reached');
+    expect(zero.evidenceText).toContain('interval 0–12.3 h');
+    const hours = rul(5.5, null);
+    expect(hours.actions.join(' ')).toContain('within 5.5 hours');
+    expect(hours.dueAt.getTime()).toBeGreaterThan(T0);
+    expect(hours.evidenceText).toContain('interval ≥ 5.5 h');
+    expect(rul(0.4, 1).actions.join(' ')).toContain('within 24 minutes');
+    expect(rul(49, 100).actions.join(' ')).toContain('within 2 days');
+    for (const f of [zero, hours]) expect(f.actions.join(' ')).not.toMatch(/\b0 days|within 0\b/);
+    const tiny = bearingRule(
+      history(6, (i) => ({ indicators: { env_bpfo: [0.0123, 0.0118, 0.0105, 0.0031, 0.0032, 0.003][i]! } })),
+      s,
+    )[0]!;
+    expect(tiny.evidenceText).toContain('rose from a baseline of 0.0031 to 0.0105, 0.0118, 0.0123');
+    expect(tiny.evidence).toMatchObject({ baseline: 0.0031 });
+    const zoneNow = isoZoneRule(zones([['D', 9], ['D', 9], ['D', 9]]), asset, { ...s, zoneDDueDays: 0.5 })[0]!;
+    expect(zoneNow.actions.at(-1)).toBe('Zone D can cause damage: reduce load or stop, and correct within 12 hours');
   });
 });

@@ -5,8 +5,8 @@ import { openCliContext } from './cli-context.js';
 import { parseFlags, UsageError, type Command } from './command.js';
 
 const USAGE = `prognos suggestions evaluate [--asset ID]
-       prognos suggestions list [--status open|acknowledged|dismissed|resolved] [--limit N]`;
-const STATUSES = ['open', 'acknowledged', 'dismissed', 'resolved'] as const;
+       prognos suggestions list [--status open|acknowledged|dismissed|resolved|superseded] [--limit N]`;
+const STATUSES = ['open', 'acknowledged', 'dismissed', 'resolved', 'superseded'] as const;
 
 /** Re-runs the work-order rules on each asset's latest forecast (after changing PROGNOS_RULE_*),
  * and lists suggestions. */
@@ -37,8 +37,8 @@ export const suggestionsCommand: Command = {
         const ids = await suggestionsRepository.latestForecastIds(ctx.database.db, assetId);
         const r = await evaluateSuggestions(suggestionDeps(ctx), ids);
         process.stdout.write(
-          `${r.assets} asset(s): ${r.created.length} created, ${r.updated.length} updated, ` +
-            `${r.unchanged.length} unchanged, ${r.suppressed} suppressed, ${r.failedAssets.length} failed\n`,
+          `${r.assets} asset(s): ${r.created.length} created, ${r.superseded.length} superseded, ` +
+            `${r.resolved.length} resolved, ${r.unchanged.length} unchanged, ${r.suppressed} suppressed, ${r.failedAssets.length} failed\n`,
         );
         return r.failedAssets.length > 0 ? 1 : 0;
       }

@@ -257,7 +257,7 @@ export interface ForecastsTable {
 
 export type Forecast = Selectable<ForecastsTable>;
 
-export type SuggestionStatus = 'open' | 'acknowledged' | 'dismissed' | 'resolved';
+export type SuggestionStatus = 'open' | 'acknowledged' | 'dismissed' | 'resolved' | 'superseded';
 type NullableTs = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 interface WorkOrderSuggestionsTable {
@@ -279,6 +279,9 @@ interface WorkOrderSuggestionsTable {
   work_order_ref: string | null;
   status_note: string | null;
   resolved_by_event_id: number | null;
+  /** The open suggestion this one escalated (superseded); the newer one of a superseded row. */
+  supersedes_id: ColumnType<number | null, number | null | undefined, number | null>;
+  superseded_by_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
   status_changed_at: NullableTs;

@@ -19,6 +19,7 @@ export const ListQuery = Type.Object({
       Type.Literal('acknowledged'),
       Type.Literal('dismissed'),
       Type.Literal('resolved'),
+      Type.Literal('superseded'),
     ]),
   ),
   updated_since: Type.Optional(

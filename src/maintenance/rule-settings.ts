@@ -30,6 +30,15 @@ export interface RuleSettings {
   bearingBaseline: number;
   bearingRecent: number;
   bearingDueDays: number;
+  /** Persistence of (a) and (b), which read one value per forecast: they raise when at least
+   * `raiseCount` of the asset's last `raiseWindow` forecasts cross their threshold, so one
+   * spike never raises a work order. (c) and (d) already need a run (`anomalyConsecutive`,
+   * `bearingRecent`). */
+  raiseCount: number;
+  raiseWindow: number;
+  /** Hysteresis of every rule: an open suggestion is resolved once the newest `clearCount`
+   * consecutive forecasts are all below the thresholds of each of its rules. */
+  clearCount: number;
 }
 
 export type RuleOverrides = { readonly [K in keyof RuleSettings]?: RuleSettings[K] | undefined };
@@ -47,6 +56,9 @@ export const DEFAULT_RULES: Readonly<RuleSettings> = Object.freeze({
   bearingBaseline: 3,
   bearingRecent: 3,
   bearingDueDays: 30,
+  raiseCount: 3,
+  raiseWindow: 5,
+  clearCount: 3,
 });
 
 export function resolveRules(overrides: RuleOverrides = {}): RuleSettings {

@@ -7,6 +7,7 @@ import { median } from '../maths/order-statistics.js';
 import { zoneBoundaries, type Foundation, type MachineGroup } from '../state/iso20816.js';
 import { BEARING_DEFECTS, RULE_FAILURE_CLASS, type FailureClass } from './iso14224.js';
 import type { RuleName, RuleSettings } from './rule-settings.js';
+import { formatNumber, ofLastText, withUnit, withinText } from './wording.js';
 
 export type Priority = 1 | 2 | 3 | 4;
 
@@ -48,34 +49,81 @@ export interface Finding extends FailureClass {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
+/** The due date: `ms` after the forecast's as-of (the data's clock, also when history is replayed). */
 const at = (f: RuleForecast, ms: number) => new Date(f.as_of.getTime() + Math.max(0, ms));
+
+/** A forecast's priority under a rule, or null when it does not cross the rule's threshold. */
+type Severity = (f: RuleForecast) => Priority | null;
+
+interface Persistent {
+  /** The priority at least `raiseCount` of the window's forecasts reach. */
+  priority: Priority;
+  /** The newest forecast of exactly that priority: its numbers are the evidence. */
+  rep: RuleForecast;
+  /** The window's crossing forecasts, newest first. */
+  crossing: RuleForecast[];
+  window: number;
+}
+
+/** K of the last N forecasts cross: one spike is not a condition. The priority is the K-th most
+ * urgent of the crossing ones, so one zone-D spike among zone-C windows reads as zone C. */
+function persistent(history: RuleForecast[], s: RuleSettings, severity: Severity): Persistent | null {
+  const window = history.slice(0, s.raiseWindow);
+  const crossing = window.flatMap((f) => {
+    const p = severity(f);
+    return p === null ? [] : [{ f, p }];
+  });
+  if (crossing.length < s.raiseCount) return null;
+  const priority = crossing.map((c) => c.p).sort((a, b) => a - b)[s.raiseCount - 1]!;
+  return {
+    priority,
+    rep: crossing.find((c) => c.p === priority)!.f,
+    crossing: crossing.map((c) => c.f),
+    window: window.length,
+  };
+}
+
+function rulSeverity(s: RuleSettings): Severity {
+  return (f) => {
+    if (f.rul_lower_hours === null || !(f.rul_lower_hours < s.leadTimeHours)) return null;
+    const share = Math.max(0, f.rul_lower_hours) / s.leadTimeHours;
+    return share < 0.25 ? 1 : share < 0.5 ? 2 : share < 0.75 ? 3 : 4;
+  };
+}
 
 /** (a) The RUL interval's lower bound is inside the planning lead time. */
 export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
-  const f = history[0];
-  if (!f || f.rul_lower_hours === null || !(f.rul_lower_hours < s.leadTimeHours)) return [];
-  const lower = Math.max(0, f.rul_lower_hours);
+  const hit = persistent(history, s, rulSeverity(s));
+  if (!hit) return [];
+  const { rep: f, priority } = hit;
+  const newest = history[0]!;
+  const lower = Math.max(0, f.rul_lower_hours!);
   const share = lower / s.leadTimeHours;
-  const priority: Priority = share < 0.25 ? 1 : share < 0.5 ? 2 : share < 0.75 ? 3 : 4;
   const level = f.rul_interval_level === null ? '' : `${Math.round(f.rul_interval_level * 100)}% `;
   const interval =
-    f.rul_upper_hours === null ? `≥ ${r1(lower)} h` : `${r1(lower)}–${r1(f.rul_upper_hours)} h`;
-  const days = Math.max(0, Math.floor(lower / 24));
+    f.rul_upper_hours === null
+      ? `≥ ${withUnit(lower, 'h')}`
+      : `${formatNumber(lower)}–${withUnit(f.rul_upper_hours, 'h')}`;
+  // The bound as of its forecast, never before the newest forecast's as-of.
+  const dueAt = new Date(Math.max(+at(f, lower * HOUR), +newest.as_of));
+  const left = (+dueAt - +newest.as_of) / HOUR;
   return [
     {
       rule: 'rul_below_lead_time',
       ...RULE_FAILURE_CLASS.rul_below_lead_time,
       priority,
-      dueAt: at(f, lower * HOUR),
-      headline: `RUL lower bound ${r1(lower)} h`,
+      dueAt,
+      headline: `RUL lower bound ${withUnit(lower, 'h')}`,
       evidenceText:
-        `Remaining useful life ${f.rul_hours === null ? 'n/a' : `${r1(f.rul_hours)} h`} (${level}interval ${interval}) ` +
-        `as of ${f.as_of.toISOString()}: the lower bound is ${Math.round(share * 100)}% of the ${s.leadTimeHours} h planning lead time.`,
+        `Remaining useful life ${withUnit(f.rul_hours, 'h')} (${level}interval ${interval}) ` +
+        `as of ${f.as_of.toISOString()}: the lower bound is ${Math.round(share * 100)}% of the ${formatNumber(s.leadTimeHours)} h planning lead time ` +
+        `(below it in ${ofLastText(hit.crossing.length, hit.window)}).`,
       actions: [
         'Inspect the asset for the degradation the RUL model tracks',
-        `Plan the repair or replacement within ${days} days (before the RUL lower bound)`,
+        left > 0
+          ? `Plan the repair or replacement ${withinText(left)} (before the RUL lower bound)`
+          : 'Plan the repair or replacement immediately: the RUL lower bound is reached',
         'Reserve spare parts and schedule the downtime window',
       ],
       evidence: {
@@ -84,49 +132,73 @@ export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
         rulUpperHours: f.rul_upper_hours,
         intervalLevel: f.rul_interval_level,
         leadTimeHours: s.leadTimeHours,
+        crossing: hit.crossing.length,
+        window: hit.window,
       },
-      forecastIds: [f.id],
+      forecastIds: hit.crossing.map((c) => c.id).sort((a, b) => a - b),
     },
   ];
 }
 
+/** The asset's ISO 20816 zone boundaries, when its machine group and foundation are known. */
+export function zoneBounds(asset: RuleAsset) {
+  return asset.iso_machine_group && asset.iso_foundation
+    ? zoneBoundaries(asset.iso_machine_group as MachineGroup, asset.iso_foundation as Foundation)
+    : undefined;
+}
+
+function zoneSeverity(asset: RuleAsset): Severity {
+  const bounds = zoneBounds(asset);
+  return (f) => {
+    if (f.iso_zone === 'D') return 1;
+    if (f.iso_zone !== 'C') return null;
+    const v = f.velocity_rms_mm_s;
+    return bounds !== undefined && v !== null && v >= (bounds[1] + bounds[2]) / 2 ? 2 : 3;
+  };
+}
+
 /** (b) ISO 20816 zone C (priority 3, 2 in its upper half) or D (priority 1). */
 export function isoZoneRule(history: RuleForecast[], asset: RuleAsset, s: RuleSettings): Finding[] {
-  const f = history[0];
-  if (!f || (f.iso_zone !== 'C' && f.iso_zone !== 'D')) return [];
-  const v = f.velocity_rms_mm_s;
-  const bounds =
-    asset.iso_machine_group && asset.iso_foundation
-      ? zoneBoundaries(asset.iso_machine_group as MachineGroup, asset.iso_foundation as Foundation)
-      : undefined;
-  const upperHalfC = bounds !== undefined && v !== null && v >= (bounds[1] + bounds[2]) / 2;
-  const priority: Priority = f.iso_zone === 'D' ? 1 : upperHalfC ? 2 : 3;
-  const dueDays = f.iso_zone === 'D' ? s.zoneDDueDays : priority === 2 ? s.zoneCDueDays / 2 : s.zoneCDueDays;
-  const velocity = v === null ? 'velocity n/a' : `${r2(v)} mm/s RMS`;
+  const hit = persistent(history, s, zoneSeverity(asset));
+  if (!hit) return [];
+  const { rep: f, priority } = hit;
+  const zone = priority === 1 ? 'D' : 'C';
+  const bounds = zoneBounds(asset);
+  const dueDays = zone === 'D' ? s.zoneDDueDays : priority === 2 ? s.zoneCDueDays / 2 : s.zoneCDueDays;
+  const velocity = withUnit(f.velocity_rms_mm_s, 'mm/s RMS');
   const limits = bounds ? ` (B/C ${bounds[1]} mm/s, C/D ${bounds[2]} mm/s)` : '';
+  const within = withinText(dueDays * 24);
   return [
     {
       rule: 'iso_zone',
       ...RULE_FAILURE_CLASS.iso_zone,
       priority,
-      dueAt: at(f, dueDays * DAY),
-      headline: `ISO 20816 zone ${f.iso_zone} (${velocity})`,
-      evidenceText: `Vibration ${velocity} is in ISO 20816-3 zone ${f.iso_zone}${limits} as of ${f.as_of.toISOString()}.`,
+      dueAt: at(history[0]!, dueDays * DAY),
+      headline: `ISO 20816 zone ${zone} (${velocity})`,
+      evidenceText:
+        `Vibration ${velocity} is in ISO 20816-3 zone ${zone}${limits} as of ${f.as_of.toISOString()}, ` +
+        `zone ${zone === 'D' ? 'D' : 'C or D'} in ${ofLastText(hit.crossing.length, hit.window)}.`,
       actions: [
         'Verify the velocity reading on site',
         'Analyse the spectrum for unbalance (1×), misalignment (2×), looseness and bearing frequencies',
         'Check alignment, foundation bolts and balance',
-        f.iso_zone === 'D'
-          ? `Zone D can cause damage: reduce load or stop, and correct within ${dueDays} days`
-          : `Plan the correction within ${Math.round(dueDays)} days`,
+        zone === 'D'
+          ? `Zone D can cause damage: reduce load or stop, and correct ${within}`
+          : `Plan the correction ${within}`,
       ],
-      evidence: { isoZone: f.iso_zone, velocityRmsMmS: v, zoneBoundariesMmS: bounds ?? null },
-      forecastIds: [f.id],
+      evidence: {
+        isoZone: zone,
+        velocityRmsMmS: f.velocity_rms_mm_s,
+        zoneBoundariesMmS: bounds ?? null,
+        crossing: hit.crossing.length,
+        window: hit.window,
+      },
+      forecastIds: hit.crossing.map((c) => c.id).sort((a, b) => a - b),
     },
   ];
 }
 
-const anomalyOf = (f: RuleForecast): number | null =>
+export const anomalyOf = (f: RuleForecast): number | null =>
   f.anomaly_score ?? (f.health_index === null ? null : 1 - f.health_index);
 
 /** (c) The anomaly score stays above the threshold for N consecutive forecasts. */
@@ -155,13 +227,13 @@ export function anomalyRule(history: RuleForecast[], s: RuleSettings): Finding[]
       dueAt: at(latest, dueDays * DAY),
       headline: `anomaly in ${run.length} consecutive forecasts`,
       evidenceText:
-        `Anomaly score above ${s.anomalyThreshold} in the last ${run.length} forecasts ` +
-        `(latest ${r2(scores[0]!)}, mean ${r2(mean)}, since ${run.at(-1)!.as_of.toISOString()}).${driverText}`,
+        `Anomaly score above ${formatNumber(s.anomalyThreshold)} in the last ${run.length} forecasts ` +
+        `(latest ${formatNumber(scores[0]!)}, mean ${formatNumber(mean)}, since ${run.at(-1)!.as_of.toISOString()}).${driverText}`,
       actions: [
         'Inspect the asset and compare with its last known-good condition',
         `Check what drives the score${drivers.length ? ` (${drivers.map((d) => d.feature).join(', ')})` : ''}`,
         'Check process conditions and the instrumentation',
-        `Report the finding within ${Math.round(dueDays)} days`,
+        `Report the finding ${withinText(dueDays * 24)}`,
       ],
       evidence: {
         threshold: s.anomalyThreshold,
@@ -198,19 +270,19 @@ export function bearingRule(history: RuleForecast[], s: RuleSettings): Finding[]
       ...cls,
       priority,
       dueAt: at(latest, dueDays * DAY),
-      headline: `bearing ${part} defect trend (${frequency} ×${r1(ratio)})`,
+      headline: `bearing ${part} defect trend (${frequency} ×${formatNumber(ratio)})`,
       evidenceText:
-        `Envelope amplitude at ${frequency} (${indicator}) rose from a baseline of ${r2(baseline)} to ` +
-        `${recent.map((p) => r2(p.v)).join(', ')} over the last ${recent.length} forecasts (×${r1(ratio)}, threshold ×${s.bearingFactor}).`,
+        `Envelope amplitude at ${frequency} (${indicator}) rose from a baseline of ${formatNumber(baseline)} to ` +
+        `${recent.map((p) => formatNumber(p.v)).join(', ')} over the last ${recent.length} forecasts (×${formatNumber(ratio)}, threshold ×${formatNumber(s.bearingFactor)}).`,
       actions: [
         `Inspect the bearing ${part}: envelope spectrum at ${frequency} and its harmonics`,
         'Check lubrication (quantity, contamination, interval)',
-        `Plan the bearing replacement within ${Math.round(dueDays)} days`,
+        `Plan the bearing replacement ${withinText(dueDays * 24)}`,
       ],
       evidence: {
         indicator,
-        baseline: r2(baseline),
-        recent: recent.map((p) => r2(p.v)),
+        baseline: Number(baseline.toPrecision(6)),
+        recent: recent.map((p) => Number(p.v.toPrecision(6))),
         ratio: r2(ratio),
         factor: s.bearingFactor,
       },

@@ -13,6 +13,7 @@ export const SuggestionDto = Type.Object(
       Type.Literal('acknowledged'),
       Type.Literal('dismissed'),
       Type.Literal('resolved'),
+      Type.Literal('superseded'),
     ]),
     priority: Type.Integer({ minimum: 1, maximum: 4, description: '1 = urgent … 4 = low' }),
     failureMode: Type.String({ description: 'ISO 14224 failure mode code, e.g. VIB' }),
@@ -31,6 +32,12 @@ export const SuggestionDto = Type.Object(
     workOrderRef: Nullable(Type.String()),
     statusNote: Nullable(Type.String()),
     resolvedByEventId: Type.Union([Type.Integer(), Type.Null()]),
+    supersedesId: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The open suggestion this more urgent one replaced (its status is superseded)',
+    }),
+    supersededById: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'For a superseded suggestion: the more urgent one that replaced it',
+    }),
     asset: Type.Object({
       id: Type.Integer(),
       name: Type.String(),
@@ -67,6 +74,8 @@ export function toSuggestionDto(r: SuggestionRow): SuggestionDto {
     workOrderRef: r.work_order_ref,
     statusNote: r.status_note,
     resolvedByEventId: r.resolved_by_event_id,
+    supersedesId: r.supersedes_id,
+    supersededById: r.superseded_by_id,
     asset: {
       id: r.asset_id,
       name: r.asset_name,

@@ -128,7 +128,21 @@ export const suggestionsRepository = {
     return rows.map(normalise);
   },
 
-  /** Per asset and failure mode, the most recent suggestion that left 'open' (the policy). */
+  /** The open suggestions of a batch of assets (one query): those whose condition may clear. */
+  async openForAssets(q: Q, assetIds: number[]): Promise<WorkOrderSuggestion[]> {
+    if (assetIds.length === 0) return [];
+    const rows = await q
+      .selectFrom('work_order_suggestions')
+      .selectAll()
+      .where('asset_id', 'in', assetIds)
+      .where('status', '=', 'open')
+      .orderBy('id')
+      .execute();
+    return rows.map(normalise);
+  },
+
+  /** Per asset and failure mode, the most recent suggestion that left 'open' (the policy). A
+   * superseded one did not close its condition: its successor carries it on. */
   async lastClosed(q: Q, assetIds: number[]): Promise<WorkOrderSuggestion[]> {
     if (assetIds.length === 0) return [];
     const rows = await q
@@ -136,7 +150,7 @@ export const suggestionsRepository = {
       .selectAll()
       .distinctOn(['asset_id', 'failure_mode'])
       .where('asset_id', 'in', assetIds)
-      .where('status', '<>', 'open')
+      .where('status', 'not in', ['open', 'superseded'])
       .orderBy('asset_id')
       .orderBy('failure_mode')
       .orderBy('status_changed_at', 'desc')
@@ -150,6 +164,7 @@ export const suggestionsRepository = {
     assetId: number,
     failureMode: string,
     c: SuggestionContent,
+    o: { createdAt?: Date; supersedesId?: number } = {},
   ): Promise<number> {
     const row = await tx
       .insertInto('work_order_suggestions')
@@ -159,17 +174,22 @@ export const suggestionsRepository = {
         ...c,
         evidence: JSON.stringify(c.evidence),
         updated_at: nextStamp,
+        ...(o.createdAt ? { created_at: o.createdAt } : {}),
+        ...(o.supersedesId !== undefined ? { supersedes_id: o.supersedesId } : {}),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
   },
 
-  async updateContent(tx: Transaction<DB>, id: number, c: SuggestionContent): Promise<void> {
+  /** Points a row already set to 'superseded' (in this transaction) at its successor: part of
+   * the same change, so no new stamp or revision. */
+  async linkSuperseded(tx: Transaction<DB>, id: number, successorId: number, note: string): Promise<void> {
     await tx
       .updateTable('work_order_suggestions')
-      .set({ ...c, evidence: JSON.stringify(c.evidence), revision: sql`revision + 1`, updated_at: nextStamp })
+      .set({ superseded_by_id: successorId, status_note: note })
       .where('id', '=', id)
+      .where('status', '=', 'superseded')
       .execute();
   },
 

@@ -1,10 +1,12 @@
 /**
  * Forecasts → work-order suggestions. `evaluateSuggestions` runs after every scoring batch: it
- * reads the recent forecasts of the batch's assets (one query), runs the rules, and upserts one
+ * reads the recent forecasts of the batch's assets (one query), runs the rules, and keeps one
  * open suggestion per (asset, failure mode) in a short transaction per asset.
  *
- * Policy (see README.md): an open suggestion is updated in place (revision + 1) when its content
- * changes; the same evidence again changes nothing. Once a suggestion leaves 'open', the rules
+ * Policy (see README.md): rules raise on persistent evidence (K of the last N forecasts); a more
+ * urgent finding supersedes the open suggestion of its failure mode (a new row, the old one
+ * 'superseded' and pointing to it), an equally or less urgent one changes nothing; an open
+ * suggestion whose condition stayed below its thresholds for the clear run is resolved. Once a suggestion leaves 'open', the rules
  * of its failure mode only look at forecasts scored after that moment, so the evidence that was
  * dismissed, acknowledged or resolved never raises it again. After an acknowledgement a new
  * open suggestion needs that new evidence to be more urgent (escalation); after a dismissal or a
@@ -19,6 +21,7 @@ import { maintenanceEventsRepository } from '../acquisition/maintenance-events.r
 import { lifeStart, toLifeEvent } from '../forecasting/asset-state.js';
 import { buildProposals, ruleFailureMode, type Proposal } from './proposal.js';
 import { resolveRules, type RuleName, type RuleSettings } from './rule-settings.js';
+import { clearedReason } from './clearing.js';
 import { runRules, type RuleAsset, type RuleForecast } from './rules.js';
 import { toSuggestionDto } from './suggestion-dto.js';
 import {
@@ -40,7 +43,11 @@ export interface SuggestionDeps {
 export interface EvaluationResult {
   assets: number;
   created: number[];
-  updated: number[];
+  /** Open suggestions a more urgent one of the same failure mode replaced (status superseded). */
+  superseded: number[];
+  /** Open suggestions whose condition cleared (status resolved, note "condition cleared: …"). */
+  resolved: number[];
+  /** Open suggestions the findings did not change (as urgent or less: nothing to tell the CMMS). */
   unchanged: number[];
   /** Findings held back by an acknowledged suggestion of the same failure mode. */
   suppressed: number;
@@ -65,7 +72,8 @@ export async function evaluateSuggestions(
   const result: EvaluationResult = {
     assets: 0,
     created: [],
-    updated: [],
+    superseded: [],
+    resolved: [],
     unchanged: [],
     suppressed: 0,
     failedAssets: [],
@@ -76,6 +84,7 @@ export async function evaluateSuggestions(
     const assets = await repo.assets(deps.db, assetIds);
     const histories = await repo.recentForecasts(deps.db, assetIds, historyDepth(deps.rules));
     const closed = await repo.lastClosed(deps.db, assetIds);
+    const open = await repo.openForAssets(deps.db, assetIds);
     const life = await maintenanceEventsRepository.lastLifeEvents(deps.db, assetIds);
     result.assets = assetIds.length;
     const outbox: number[] = [];
@@ -87,10 +96,11 @@ export async function evaluateSuggestions(
       if (last?.kind === 'failure') continue;
       const start = lifeStart(last && toLifeEvent(last));
       const history = histories.get(assetId)!.filter((f) => !start || f.as_of >= start);
-      // Nothing fires: nothing to create or update (suggestions are never closed automatically),
-      // so a healthy fleet costs no transaction and no lock.
+      // Nothing fires and nothing is open that could clear: a healthy fleet costs no
+      // transaction and no lock.
       const closedHere = closed.filter((c) => c.asset_id === assetId);
-      if (propose(asset, history, closedHere, deps.rules).length === 0) continue;
+      const openHere = open.some((o) => o.asset_id === assetId);
+      if (!openHere && propose(asset, history, closedHere, deps.rules).length === 0) continue;
       try {
         const written = await deps.db
           .transaction()
@@ -106,9 +116,10 @@ export async function evaluateSuggestions(
   return result;
 }
 
-/** Forecasts per asset the rules read: enough for a run of anomalies and the bearing trend. */
+/** Forecasts per asset the rules read: a run of anomalies, the bearing trend, the raise window
+ * and the clear run. */
 export function historyDepth(s: RuleSettings): number {
-  return Math.max(2 * s.anomalyConsecutive, s.bearingLookback, 1);
+  return Math.max(2 * s.anomalyConsecutive, s.bearingLookback, s.raiseWindow, s.clearCount, 1);
 }
 
 /** Never awaited: a slow or failing webhook must not hold up scoring. */
@@ -132,18 +143,22 @@ async function evaluateAsset(
   const closedRows = await repo.lastClosed(tx, [assetId]);
   const closed = new Map(closedRows.map((c) => [c.failure_mode, c]));
   const proposals = propose(asset, history, closedRows, deps.rules);
+  // Raised on the data's clock: the newest forecast's as-of (replayed history included).
+  const createdAt = history[0]?.as_of;
   const changes: Array<{ id: number; event: WebhookEvent }> = [];
   for (const p of proposals) {
     const content = toContent(p);
     const existing = open.find((o) => o.failure_mode === p.failureMode);
     if (existing) {
-      if (sameContent(existing, content)) {
+      // As urgent or less: the open suggestion already asks for this work; no duplicate, no churn.
+      if (p.priority >= existing.priority) {
         result.unchanged.push(existing.id);
         continue;
       }
-      await repo.updateContent(tx, existing.id, content);
-      result.updated.push(existing.id);
-      changes.push({ id: existing.id, event: 'suggestion.updated' });
+      const id = await supersede(tx, assetId, existing, p, content, createdAt);
+      result.superseded.push(existing.id);
+      result.created.push(id);
+      changes.push({ id: existing.id, event: 'suggestion.superseded' }, { id, event: 'suggestion.created' });
       continue;
     }
     const last = closed.get(p.failureMode);
@@ -151,9 +166,18 @@ async function evaluateAsset(
       result.suppressed += 1;
       continue;
     }
-    const id = await repo.insert(tx, assetId, p.failureMode, content);
+    const id = await repo.insert(tx, assetId, p.failureMode, content, createdAt ? { createdAt } : {});
     result.created.push(id);
     changes.push({ id, event: 'suggestion.created' });
+  }
+  const firing = new Set(proposals.map((p) => p.failureMode));
+  for (const o of open) {
+    if (firing.has(o.failure_mode)) continue;
+    const reason = clearedReason(o, history, asset, deps.rules);
+    if (reason === null) continue;
+    await repo.setStatus(tx, o.id, { status: 'resolved', note: `${CLEARED}${reason}` });
+    result.resolved.push(o.id);
+    changes.push({ id: o.id, event: 'suggestion.resolved' });
   }
   if (!deps.webhook || changes.length === 0) return [];
   const rows = new Map(
@@ -168,6 +192,39 @@ async function evaluateAsset(
     tx,
     changes.map((c) => ({ event: c.event, suggestion: toSuggestionDto(rows.get(c.id)!) })),
   );
+}
+
+/** How the status note of a suggestion resolved because its condition cleared begins. */
+export const CLEARED = 'condition cleared: ';
+
+/** The escalation: the open row becomes 'superseded' (first, for the one-open-row index), the
+ * new one is inserted carrying the chain of what it replaced, and the old row points to it. */
+async function supersede(
+  tx: Transaction<DB>,
+  assetId: number,
+  old: WorkOrderSuggestion,
+  p: Proposal,
+  content: SuggestionContent,
+  createdAt: Date | undefined,
+): Promise<number> {
+  await repo.setStatus(tx, old.id, { status: 'superseded' });
+  const chain = [
+    { id: old.id, priority: old.priority, title: old.title, createdAt: old.created_at.toISOString() },
+    ...(Array.isArray(old.evidence.supersedes) ? (old.evidence.supersedes as unknown[]) : []),
+  ];
+  const id = await repo.insert(
+    tx,
+    assetId,
+    p.failureMode,
+    {
+      ...content,
+      description: `${content.description}\nEscalates suggestion ${old.id} (P${old.priority}, raised ${old.created_at.toISOString()}): ${old.title}`,
+      evidence: { ...content.evidence, supersedes: chain },
+    },
+    { ...(createdAt ? { createdAt } : {}), supersedesId: old.id },
+  );
+  await repo.linkSuperseded(tx, old.id, id, `superseded by suggestion ${id} (P${p.priority}): ${p.title}`);
+  return id;
 }
 
 /** The rules of a failure mode only see forecasts scored after its last suggestion left 'open'.
@@ -199,18 +256,4 @@ function toContent(p: Proposal): SuggestionContent {
     evidence: p.evidence,
     forecast_ids: p.forecastIds,
   };
-}
-
-function sameContent(row: WorkOrderSuggestion, c: SuggestionContent): boolean {
-  return (
-    row.priority === c.priority &&
-    row.due_at.getTime() === c.due_at.getTime() &&
-    row.failure_mechanism === c.failure_mechanism &&
-    row.component === c.component &&
-    row.title === c.title &&
-    row.description === c.description &&
-    row.recommended_action === c.recommended_action &&
-    row.rules.join(',') === c.rules.join(',') &&
-    row.forecast_ids.join(',') === c.forecast_ids.join(',')
-  );
 }

@@ -3,12 +3,13 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { SuggestionDto } from './suggestion-dto.js';
 
+/** `suggestion.<status>` for every status change, `suggestion.created` for a new one. */
 export type WebhookEvent =
   | 'suggestion.created'
-  | 'suggestion.updated'
   | 'suggestion.acknowledged'
   | 'suggestion.dismissed'
-  | 'suggestion.resolved';
+  | 'suggestion.resolved'
+  | 'suggestion.superseded';
 
 export const outboxRepository = {
   async add(
