@@ -29,7 +29,7 @@ describe('evaluateSuggestions', () => {
         }),
       );
     const r = await evaluateSuggestions(deps(db), ids);
-    expect(r).toMatchObject({ assets: 1, created: [], updated: [], failedAssets: [] });
+    expect(r).toMatchObject({ assets: 1, created: [], superseded: [], failedAssets: [] });
     expect(await suggestions(db, a)).toEqual([]);
     expect(await evaluateSuggestions(deps(db), [])).toMatchObject({ assets: 0 });
   });
@@ -78,27 +78,29 @@ describe('evaluateSuggestions', () => {
     expect(byMode.PDE!.evidence).toMatchObject({ persistent_anomaly: { consecutive: 4 } });
   });
 
-  it('dedups: the same evidence changes nothing, new evidence updates the one open suggestion', async () => {
+  it('dedups: the same evidence changes nothing, a more urgent finding supersedes the open one', async () => {
     const db = database.db;
     const a = await insertAsset(db, 'pump-dedup');
     const f1 = await insertForecast(db, a, { iso_zone: 'C', velocity_rms_mm_s: 5 });
     const first = await evaluateSuggestions(deps(db), [f1]);
     expect(first.created).toHaveLength(1);
     const again = await evaluateSuggestions(deps(db), [f1]);
-    expect(again).toMatchObject({ created: [], updated: [], unchanged: first.created });
+    expect(again).toMatchObject({ created: [], superseded: [], unchanged: first.created });
     const [before] = await suggestions(db, a);
     expect(before).toMatchObject({ revision: 1, priority: 3 });
 
     const f2 = await insertForecast(db, a, { iso_zone: 'D', velocity_rms_mm_s: 8.2 });
     const second = await evaluateSuggestions(deps(db), [f2]);
-    expect(second.updated).toEqual(first.created);
+    expect(second.superseded).toEqual(first.created);
     const rows = await suggestions(db, a);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: before!.id, revision: 2, priority: 1 });
-    expect(rows[0]!.forecast_ids.map(Number)).toEqual([f2]);
-    expect(rows[0]!.description).toContain('8.2 mm/s');
-    expect(rows[0]!.updated_at.getTime()).toBeGreaterThan(before!.updated_at.getTime());
-    expect(rows[0]!.due_at.getTime()).toBeLessThan(before!.due_at.getTime());
+    expect(rows.map((r) => [r.status, r.priority, r.revision])).toEqual([
+      ['superseded', 3, 2],
+      ['open', 1, 1],
+    ]);
+    expect(rows[1]!.forecast_ids.map(Number)).toEqual([f2]);
+    expect(rows[1]!.description).toContain('8.2 mm/s');
+    expect(rows[1]!.updated_at.getTime()).toBeGreaterThan(rows[0]!.updated_at.getTime());
+    expect(rows[1]!.due_at.getTime()).toBeLessThan(before!.due_at.getTime());
   });
 
   it('a dismissal is not undone by the same evidence; new evidence after it opens a new one', async () => {
@@ -108,7 +110,7 @@ describe('evaluateSuggestions', () => {
     const f1 = await insertForecast(db, a, { iso_zone: 'C', velocity_rms_mm_s: 5 });
     const [id] = (await evaluateSuggestions(deps(db), [f1])).created;
     await actions.dismiss(id!, { reason: 'sensor loose, fixed' });
-    expect(await evaluateSuggestions(deps(db), [f1])).toMatchObject({ created: [], updated: [] });
+    expect(await evaluateSuggestions(deps(db), [f1])).toMatchObject({ created: [], superseded: [] });
     expect(await suggestions(db, a)).toHaveLength(1);
 
     nowClock();

@@ -1512,7 +1512,7 @@ export interface components {
         WorkOrderSuggestion: {
             id: number;
             /** @enum {string} */
-            status: "open" | "acknowledged" | "dismissed" | "resolved";
+            status: "open" | "acknowledged" | "dismissed" | "resolved" | "superseded";
             /** @description 1 = urgent … 4 = low */
             priority: number;
             /** @description ISO 14224 failure mode code, e.g. VIB */
@@ -1536,6 +1536,10 @@ export interface components {
             workOrderRef: string | null;
             statusNote: string | null;
             resolvedByEventId: number | null;
+            /** @description The open suggestion this more urgent one replaced (its status is superseded) */
+            supersedesId: number | null;
+            /** @description For a superseded suggestion: the more urgent one that replaced it */
+            supersededById: number | null;
             asset: {
                 id: number;
                 name: string;
@@ -3922,7 +3926,7 @@ export interface operations {
     getWorkOrderSuggestions: {
         parameters: {
             query?: {
-                status?: "open" | "acknowledged" | "dismissed" | "resolved";
+                status?: "open" | "acknowledged" | "dismissed" | "resolved" | "superseded";
                 /** @description Only rows changed after this instant (exclusive) */
                 updated_since?: string;
                 asset_id?: number;
