@@ -93,7 +93,11 @@ describe('ingest → features → score → forecast → suggestion', () => {
       const res = await app.inject({
         method: 'POST',
         url: '/v1/score',
-        payload: { assetId, featureSet: 'prognos-vibration', capture: { ts: at, sampleRateHz: 12000, samples } },
+        payload: {
+          assetId,
+          featureSet: 'prognos-vibration',
+          capture: { ts: at, sampleRateHz: 12000, samples },
+        },
       });
       expect(res.statusCode).toBe(200);
       await ctx.scoring.settled();

@@ -60,7 +60,10 @@ describe('suggestion lifecycle: persistence, supersede, clear, close', () => {
     ).as_of;
 
   it('one spike raises nothing; 3 of the last 5 do, on the data clock; hysteresis, then clear', async () => {
-    const a = await insertAsset(database.db, 'motor-spike', { iso_machine_group: 2, iso_foundation: 'rigid' });
+    const a = await insertAsset(database.db, 'motor-spike', {
+      iso_machine_group: 2,
+      iso_foundation: 'rigid',
+    });
     await feed(a, ['A', 'A', 'A', 'A', 'D', 'A', 'A', 'A', 'A', 'A']);
     expect(await suggestions(database.db, a)).toEqual([]);
 
@@ -97,7 +100,10 @@ describe('suggestion lifecycle: persistence, supersede, clear, close', () => {
   });
 
   it('a more urgent finding supersedes the open one; as urgent or less updates nothing; a failure closes', async () => {
-    const a = await insertAsset(database.db, 'pump-escalate', { iso_machine_group: 2, iso_foundation: 'rigid' });
+    const a = await insertAsset(database.db, 'pump-escalate', {
+      iso_machine_group: 2,
+      iso_foundation: 'rigid',
+    });
     await feed(a, ['C', 'C', 'C']);
     const [first] = await suggestions(database.db, a);
     expect(first).toMatchObject({ status: 'open', priority: 3 });

@@ -254,36 +254,135 @@ describe('persistence and hysteresis (pure)', () => {
 
   it('one spike never raises; K of the last N do, at the K-th most urgent priority', () => {
     // The user's case: one 30.9 mm/s spike on a healthy motor (newest first).
-    expect(isoZoneRule(zones([['D', 30.9], ['A', 1.1], ['A', 1.2], ['A', 1], ['A', 1.1]]), asset, s)).toEqual([]);
-    expect(isoZoneRule(zones([['D', 9], ['A', 1], ['D', 9.5], ['A', 1], ['A', 1]]), asset, s)).toEqual([]);
-    const three = isoZoneRule(zones([['D', 9], ['A', 1], ['D', 9.5], ['B', 2], ['D', 8]]), asset, s)[0]!;
+    expect(
+      isoZoneRule(
+        zones([
+          ['D', 30.9],
+          ['A', 1.1],
+          ['A', 1.2],
+          ['A', 1],
+          ['A', 1.1],
+        ]),
+        asset,
+        s,
+      ),
+    ).toEqual([]);
+    expect(
+      isoZoneRule(
+        zones([
+          ['D', 9],
+          ['A', 1],
+          ['D', 9.5],
+          ['A', 1],
+          ['A', 1],
+        ]),
+        asset,
+        s,
+      ),
+    ).toEqual([]);
+    const three = isoZoneRule(
+      zones([
+        ['D', 9],
+        ['A', 1],
+        ['D', 9.5],
+        ['B', 2],
+        ['D', 8],
+      ]),
+      asset,
+      s,
+    )[0]!;
     expect(three).toMatchObject({ priority: 1, forecastIds: [96, 98, 100] });
     expect(three.evidence).toMatchObject({ isoZone: 'D', crossing: 3, window: 5 });
     expect(three.evidenceText).toContain('zone D in 3 of the last 5 forecasts');
     // Older than the window: not counted.
-    expect(isoZoneRule(zones([['D', 9], ['D', 9], ['A', 1], ['A', 1], ['A', 1], ['D', 9]]), asset, s)).toEqual([]);
+    expect(
+      isoZoneRule(
+        zones([
+          ['D', 9],
+          ['D', 9],
+          ['A', 1],
+          ['A', 1],
+          ['A', 1],
+          ['D', 9],
+        ]),
+        asset,
+        s,
+      ),
+    ).toEqual([]);
     // One D spike among zone-C windows is a zone-C suggestion (group 2 rigid: C 2.8–4.5 mm/s).
-    const c = isoZoneRule(zones([['D', 31], ['C', 3], ['C', 3.1], ['A', 1], ['A', 1]]), asset, s)[0]!;
+    const c = isoZoneRule(
+      zones([
+        ['D', 31],
+        ['C', 3],
+        ['C', 3.1],
+        ['A', 1],
+        ['A', 1],
+      ]),
+      asset,
+      s,
+    )[0]!;
     expect(c).toMatchObject({ priority: 3, headline: 'ISO 20816 zone C (3 mm/s RMS)' });
     // Configurable: K = 1 of N = 1 is the old one-forecast behaviour.
     expect(isoZoneRule(zones([['D', 31]]), asset, { ...s, raiseCount: 1, raiseWindow: 1 })).toHaveLength(1);
     const rul = (lowers: Array<number | null>) =>
-      rulRule(history(lowers.length, (i) => ({ rul_lower_hours: lowers[i]! })), s);
+      rulRule(
+        history(lowers.length, (i) => ({ rul_lower_hours: lowers[i]! })),
+        s,
+      );
     expect(rul([10, 500, 500, 500, 500])).toEqual([]);
     expect(rul([10, 20, null, 300, 500])[0]).toMatchObject({ priority: 4 });
   });
 
   it('clears only after M consecutive forecasts below every rule of the suggestion', () => {
     const open = { rules: ['iso_zone'], evidence: {} };
-    expect(clearedReason(open, zones([['A', 2.1], ['B', 2.5], ['A', 1]]), asset, s)).toBe(
-      `velocity 2.1 mm/s below 2.8 mm/s (zone C) for 3 forecasts (as of ${new Date(T0).toISOString()})`,
-    );
-    expect(clearedReason(open, zones([['A', 2.1], ['C', 3], ['A', 1]]), asset, s)).toBeNull();
-    expect(clearedReason(open, zones([['A', 2.1], ['A', 2]]), asset, s)).toBeNull(); // too few
+    expect(
+      clearedReason(
+        open,
+        zones([
+          ['A', 2.1],
+          ['B', 2.5],
+          ['A', 1],
+        ]),
+        asset,
+        s,
+      ),
+    ).toBe(`velocity 2.1 mm/s below 2.8 mm/s (zone C) for 3 forecasts (as of ${new Date(T0).toISOString()})`);
+    expect(
+      clearedReason(
+        open,
+        zones([
+          ['A', 2.1],
+          ['C', 3],
+          ['A', 1],
+        ]),
+        asset,
+        s,
+      ),
+    ).toBeNull();
+    expect(
+      clearedReason(
+        open,
+        zones([
+          ['A', 2.1],
+          ['A', 2],
+        ]),
+        asset,
+        s,
+      ),
+    ).toBeNull(); // too few
     const noClass = { ...asset, iso_machine_group: null };
-    expect(clearedReason(open, zones([['B', 2.1], ['B', 2.5], ['A', 1]]), noClass, s)).toMatch(
-      /^vibration back in zone B \(velocity 2.1 mm\/s\) for 3 forecasts/,
-    );
+    expect(
+      clearedReason(
+        open,
+        zones([
+          ['B', 2.1],
+          ['B', 2.5],
+          ['A', 1],
+        ]),
+        noClass,
+        s,
+      ),
+    ).toMatch(/^vibration back in zone B \(velocity 2.1 mm\/s\) for 3 forecasts/);
     const both = {
       rules: ['iso_zone', 'bearing_defect_trend'],
       evidence: { 'bearing_defect_trend.env_bpfo': { indicator: 'env_bpfo', baseline: 0.0031, factor: 2 } },
@@ -325,7 +424,17 @@ describe('persistence and hysteresis (pure)', () => {
     )[0]!;
     expect(tiny.evidenceText).toContain('rose from a baseline of 0.0031 to 0.0105, 0.0118, 0.0123');
     expect(tiny.evidence).toMatchObject({ baseline: 0.0031 });
-    const zoneNow = isoZoneRule(zones([['D', 9], ['D', 9], ['D', 9]]), asset, { ...s, zoneDDueDays: 0.5 })[0]!;
-    expect(zoneNow.actions.at(-1)).toBe('Zone D can cause damage: reduce load or stop, and correct within 12 hours');
+    const zoneNow = isoZoneRule(
+      zones([
+        ['D', 9],
+        ['D', 9],
+        ['D', 9],
+      ]),
+      asset,
+      { ...s, zoneDDueDays: 0.5 },
+    )[0]!;
+    expect(zoneNow.actions.at(-1)).toBe(
+      'Zone D can cause damage: reduce load or stop, and correct within 12 hours',
+    );
   });
 });

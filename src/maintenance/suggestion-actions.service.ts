@@ -1,7 +1,7 @@
 /**
  * What the CMMS does with suggestions: page through changes, read one, acknowledge (a work
- * order exists) or dismiss. Transitions: open → acknowledged | dismissed | resolved;
- * acknowledged → dismissed | resolved. Repeating the same acknowledgement or dismissal is
+ * order exists) or dismiss. Transitions: open → acknowledged | dismissed | resolved | superseded;
+ * acknowledged → dismissed | resolved (superseded is the rules' doing: suggestions.service.ts). Repeating the same acknowledgement or dismissal is
  * answered with the unchanged suggestion (CMMS retries); anything else is 409
  * `invalid_transition`.
  */

@@ -6,9 +6,10 @@
  * Policy (see README.md): rules raise on persistent evidence (K of the last N forecasts); a more
  * urgent finding supersedes the open suggestion of its failure mode (a new row, the old one
  * 'superseded' and pointing to it), an equally or less urgent one changes nothing; an open
- * suggestion whose condition stayed below its thresholds for the clear run is resolved. Once a suggestion leaves 'open', the rules
- * of its failure mode only look at forecasts scored after that moment, so the evidence that was
- * dismissed, acknowledged or resolved never raises it again. After an acknowledgement a new
+ * suggestion whose condition stayed below its thresholds for the clear run is resolved. Once a
+ * suggestion leaves 'open' (other than superseded), the rules of its failure mode only look at
+ * forecasts scored after that moment, so the evidence that was dismissed, acknowledged or
+ * resolved never raises it again. After an acknowledgement a new
  * open suggestion needs that new evidence to be more urgent (escalation); after a dismissal or a
  * resolution any new finding is a new suggestion. A failed asset (its last life event is a
  * failure) gets none, and after a repair or replacement the forecasts before it are ignored.
