@@ -65,7 +65,7 @@ export function nowClock(): void {
 /** Rules raising from one forecast (K = 1 of N = 1): the suites on other behaviours (dedup,
  * acknowledgement, webhook, mappings) need a suggestion, not a run of forecasts; the persistence
  * itself is tested with the defaults in maintenance-alarms.test.ts. */
-export const ONE_FORECAST: Partial<RuleSettings> = { raiseCount: 1, raiseWindow: 1 };
+const ONE_FORECAST: Partial<RuleSettings> = { raiseCount: 1, raiseWindow: 1 };
 
 export function deps(db: Kysely<DB>, overrides: Partial<RuleSettings> = ONE_FORECAST): SuggestionDeps {
   return { db, rules: { ...resolveRules(), ...overrides } };

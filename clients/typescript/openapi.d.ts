@@ -1547,9 +1547,15 @@ export interface components {
                 site: string | null;
                 externalRef: string | null;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was raised, on the data's clock: the as-of of the newest forecast behind it
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Server time of the last change: the change-feed cursor
+             */
             updatedAt: string;
             statusChangedAt: string | null;
         };

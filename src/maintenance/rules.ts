@@ -117,7 +117,7 @@ export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
       headline: `RUL lower bound ${withUnit(lower, 'h')}`,
       evidenceText:
         `Remaining useful life ${withUnit(f.rul_hours, 'h')} (${level}interval ${interval}) ` +
-        `as of ${f.as_of.toISOString()}: the lower bound is ${Math.round(share * 100)}% of the ${formatNumber(s.leadTimeHours)} h planning lead time ` +
+        `as of ${f.as_of.toISOString()}: the lower bound is ${formatNumber(share * 100)}% of the ${formatNumber(s.leadTimeHours)} h planning lead time ` +
         `(below it in ${ofLastText(hit.crossing.length, hit.window)}).`,
       actions: [
         'Inspect the asset for the degradation the RUL model tracks',

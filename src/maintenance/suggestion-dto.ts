@@ -45,8 +45,14 @@ export const SuggestionDto = Type.Object(
       site: Nullable(Type.String()),
       externalRef: Nullable(Type.String()),
     }),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    createdAt: Type.String({
+      format: 'date-time',
+      description: "When it was raised, on the data's clock: the as-of of the newest forecast behind it",
+    }),
+    updatedAt: Type.String({
+      format: 'date-time',
+      description: 'Server time of the last change: the change-feed cursor',
+    }),
     statusChangedAt: Nullable(Type.String({ format: 'date-time' })),
   },
   { title: 'WorkOrderSuggestion' },

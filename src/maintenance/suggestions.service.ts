@@ -196,7 +196,7 @@ async function evaluateAsset(
 }
 
 /** How the status note of a suggestion resolved because its condition cleared begins. */
-export const CLEARED = 'condition cleared: ';
+const CLEARED = 'condition cleared: ';
 
 /** The escalation: the open row becomes 'superseded' (first, for the one-open-row index), the
  * new one is inserted carrying the chain of what it replaced, and the old row points to it. */
