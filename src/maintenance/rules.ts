@@ -217,7 +217,7 @@ export function anomalyRule(history: RuleForecast[], s: RuleSettings): Finding[]
   const latest = run[0]!;
   const drivers = [...latest.contributions].sort((a, b) => b.share - a.share).slice(0, 3);
   const driverText = drivers.length
-    ? ` Main drivers: ${drivers.map((d) => `${d.feature} (${Math.round(d.share * 100)}%)`).join(', ')}.`
+    ? ` Main drivers: ${drivers.map((d) => `${d.feature} (${formatNumber(d.share * 100)}%)`).join(', ')}.`
     : '';
   return [
     {
