@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { buildProposals } from '../src/maintenance/proposal.js';
@@ -398,6 +399,49 @@ describe('persistence and hysteresis (pure)', () => {
     const calm = history(3, () => ({ anomaly_score: 0.12 }));
     expect(clearedReason({ rules: ['persistent_anomaly'], evidence: {} }, calm, asset, s)).toMatch(
       /^anomaly score 0.12 at or below 0.7 for 3 forecasts/,
+    );
+  });
+
+  it('property: raises iff at least K of the last N forecasts cross; due never before the newest as-of', () => {
+    const zone = fc.constantFrom<'A' | 'B' | 'C' | 'D'>('A', 'B', 'C', 'D');
+    const settings = fc
+      .record({ raiseWindow: fc.integer({ min: 1, max: 8 }), k: fc.integer({ min: 1, max: 8 }) })
+      .map(({ raiseWindow, k }) => ({ ...s, raiseWindow, raiseCount: Math.min(k, raiseWindow) }));
+    fc.assert(
+      fc.property(fc.array(zone, { minLength: 1, maxLength: 12 }), settings, (list, rs) => {
+        const h = history(list.length, (i) => ({ iso_zone: list[i]!, velocity_rms_mm_s: 1 }));
+        const found = isoZoneRule(h, asset, rs);
+        const crossing = list.slice(0, rs.raiseWindow).filter((z) => z === 'C' || z === 'D').length;
+        const d = list.slice(0, rs.raiseWindow).filter((z) => z === 'D').length;
+        if (crossing < rs.raiseCount) return found.length === 0;
+        const f = found[0]!;
+        return (
+          found.length === 1 &&
+          (f.priority === 1) === d >= rs.raiseCount &&
+          f.dueAt.getTime() > h[0]!.as_of.getTime() &&
+          !/\b0 days|within 0\b/.test(f.actions.join(' '))
+        );
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.double({ min: -10, max: 500, noNaN: true }), { nil: null }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (lowers) => {
+          const h = history(lowers.length, (i) => ({ rul_lower_hours: lowers[i]! }));
+          const f = rulRule(h, s)[0];
+          const crossing = lowers.slice(0, s.raiseWindow).filter((x) => x !== null && x < s.leadTimeHours);
+          if (crossing.length < s.raiseCount) return f === undefined;
+          const text = f!.actions.join(' ');
+          return (
+            f!.dueAt.getTime() >= T0 &&
+            (f!.dueAt.getTime() > T0 || text.includes('immediately')) &&
+            !/\b0 days|within 0\b/.test(text)
+          );
+        },
+      ),
     );
   });
 
