@@ -10,6 +10,7 @@ import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { bearingOf } from '../features/features.service.js';
 import type { StoredFeatureSet } from '../features/stored-feature-sets.js';
+import { temperatureBaselineOf } from '../features/temperature-baseline.js';
 import { predictFailure } from '../prognostics/failure/failure-model.js';
 import { healthIndex } from '../health/calibration.js';
 import { scoreHealth } from '../health/health-model.js';
@@ -108,7 +109,8 @@ export class ScoringService {
   }
 
   private async loadAsset(id: number) {
-    return assetsRepository.get(this.deps.db, id);
+    const asset = await assetsRepository.get(this.deps.db, id);
+    return asset && { ...asset, temperature_baseline_c: await temperatureBaselineOf(this.deps.db, asset) };
   }
 
   private async asset(id: number) {
