@@ -64,6 +64,7 @@ describe('SQL only in repositories', () => {
  */
 const OWNERS: Record<string, string> = {
   api_keys: 'src/auth/api-keys.repository.ts',
+  asset_baselines: 'src/acquisition/asset-baselines.repository.ts',
   asset_cmms_settings: 'src/maintenance/cmms/cmms-settings.repository.ts',
   assets: 'src/acquisition/assets.repository.ts',
   captures: 'src/acquisition/captures.repository.ts',

@@ -130,6 +130,16 @@ interface SchemaMigrationsTable {
   applied_at: CreatedAt;
 }
 
+interface AssetBaselinesTable {
+  asset_id: number;
+  life_start: Date;
+  window_start: Date;
+  window_end: Date;
+  temperature_c: number;
+  temperature_readings: number;
+  learnt_at: Generated<Date>;
+}
+
 export interface DB {
   assets: AssetsTable;
   sensors: SensorsTable;
@@ -150,6 +160,7 @@ export interface DB {
   retraining_suggestions: RetrainingSuggestionsTable;
   asset_cmms_settings: AssetCmmsSettingsTable;
   site_cmms_defaults: SiteCmmsDefaultsTable;
+  asset_baselines: AssetBaselinesTable;
 }
 
 export type Asset = Selectable<AssetsTable>;

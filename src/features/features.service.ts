@@ -19,6 +19,7 @@ import { captureWindows, decodeFloat32 } from './capture-windows.js';
 import { FeatureExtractor } from './extract-features.js';
 import * as repo from './features.repository.js';
 import { DEFAULT_STORED_FEATURE_SET, getFeatureSet, type StoredFeatureSet } from './stored-feature-sets.js';
+import { learnTemperatureBaseline } from './temperature-baseline.js';
 import { temperatureWindowInto, type TemperatureSeries } from './temperature-window.js';
 import { toCelsius, toShaftHz } from './units.js';
 
@@ -137,7 +138,9 @@ export async function extractForAsset(db: Kysely<DB>, opts: ExtractOptions): Pro
 
   const bearing = bearingOf(asset);
   if (!bearing) await log('bearing geometry incomplete or invalid: env_* features are NaN');
-  const baseline = asset.temperature_baseline_c ?? undefined;
+  // A baseline set on the asset wins; else the one learnt from its first healthy period.
+  const baseline =
+    asset.temperature_baseline_c ?? (await learnTemperatureBaseline(db, asset.id)) ?? undefined;
   const nominalHz = asset.nominal_speed_rpm ? asset.nominal_speed_rpm / 60 : null;
   const speed = sensors.find((s) => s.kind === 'speed' && toShaftHz(s.unit));
   const extractor = new FeatureExtractor(set.vibration);

@@ -1,50 +1,92 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { failureProbabilityFromRul, riskScore } from './risk.js';
+import { RulDistribution } from '../prognostics/rul/rul-distribution.js';
+import { riskScore } from './risk.js';
 
-// Expected probabilities computed independently with Python's statistics.NormalDist
-// (z = inv_cdf(0.9) = 1.2815515655, Φ from math.erfc), not with this module.
-describe('risk from the RUL distribution', () => {
-  it('reads the interval as a normal distribution at its level', () => {
-    // RUL 40 d, 80 % interval 20–60 d: σ = 40 / (2 z) = 15.606 d; P(RUL < 14 d) = Φ(−1.666).
-    expect(failureProbabilityFromRul(40, 20, 60, 0.8, 14)).toBeCloseTo(0.047855, 5);
-    // RUL 0 h, interval 0–48 d (the clipped lower bound of a machine at end of life).
-    expect(failureProbabilityFromRul(0, 0, 48 * 24, 0.8, 14 * 24)).toBeCloseTo(0.772641, 5);
-  });
+const LEAD = 14 * 24;
+const HORIZON = 7 * 24;
+const base = { failureHorizonHours: HORIZON, leadTimeHours: LEAD };
 
-  it('ranks a machine whose interval lies past the lead time low, not by a ramp of the lower bound', () => {
-    // Motor 11 in the demo: RUL 33 d (33–64 d), zone A, 1 % failure probability within 7 d.
-    const p = failureProbabilityFromRul(33, 33, 64, 0.8, 14);
-    expect(p).toBeCloseTo(0.058099, 5);
-    const r = riskScore({ isoZone: 'A', anomalyScore: 0.05, failureProbability: 0.01, rulBeforeLeadTime: p });
-    expect(r.risk).toBeCloseTo(0.058099, 5);
-    expect(r.driver).toBe('remaining useful life');
-  });
-
-  it('keeps zone D urgent whatever the models say, and the largest part as the driver', () => {
+describe('risk: the probability of failing before the planning lead time', () => {
+  it('is the RUL distribution at the lead time, whatever the ISO zone and anomaly say', () => {
+    // Median 40 d, 80 % interval 30–60 d: the whole interval lies past the 14 d lead time.
+    const d = new RulDistribution({ median: 960, lower: 720, upper: 1440, level: 0.8, resolution: 8 });
     const r = riskScore({
+      ...base,
+      isoZone: 'D',
+      anomalyScore: 1,
+      failureProbability: null,
+      rulBeforeLeadTime: d.failureWithin(LEAD),
+    });
+    expect(r.driver).toBe('remaining useful life');
+    expect(r.risk).toBeLessThan(0.1);
+  });
+
+  it('takes a classifier only as a probability of failure before the lead time', () => {
+    const within7d = riskScore({
+      ...base,
+      isoZone: null,
+      anomalyScore: null,
+      failureProbability: 0.3,
+      rulBeforeLeadTime: 0.2,
+    });
+    // P(fail within 7 d) ≤ P(fail within 14 d): the classifier's figure bounds the risk below.
+    expect(within7d).toEqual({ risk: 0.3, driver: 'failure probability' });
+    const within30d = riskScore({
+      ...base,
+      failureHorizonHours: 30 * 24,
+      isoZone: null,
+      anomalyScore: null,
+      failureProbability: 0.6,
+      rulBeforeLeadTime: 0.2,
+    });
+    // Within 30 d says nothing about before 14 d beyond what the RUL says.
+    expect(within30d).toEqual({ risk: 0.2, driver: 'remaining useful life' });
+  });
+
+  it('falls back to the heuristics, named as such, only without a failure model', () => {
+    const r = riskScore({
+      ...base,
       isoZone: 'D',
       anomalyScore: 0.1,
-      failureProbability: 0.02,
-      rulBeforeLeadTime: 0.01,
+      failureProbability: null,
+      rulBeforeLeadTime: null,
     });
-    expect(r).toEqual({ risk: 0.9, driver: 'ISO zone D' });
+    expect(r).toEqual({ risk: 0.9, driver: 'ISO zone D (no failure model)' });
     expect(
-      riskScore({ isoZone: null, anomalyScore: null, failureProbability: null, rulBeforeLeadTime: null }),
-    ).toEqual({
-      risk: 0,
-      driver: 'no evidence',
-    });
+      riskScore({
+        ...base,
+        isoZone: null,
+        anomalyScore: null,
+        failureProbability: null,
+        rulBeforeLeadTime: null,
+      }),
+    ).toEqual({ risk: 0, driver: 'no evidence' });
   });
 
-  it('never reads a lower risk before the lead time than the failure probability within a shorter horizon', () => {
-    for (const [rul, lo, hi] of [
-      [10, 2, 30],
-      [100, 60, 150],
-      [0, 0, 400],
-    ] as const) {
-      const within7 = failureProbabilityFromRul(rul, lo, hi, 0.8, 7);
-      const before14 = failureProbabilityFromRul(rul, lo, hi, 0.8, 14);
-      expect(before14).toBeGreaterThanOrEqual(within7);
-    }
+  it('tells one story with the distribution: risk ≥ P(within 7 d), healthy machines low', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        (a, b, c) => {
+          const [lower, median, upper] = [a, b, c].sort((x, y) => x - y) as [number, number, number];
+          const d = new RulDistribution({ median, lower, upper, level: 0.8, resolution: 8 });
+          const within7d = d.failureWithin(HORIZON);
+          const r = riskScore({
+            ...base,
+            isoZone: 'A',
+            anomalyScore: 0,
+            failureProbability: within7d,
+            rulBeforeLeadTime: d.failureWithin(LEAD),
+          });
+          expect(r.risk).toBeGreaterThanOrEqual(within7d);
+          if (lower > LEAD) expect(r.risk).toBeLessThan(0.1);
+          if (median > HORIZON) expect(within7d).toBeLessThanOrEqual(0.5);
+          if (median < HORIZON) expect(within7d).toBeGreaterThan(0.5);
+        },
+      ),
+    );
   });
 });

@@ -10,15 +10,19 @@ import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { bearingOf } from '../features/features.service.js';
 import type { StoredFeatureSet } from '../features/stored-feature-sets.js';
+import { temperatureBaselineOf } from '../features/temperature-baseline.js';
 import { predictFailure } from '../prognostics/failure/failure-model.js';
+import { healthIndex } from '../health/calibration.js';
 import { scoreHealth } from '../health/health-model.js';
 import { predictRul } from '../prognostics/rul/predict-rul.js';
+import { transformInput, type InputTransform } from '../prognostics/rul/input-transform.js';
+import { RulDistribution } from '../prognostics/rul/rul-distribution.js';
 import { isoZone, type IsoZone } from '../state/iso20816.js';
 import type { ActiveModels, LoadedActive } from './active-models.js';
 import { forecastsRepository as repo, type NewForecast } from './forecasts.repository.js';
 import { GroupCommitter } from './group-commit.js';
 import { chooseFeatureSet, featureValue, liveFeatureVector, type LiveInput } from './live-features.js';
-import { clamp01, failureProbabilityFromRul, riskScore } from './risk.js';
+import { clamp01, riskScore } from './risk.js';
 import { scoringRepository, type UnscoredRow } from './scoring.repository.js';
 
 export interface ScoreRequest extends LiveInput {
@@ -105,7 +109,8 @@ export class ScoringService {
   }
 
   private async loadAsset(id: number) {
-    return assetsRepository.get(this.deps.db, id);
+    const asset = await assetsRepository.get(this.deps.db, id);
+    return asset && { ...asset, temperature_baseline_c: await temperatureBaselineOf(this.deps.db, asset) };
   }
 
   private async asset(id: number) {
@@ -134,29 +139,20 @@ export class ScoringService {
     const models = await this.deps.models.forFeatureSet(set.hash);
     const asOf = req.asOf ?? req.capture?.ts ?? new Date();
     const out = await this.applyModels(models, set, vector, req.assetId, asOf);
-    let failureProbability = out.failureProbability;
-    if (failureProbability === null && out.rul) {
-      failureProbability = failureProbabilityFromRul(
-        out.rul.hours,
-        out.rul.lower,
-        out.rul.upper,
-        out.rul.level,
-        this.deps.failureHorizonHours,
-      );
-    }
+    // One predictive distribution when a RUL model serves the asset: the point, the interval,
+    // the failure probability within the horizon and the risk's P(RUL < lead time) are all read
+    // from it; a failure classifier's probability stands only where there is no RUL model.
+    const dist = out.rul;
+    const failureProbability = dist
+      ? dist.failureWithin(this.deps.failureHorizonHours)
+      : out.failureProbability;
     const { risk, driver } = riskScore({
       isoZone: zone,
       anomalyScore: out.anomaly,
-      failureProbability,
-      rulBeforeLeadTime: out.rul
-        ? failureProbabilityFromRul(
-            out.rul.hours,
-            out.rul.lower,
-            out.rul.upper,
-            out.rul.level,
-            this.deps.leadTimeHours,
-          )
-        : null,
+      failureProbability: out.failureProbability,
+      failureHorizonHours: this.deps.failureHorizonHours,
+      leadTimeHours: this.deps.leadTimeHours,
+      rulBeforeLeadTime: dist ? dist.failureWithin(this.deps.leadTimeHours) : null,
     });
     const indicators: Record<string, number | null> = {};
     for (const name of ENV_INDICATORS) indicators[name] = featureValue(set, vector, name);
@@ -166,15 +162,15 @@ export class ScoringService {
       // which would otherwise cut PostgreSQL's microseconds and skip or repeat rows.
       scored_at: new Date(),
       as_of: asOf,
-      health_index: out.anomaly === null ? null : 1 - out.anomaly,
+      health_index: out.health,
       anomaly_score: out.anomaly,
       iso_zone: zone,
       velocity_rms_mm_s: velocity,
       failure_probability: failureProbability,
       failure_horizon_hours: failureProbability === null ? null : this.deps.failureHorizonHours,
-      rul_hours: out.rul?.hours ?? null,
-      rul_lower_hours: out.rul?.lower ?? null,
-      rul_upper_hours: out.rul?.upper ?? null,
+      rul_hours: dist?.median ?? null,
+      rul_lower_hours: dist?.lower ?? null,
+      rul_upper_hours: dist?.upper ?? null,
       rul_interval_level: out.rul?.level ?? null,
       risk,
       contributions: JSON.stringify(out.contributions),
@@ -197,9 +193,10 @@ export class ScoringService {
     asOf: Date,
   ) {
     let anomaly: number | null = null;
+    let health: number | null = null;
     let contributions: Array<{ feature: string; share: number; z: number }> = [];
     let failureProbability: number | null = null;
-    let rul: { hours: number; lower: number; upper: number; level: number } | null = null;
+    let rul: RulDistribution | null = null;
     for (const m of models) {
       if (m.kind === 'health') {
         const [s] = scoreHealth(m.model, m.manifest, [
@@ -207,6 +204,7 @@ export class ScoringService {
         ]);
         if (s) {
           anomaly = clamp01(s.score);
+          health = healthIndex(m.manifest.calibration, s.error);
           contributions = s.contributions.map((c) => ({ feature: c.feature, share: c.share, z: c.z }));
         }
       } else if (m.kind === 'failure') {
@@ -216,7 +214,7 @@ export class ScoringService {
         rul = await this.rul(m, set, vector, assetId, asOf);
       }
     }
-    return { anomaly, contributions, failureProbability, rul };
+    return { anomaly, health, contributions, failureProbability, rul };
   }
 
   /** A RUL model over feature rows sees the asset's recent stored windows plus this one. */
@@ -227,7 +225,11 @@ export class ScoringService {
     assetId: number,
     asOf: Date,
   ) {
-    const manifest = m.manifest as typeof m.manifest & { stepHours?: number; inputColumns?: number[] };
+    const manifest = m.manifest as typeof m.manifest & {
+      stepHours?: number;
+      inputColumns?: number[];
+      inputTransform?: InputTransform;
+    };
     const need = manifest.window - 1;
     // Only windows before this one: the row being scored may already be stored.
     const recent = await scoringRepository.recentWindows(this.deps.db, {
@@ -237,7 +239,8 @@ export class ScoringService {
       limit: need,
     });
     const columns = manifest.inputColumns ?? set.featureNames.map((_, i) => i);
-    const pick = (v: ArrayLike<number>) => columns.map((c) => Number(v[c] ?? NaN));
+    const pick = (v: ArrayLike<number>) =>
+      columns.map((c) => transformInput(manifest.inputTransform, Number(v[c] ?? NaN)));
     const vectors = [...recent.reverse().map((r) => pick(r.values)), pick(vector)];
     if (vectors.some((v) => v.some((x) => !Number.isFinite(x)))) return null;
     // One sequence of feature windows, one condition (feature-row models have no settings).
@@ -245,15 +248,15 @@ export class ScoringService {
     const [p] = predictRul(m.model, manifest, [{ key: assetId, steps }]);
     if (!p) return null;
     const step = manifest.stepHours ?? 1;
-    // The interval always brackets the point estimate (a calibration bin can sit off the
-    // ensemble mean), so lower <= rul <= upper holds for every stored forecast.
-    const hours = p.rul * step;
-    return {
-      hours,
-      lower: Math.max(0, Math.min(p.lower * step, hours)),
-      upper: Math.max(p.upper * step, hours),
+    // The point is the distribution's median, inside the interval by construction; the model
+    // resolves no finer than one step of its input.
+    return new RulDistribution({
+      median: p.median * step,
+      lower: p.lower * step,
+      upper: p.upper * step,
       level: manifest.interval.level,
-    };
+      resolution: step,
+    });
   }
 
   /** The one scoring pipeline over stored features (the scheduled job and the demo): every

@@ -65,3 +65,19 @@ export function calibratedScore(cal: HealthCalibration, error: number): number {
   }
   return cal.scores[cal.scores.length - 1] ?? 1;
 }
+
+/**
+ * Health index in (0, 1]: 1 up to the healthy median error, then exp(−d / scale) with d the
+ * log of the error over that median and the scale set by the healthy spread so that the index
+ * is 0.5 at the "far beyond healthy" knot (farFactor × the 99.9th percentile). Unlike
+ * 1 − score, which is 0 for everything past that knot, it never saturates: a machine ten times
+ * further gone reads lower, so the index keeps ordering how bad.
+ */
+export function healthIndex(cal: HealthCalibration, error: number): number {
+  if (Number.isNaN(error)) return NaN;
+  const median = cal.quantiles[0] ?? 1e-12;
+  const far = (cal.quantiles[cal.quantiles.length - 1] ?? median) * cal.farFactor;
+  if (error <= median) return 1;
+  const scale = Math.log(far / median) / Math.LN2;
+  return Math.exp(-Math.log(error / median) / scale);
+}

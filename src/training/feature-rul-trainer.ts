@@ -11,6 +11,7 @@
  */
 import { AppError } from '../errors.js';
 import { buildDriftReference, saveDriftReference } from '../models/drift-reference.js';
+import { transformInput, type InputTransform } from '../prognostics/rul/input-transform.js';
 import { loadRulModel, saveRulModel } from '../prognostics/rul/rul-store.js';
 import { assertRulManifest, type RulManifest } from '../prognostics/rul/rul-manifest.js';
 import type { AssetSequence } from '../prognostics/rul/sequences.js';
@@ -29,7 +30,13 @@ interface FeatureRulParams extends AssetFilter, RulTrainingKnobs {
   featureSet: string;
 }
 
-type FeatureRulManifest = RulManifest & { inputColumns?: number[]; stepHours?: number };
+type FeatureRulManifest = RulManifest & {
+  inputColumns?: number[];
+  stepHours?: number;
+  inputTransform?: InputTransform;
+};
+
+const INPUT_TRANSFORM: InputTransform = 'signed-log1p';
 
 interface Unit {
   assetId: number;
@@ -52,14 +59,19 @@ function unitsOf(histories: FeatureHistory[]): Unit[] {
 }
 
 /** One sequence per unit, keyed by its 1-based position in `units`. */
-function toSequences(units: Unit[], columns: number[], stepMs: number): AssetSequence[] {
+function toSequences(
+  units: Unit[],
+  columns: number[],
+  stepMs: number,
+  transform: InputTransform | undefined,
+): AssetSequence[] {
   return units.map((u, i) => {
     let previous = 0;
     const steps = u.vectors.map((v, k) => {
       // Two windows closer than a step (several per capture) still get increasing steps.
       const t = Math.max(previous + 1, Math.round((u.times[k]! - u.times[0]!) / stepMs) + 1);
       previous = t;
-      return { t, conditions: [], values: columns.map((c) => v[c]!) };
+      return { t, conditions: [], values: columns.map((c) => transformInput(transform, v[c]!)) };
     });
     return { key: i + 1, steps };
   });
@@ -85,7 +97,7 @@ const featureRulTrainer: Trainer = {
     const stepMs = median(units.flatMap((u) => u.times.slice(1).map((t, k) => t - u.times[k]!)));
     if (!(stepMs > 0)) throw new AppError('not_enough_data', 400, 'feature rows share one window_start');
     const stepHours = stepMs / 3_600_000;
-    const runs = toSequences(units, columns, stepMs);
+    const runs = toSequences(units, columns, stepMs, INPUT_TRANSFORM);
     const seed = p.seed ?? TRAIN_DEFAULTS.seed;
     const split = holdOutRuns(runs, p.holdoutFraction ?? 0.2, seed);
     const members = p.members ?? 2;
@@ -129,7 +141,7 @@ const featureRulTrainer: Trainer = {
             key: s.key,
             steps: s.steps.map((step, k) => {
               const v = units[s.key - 1]!.vectors[k]!;
-              return { ...step, values: baseColumns.map((c) => v[c]!) };
+              return { ...step, values: baseColumns.map((c) => transformInput(bm.inputTransform, v[c]!)) };
             }),
           }));
           baselineMetrics = withHours(score(base.model, base.manifest, test, truth).metrics, stepHours);
@@ -159,6 +171,7 @@ const featureRulTrainer: Trainer = {
       featureSet: { name: set.name, version: set.version, hash: set.hash },
       inputColumns: columns,
       inputNames: columns.map((c) => set.featureNames[c]!),
+      inputTransform: INPUT_TRANSFORM,
       stepHours,
       metrics,
       dataRange,

@@ -74,7 +74,6 @@ async function writeMachine(
   const asset = await ensureTwinAsset(session, {
     externalRef: ref,
     machine: m,
-    temperatureBaselineC: m.thermal.ambientMeanC + m.thermal.riseAtFullLoadC * meanLoad(h),
     metadata: {
       source: 'prognos-twin',
       twin: { fingerprint, seed: fleet.seed, config: m, truth: machineTruth(h) },
@@ -154,16 +153,4 @@ function sensorRows(h: MachineHistory, ref: string): TwinSensorRow[] {
       externalRef: `${ref}${REF_SEPARATOR}${TEMPERATURE_SENSOR}`,
     },
   ];
-}
-
-/** Time-weighted mean load over the horizon. */
-function meanLoad(h: MachineHistory): number {
-  const segs = h.machine.load;
-  const days = h.fleet.days;
-  let sum = 0;
-  segs.forEach((s, i) => {
-    const end = Math.min(days, segs[i + 1]?.fromDay ?? days);
-    sum += s.load * Math.max(0, end - Math.max(0, s.fromDay));
-  });
-  return sum / days;
 }

@@ -1,6 +1,6 @@
 /**
- * The twin's own rows: assets with every physical column (ISO class, foundation, bearing,
- * temperature baseline), sensors with their physical ranges, and failure events with ISO 14224
+ * The twin's own rows: assets with every physical column (ISO class, foundation, bearing; no
+ * temperature baseline: the product learns it from the data, features/temperature-baseline.ts), sensors with their physical ranges, and failure events with ISO 14224
  * codes and source 'simulator'. Written through the tables' repositories (acquisition/), the
  * same functions the importers' BulkWriter uses; time series go through its SeriesWriter.
  * Every insert is ON CONFLICT DO NOTHING.
@@ -19,7 +19,6 @@ import type { MachineConfig } from './config.js';
 export interface TwinAssetRow {
   externalRef: string;
   machine: MachineConfig;
-  temperatureBaselineC: number;
   metadata: Record<string, unknown>;
 }
 
@@ -50,7 +49,6 @@ export async function ensureTwinAsset(
     isoFoundation: m.foundation,
     nominalSpeedRpm: m.shaftRpm,
     bearing: m.bearing,
-    temperatureBaselineC: a.temperatureBaselineC,
     metadata: a.metadata,
   });
   if (inserted) return { id: inserted.id, created: true, metadata: a.metadata };

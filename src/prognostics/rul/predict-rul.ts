@@ -1,7 +1,7 @@
 /** Inference with a trained (or loaded) RUL ensemble: the manifest's transform, then the model. */
 import * as tf from '@tensorflow/tfjs';
 import { encodeSequences, type AssetSequence, type EncodedSequence } from './sequences.js';
-import { intervalFor, intervalFromJson } from './interval.js';
+import { intervalFromJson, quantilesFor } from './interval.js';
 import type { RulManifest } from './rul-manifest.js';
 import { fillWindows, lastWindows, type WindowRef } from './windows.js';
 
@@ -15,6 +15,10 @@ export interface RulPrediction {
   /** Interval at manifest.interval.level (e.g. 0.8). */
   lower: number;
   upper: number;
+  /** Median of the predictive distribution (within [lower, upper]): the ensemble's unclipped
+   * output plus its calibration bin's median residual, so a regressor that overshoots below 0
+   * near the end of life still orders how near, and a biased one is re-centred. */
+  median: number;
   /** Each member's RUL: their spread is a cheap second opinion on uncertainty. */
   members: number[];
 }
@@ -70,10 +74,15 @@ export function predictRul(
   const refs = lastWindows(encoded);
   const cols = predictWindows(model, encoded, refs, manifest.window, manifest.cap);
   const cal = intervalFromJson(manifest.interval);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return encoded.map((s, i) => {
-    const members = cols.map((c) => Math.min(manifest.cap, Math.max(0, c[i] ?? 0)));
-    const rul = members.reduce((a, b) => a + b, 0) / Math.max(1, members.length);
-    const [lower, upper] = intervalFor(cal, rul);
-    return { key: s.key, t: s.t[s.t.length - 1] ?? 0, rul, lower, upper, members };
+    const raw = cols.map((c) => c[i] ?? 0);
+    const members = raw.map((x) => Math.min(manifest.cap, Math.max(0, x)));
+    const rul = mean(members);
+    // A calibration with a median residual was fitted on the unclipped output (train-rul.ts):
+    // clipping at 0 would give every window past the regressor's zero crossing one bin and one
+    // answer, the "RUL 0 h for weeks" of a model that overshoots.
+    const q = quantilesFor(cal, cal.centre ? Math.min(manifest.cap, mean(raw)) : rul);
+    return { key: s.key, t: s.t[s.t.length - 1] ?? 0, rul, ...q, members };
   });
 }

@@ -199,11 +199,14 @@ export async function trainRul(
     o.signal?.removeEventListener('abort', cancel);
   }
   const results = outcomes.map((x) => x.result);
-  // Clipped like predictRul clips its outputs, so the interval bins see the same values.
+  // Clipped like predictRul clips its point outputs, for the RMSE.
   const oofPred = outcomes.flatMap((x) => [...x.oofPred].map((p) => Math.min(o.cap, Math.max(0, p))));
   const oofTarget = outcomes.flatMap((x) => [...x.oofTarget]);
   const trainSeconds = (performance.now() - startedAt) / 1000;
-  const interval = calibrateInterval(oofPred, oofTarget, o.intervalLevel);
+  // The interval is calibrated on the output unclipped at 0 (as predictRul reads it for its
+  // quantiles): below 0 it still orders how close the end is, which clipping would erase.
+  const oofRaw = outcomes.flatMap((x) => [...x.oofPred].map((p) => Math.min(o.cap, p)));
+  const interval = calibrateInterval(oofRaw, oofTarget, o.intervalLevel);
   const oofRmse = Math.sqrt(
     oofPred.reduce((s, p, i) => s + (p - (oofTarget[i] ?? 0)) ** 2, 0) / Math.max(1, oofPred.length),
   );
