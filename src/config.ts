@@ -68,7 +68,7 @@ export interface Config {
   readonly retention: RetentionConfig;
 }
 
-export interface RetentionConfig {
+interface RetentionConfig {
   readonly capturesDays: number;
   readonly readingsDays: number;
 }

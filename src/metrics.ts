@@ -11,7 +11,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import client from 'prom-client';
 
-export const registry = new client.Registry();
+const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
 
 const registers = [registry];

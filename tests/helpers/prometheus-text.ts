@@ -8,7 +8,7 @@
  * suffixes each type allows, counters non-negative, and for histograms a `le` on every bucket,
  * cumulative bucket counts, a +Inf bucket equal to `_count`, and a `_sum`.
  */
-export interface Sample {
+interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
