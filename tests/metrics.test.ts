@@ -5,13 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startMqttSubscriber } from '../src/acquisition/mqtt-subscriber.js';
 import { loadConfig } from '../src/config.js';
 import { startMetricsServer } from '../src/http/metrics-server.js';
 import { JOBS } from '../src/jobs/names.js';
 import { startWorker } from '../src/worker.js';
 import { createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
-import { DATABASE_URL, REDIS_URL, skipReason } from './helpers/database.js';
+import { createTestDatabase, DATABASE_URL, MQTT_URL, REDIS_URL, skipReason } from './helpers/database.js';
 import { parsePrometheusText, valueOf } from './helpers/prometheus-text.js';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -140,6 +141,61 @@ describe('GET /metrics on the API', () => {
     expect(delta('prognos_ingest_bytes_total', { source: 'http', kind: 'captures' })).toBe(samples.length);
   });
 
+  it('records the capture-to-forecast lag and the scoring time when a stored capture is scored', async () => {
+    const assetId = await createAsset(app, { name: 'lag-pump' });
+    // The default feature set's rate and window (12 kHz, 4096 samples).
+    const vib = await createSensor(app, assetId, { kind: 'vibration', unit: 'g', sampleRateHz: 12_000 });
+    const samples = Array.from({ length: 8192 }, (_, i) => Math.sin(i / 3) + ((i * 7919) % 13) / 26);
+    const storedBy = Date.now();
+    const cap = await app.inject({
+      method: 'POST',
+      url: `/v1/sensors/${vib}/captures`,
+      payload: { ts: '2024-05-01T00:00:00Z', samples },
+    });
+    expect(cap.statusCode).toBe(201);
+    const before = await scrape();
+    expect((await ctx.features.extract({ assetId })).rowsWritten).toBeGreaterThan(0);
+    const { scored } = await ctx.scoring.scoreNewRows({ source: 'scheduled', assetIds: [assetId] });
+    expect(scored).toBe(1);
+    await ctx.scoring.settled();
+    const scoredBy = Date.now();
+    const lag = (f: Awaited<ReturnType<typeof scrape>>, s: string) =>
+      valueOf(f, `prognos_capture_to_forecast_lag_seconds_${s}`);
+    // Recorded off the request path: wait for it.
+    await vi.waitFor(async () => expect(lag(await scrape(), 'count')).toBe(lag(before, 'count') + 1), {
+      timeout: 10_000,
+    });
+    const after = await scrape();
+    // The one lag observed lies between the capture's storage and the end of scoring.
+    const seconds = lag(after, 'sum') - lag(before, 'sum');
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual((scoredBy - storedBy) / 1000);
+    const scoring = (f: typeof after) =>
+      valueOf(f, 'prognos_scoring_duration_seconds_count', { source: 'scheduled' });
+    expect(scoring(after)).toBe(scoring(before) + 1);
+  });
+
+  it.skipIf(!MQTT_URL)(
+    'shows the MQTT subscriber’s connection: 1 once connected, 0 once closed',
+    async () => {
+      const prefix = `metrics-${randomBytes(4).toString('hex')}`;
+      const mqtt = startMqttSubscriber({
+        url: MQTT_URL!,
+        readings: ctx.readings,
+        assets: ctx.assets,
+        logger: ctx.logger,
+        prefix,
+        clientId: `${prefix}-sub`,
+        clean: true,
+      });
+      await mqtt.ready;
+      expect(valueOf(await scrape(), 'prognos_connection_up', { source: 'mqtt' })).toBe(1);
+      await mqtt.close();
+      expect(valueOf(await scrape(), 'prognos_connection_up', { source: 'mqtt' })).toBe(0);
+    },
+  );
+  if (!MQTT_URL) skipReason('MQTT_URL', 'metrics: the MQTT connection gauge');
+
   it('times jobs by queue and name, and shows the queue depth', async () => {
     const labels = { queue: 'maintenance', name: JOBS.ensurePartitions, outcome: 'completed' };
     const before = valueOf(await scrape(), 'prognos_job_duration_seconds_count', labels);
@@ -209,9 +265,12 @@ describe('the worker’s metrics endpoint', () => {
   it.skipIf(!REDIS_URL)(
     'is served by `prognos worker` on METRICS_PORT, with BullMQ queue depths',
     async () => {
+      // Its own PostgreSQL database when there is a server (quicker than migrating a PGlite).
+      const testDb = DATABASE_URL ? await createTestDatabase({ migrate: false }) : undefined;
       const config = loadConfig({
         NODE_ENV: 'test',
         PROGNOS_DATA_DIR: 'memory://',
+        ...(testDb?.url ? { DATABASE_URL: testDb.url } : {}),
         REDIS_URL: REDIS_URL!,
         QUEUE_PREFIX: `metrics-test-${randomBytes(4).toString('hex')}`,
         METRICS_PORT: '0',
@@ -227,6 +286,7 @@ describe('the worker’s metrics endpoint', () => {
         expect(states.map((s) => s.labels.state).sort()).toEqual(['active', 'delayed', 'failed', 'waiting']);
       } finally {
         await worker.close();
+        await testDb?.close();
       }
     },
   );
