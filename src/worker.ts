@@ -39,6 +39,8 @@ export async function startWorker(
           await ctx.close();
           throw err;
         });
+  if (metrics)
+    ctx.logger.info({ port: metrics.port }, `metrics at http://${config.host}:${metrics.port}/metrics`);
   const pool = await startWorkers({
     handlers: ctx.jobHandlers,
     redisUrl: config.redisUrl,
