@@ -2,7 +2,7 @@
 // Dependencies point one way: each layer below may import only itself and the layers before it,
 // in this order (issue 14; README "Layout"):
 //
-//   foundation  config.ts errors.ts logger.ts lifecycle.ts maths/ plot/ tf/ db/
+//   foundation  config.ts errors.ts logger.ts lifecycle.ts metrics.ts maths/ plot/ tf/ db/
 //   plumbing    jobs/ (queue, names, types) http/ auth/ app-context.ts
 //   the chain   acquisition → signal → features → state → health → prognostics
 //   models/     registry, cards, drift references (see below why it sits here)
@@ -32,8 +32,8 @@ const TEST = '\\.test\\.ts$';
 const LAYERS = [
   {
     name: 'foundation',
-    path: '^src/(config|errors|logger|lifecycle)\\.ts$|^src/(maths|plot|tf|db)/',
-    why: 'Foundation (config, errors, logger, lifecycle, maths, plot, tf, db) is what everything else stands on: it knows no job, route or stage of the chain.',
+    path: '^src/(config|errors|logger|lifecycle|metrics)\\.ts$|^src/(maths|plot|tf|db)/',
+    why: 'Foundation (config, errors, logger, lifecycle, metrics, maths, plot, tf, db) is what everything else stands on: it knows no job, route or stage of the chain.',
     // config.ts has a rule of its own (config-imports-only-rule-settings).
     except: '^src/config\\.ts$',
   },

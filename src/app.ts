@@ -16,6 +16,7 @@ import { installContentEncoding } from './http/content-encoding.js';
 import { installCors } from './http/cors.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
+import { installRequestMetrics, metricsRoutes } from './http/metrics.routes.js';
 import { openapiOptions } from './http/openapi.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { DebugRequestLogs } from './http/request-logs.js';
@@ -56,6 +57,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
 
   app.addSchema(ErrorBody);
   installErrorHandler(app);
+  installRequestMetrics(app);
   installSecurityHeaders(app);
   // Before auth: a browser's preflight carries no key.
   installCors(app, ctx.config.corsOrigins);
@@ -103,6 +105,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(probeRoutes, { ctx });
+  await app.register(metricsRoutes, { token: ctx.config.metricsToken });
   await app.register(apiKeyRoutes, { ctx });
   await app.register(acquisitionRoutes, { ctx });
   await app.register(qualityRoutes, { ctx });

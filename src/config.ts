@@ -60,6 +60,17 @@ export interface Config {
   readonly offlineAfterIntervals: number;
   /** Drift of recent feature rows against the active models' training data. */
   readonly drift: DriftConfig;
+  /** Bearer token GET /metrics requires (API and worker); unset = open. */
+  readonly metricsToken: string | undefined;
+  /** Port of the worker's metrics endpoint (on HOST); unset = none, 0 = any free port. */
+  readonly metricsPort: number | undefined;
+  /** Days of data kept per partitioned table, dropped a month partition at a time; 0 = forever. */
+  readonly retention: RetentionConfig;
+}
+
+interface RetentionConfig {
+  readonly capturesDays: number;
+  readonly readingsDays: number;
 }
 
 export interface DriftConfig {
@@ -287,6 +298,10 @@ export function loadConfig(env: Env = process.env): Config {
     if (!ok) problems.push(`CORS_ORIGINS entries must be origins like https://cmms.example.com, got "${o}"`);
   }
 
+  const metricsToken = str('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    problems.push('METRICS_TOKEN must be at least 16 characters');
+
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
@@ -338,6 +353,12 @@ export function loadConfig(env: Env = process.env): Config {
     scoringIntervalMinutes: int('PROGNOS_SCORING_INTERVAL_MINUTES', 15, 0, 7 * 24 * 60),
     offlineAfterIntervals: num('PROGNOS_OFFLINE_AFTER_INTERVALS', 1, 1000) ?? 3,
     drift: Object.freeze(drift),
+    metricsToken,
+    metricsPort: optInt('METRICS_PORT', 0, 65535),
+    retention: Object.freeze({
+      capturesDays: int('RETENTION_CAPTURES_DAYS', 0, 0, 365 * 100),
+      readingsDays: int('RETENTION_READINGS_DAYS', 0, 0, 365 * 100),
+    }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

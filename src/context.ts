@@ -23,6 +23,7 @@ import { ActiveModels } from './forecasting/active-models.js';
 import { ForecastsService } from './forecasting/forecasts.service.js';
 import { ScoringService } from './forecasting/scoring.service.js';
 import { createLogger } from './logger.js';
+import { trackPool, trackQueueDepth } from './metrics.js';
 import { CmmsSettingsService } from './maintenance/cmms/cmms-settings.service.js';
 import { MaintenanceEvents } from './maintenance/maintenance-events.service.js';
 import { resolveRules } from './maintenance/rule-settings.js';
@@ -151,6 +152,11 @@ export async function createContext(config: Config, options: ContextOptions = {}
       { database: database.kind, jobs: jobs.mode },
       `database: ${database.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}; jobs: ${jobs.mode === 'bullmq' ? 'BullMQ on Redis' : 'in-process'}`,
     );
+    // Read at scrape time; released on close so a closed pool or queue is never asked.
+    const untrack = [
+      trackQueueDepth(() => jobs.depths()),
+      ...(database.pool ? [trackPool(database.pool)] : []),
+    ];
     const training = new TrainingService(trainingDeps, () => jobs);
     const db = database.db;
     const maintenanceDeps = {
@@ -187,6 +193,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       async close() {
         if (closed) return;
         closed = true;
+        for (const u of untrack) u();
         await jobs.close();
         // Forecasts already accepted are written before the pool closes.
         await scoring.close();

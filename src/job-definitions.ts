@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { WebhookConfig } from './config.js';
 import { ensurePartitionsJob } from './acquisition/ensure-partitions.job.js';
+import { retentionJob } from './acquisition/retention.job.js';
 import type { DB } from './db/schema.js';
 import { extractFeaturesJob } from './features/extract-features.job.js';
 import { deliverWebhookJob } from './maintenance/deliver-webhook.job.js';
@@ -39,5 +40,6 @@ export function createJobDefinitions(deps: JobDeps): JobDefinition[] {
     scoreFleetJob({ scoring: deps.scoring }),
     deliverWebhookJob(deps),
     checkDriftJob(deps),
+    retentionJob(deps),
   ] as JobDefinition[];
 }

@@ -3,6 +3,7 @@
 import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-subscriber.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
+import { startMetricsServer, type MetricsServer } from './http/metrics-server.js';
 import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
 import { scheduleJobs } from './jobs/schedules.js';
 import { onShutdown } from './lifecycle.js';
@@ -13,6 +14,8 @@ export interface RunningWorker {
   pool: WorkerPool;
   /** Live readings over MQTT, when MQTT_URL is set. */
   mqtt: MqttSubscriber | undefined;
+  /** GET /metrics on METRICS_PORT, when it is set. */
+  metrics: MetricsServer | undefined;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,20 @@ export async function startWorker(
     throw new Error('prognos worker needs REDIS_URL; without it `prognos serve` runs the jobs in-process');
   }
   const ctx = await createContext(config);
+  // First: a worker waiting for Redis below is already visible to its scraper.
+  const metrics =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer({
+          host: config.host,
+          port: config.metricsPort,
+          token: config.metricsToken,
+        }).catch(async (err: unknown) => {
+          await ctx.close();
+          throw err;
+        });
+  if (metrics)
+    ctx.logger.info({ port: metrics.port }, `metrics at http://${config.host}:${metrics.port}/metrics`);
   const pool = await startWorkers({
     handlers: ctx.jobHandlers,
     redisUrl: config.redisUrl,
@@ -45,10 +62,11 @@ export async function startWorker(
   const close = async () => {
     await mqtt?.close(); // first: stop taking messages (unacknowledged ones are redelivered)
     await pool.close();
+    await metrics?.close();
     await ctx.close();
   };
   if (opts.handleSignals !== false) onShutdown(ctx.logger, config.shutdownTimeoutMs, [close]);
-  return { ctx, pool, mqtt, close };
+  return { ctx, pool, mqtt, metrics, close };
 }
 
 /**

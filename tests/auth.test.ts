@@ -71,7 +71,7 @@ describe('API keys and scopes', () => {
     expect(nonConforming).toEqual([]);
   });
 
-  it('covers every declared route: outside /v1 only static, docs and health reads, served without a key', async () => {
+  it('covers every declared route: outside /v1 only static, docs, health and metrics reads, served without a key', async () => {
     const outside = app.declaredRoutes.filter((r) => !r.url.startsWith('/v1'));
     const all = app.declaredRoutes.length;
     const v1 = app.declaredRoutes.filter((r) => r.url.startsWith('/v1')).length;
@@ -82,7 +82,7 @@ describe('API keys and scopes', () => {
       // Data lives under /v1 only: anything else is a GET of a page, an asset, the docs or health.
       expect(r.method, what).toBe('GET');
       expect(r.url, what).toMatch(
-        /^\/(?:$|healthz$|readyz$|docs(?:\/|$)|vendor\/|js\/|[\w-]+\.(?:html|css|js)$)/,
+        /^\/(?:$|healthz$|readyz$|metrics$|docs(?:\/|$)|vendor\/|js\/|[\w-]+\.(?:html|css|js)$)/,
       );
       if (r.url.includes('*')) continue;
       const res = await app.inject({ url: r.url });

@@ -135,7 +135,10 @@ describe('the OpenAPI document', () => {
       const what = `${method} ${path}`;
       const statuses = Object.keys(op.responses);
       const keyed = op.security.length > 0;
-      for (const s of ['401', '403', '429']) expect(statuses.includes(s), `${what} ${s}`).toBe(keyed);
+      // GET /metrics takes no API key but its own token (METRICS_TOKEN): a 401, no 403 or 429.
+      const tokened = path === '/metrics';
+      for (const s of ['401', '403', '429'])
+        expect(statuses.includes(s), `${what} ${s}`).toBe(keyed || (tokened && s === '401'));
       expect(statuses, what).toContain('400');
       if (path.startsWith('/v1/')) expect(statuses, what).toContain('503');
       if (op.requestBody) expect(statuses, what).toEqual(expect.arrayContaining(['413', '415']));

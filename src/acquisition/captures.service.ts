@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Sensor } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
+import { countIngested, type IngestSource } from '../metrics.js';
 import { sensorsRepository } from './assets.repository.js';
 import { capturesRepository, type CaptureMeta, type CaptureRow } from './captures.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -98,7 +99,11 @@ export class CapturesService {
   }
 
   /** JSON body: `{ ts, sampleRateHz?, samples: number[] }`. */
-  async ingestJson(sensorId: number, body: { ts: unknown; sampleRateHz?: unknown; samples: unknown }) {
+  async ingestJson(
+    sensorId: number,
+    body: { ts: unknown; sampleRateHz?: unknown; samples: unknown },
+    source: IngestSource = 'http',
+  ) {
     const sensor = await this.vibrationSensor(sensorId);
     const tsMs = parseTimestamp(body.ts, 'ts', this.now());
     const rate = this.rate(sensor, body.sampleRateHz);
@@ -107,6 +112,7 @@ export class CapturesService {
       tsMs,
       rate,
       samplesFromJson(body.samples, 'samples', this.limits.maxCaptureSamples),
+      source,
     );
   }
 
@@ -121,10 +127,22 @@ export class CapturesService {
       this.now(),
     );
     const rate = this.rate(sensor, sampleRateHz);
-    return this.store(sensor, tsMs, rate, samplesFromBytes(bytes, 'body', this.limits.maxCaptureSamples));
+    return this.store(
+      sensor,
+      tsMs,
+      rate,
+      samplesFromBytes(bytes, 'body', this.limits.maxCaptureSamples),
+      'http',
+    );
   }
 
-  private async store(sensor: Sensor, tsMs: number, rate: number, samples: Float32Array) {
+  private async store(
+    sensor: Sensor,
+    tsMs: number,
+    rate: number,
+    samples: Float32Array,
+    source: IngestSource,
+  ) {
     const flags = captureFlags(samples, { rangeMin: sensor.range_min, rangeMax: sensor.range_max });
     const ts = new Date(tsMs);
     const result = await this.db.transaction().execute(async (trx) => {
@@ -140,6 +158,7 @@ export class CapturesService {
       await ingestStatsRepository.add(trx, sensor.id, 'captures', countByDay([tsMs], id ? [tsMs] : []));
       return { id: id ?? (await capturesRepository.idAt(trx, sensor.id, ts))!, inserted: id ? 1 : 0 };
     });
+    countIngested(source, 'captures', result.inserted, result.inserted * samples.byteLength);
     return {
       id: result.id,
       sensorId: sensor.id,

@@ -17,6 +17,7 @@ import { hostname } from 'node:os';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { AppError, badRequest, isDatabaseUnavailable } from '../errors.js';
+import { connectionState } from '../metrics.js';
 import type { AssetsService } from './assets.service.js';
 import type { ReadingsService } from './readings.service.js';
 
@@ -110,7 +111,7 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
       try {
         const sensorId = await resolveSensor(assetRef!, sensorRef!);
         const batch = parsePayload(payload);
-        const result = await readings.ingest(sensorId, batch);
+        const result = await readings.ingest(sensorId, batch, 'readings', 'mqtt');
         stats.batchesStored += 1;
         stats.inserted += result.inserted;
         stats.duplicates += result.duplicates;
@@ -170,6 +171,11 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
   client.on('error', (err) => log.warn({ err }, 'MQTT connection error'));
   client.on('reconnect', () => log.info('MQTT reconnecting'));
   client.on('offline', () => log.warn('MQTT offline'));
+  // prognos_connection_up{source="mqtt"}: down until the broker accepts us, and whenever the
+  // connection drops (close comes with every loss, offline only once per outage).
+  connectionState('mqtt', false);
+  client.on('connect', () => connectionState('mqtt', true));
+  client.on('close', () => connectionState('mqtt', false));
   ready.catch(() => {});
 
   return {

@@ -33,3 +33,16 @@ export async function ensurePartitionsBetween(
     toSec,
   ]);
 }
+
+/** Drops the monthly partitions of `table` that end at or before `cut` (migration 0018: never
+ * the default partition, one straddling the cut, or one not named by prognos_ensure_partitions);
+ * returns their names. */
+export async function dropPartitionsBefore(
+  db: Kysely<DB>,
+  table: (typeof PARTITIONED_TABLES)[number],
+  cut: Date,
+): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select prognos_drop_partitions_before(${table}, ${cut}::timestamptz) as name`.execute(db);
+  return rows.map((r) => r.name);
+}

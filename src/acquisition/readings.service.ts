@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Sensor } from '../db/schema.js';
 import { badRequest, notFound } from '../errors.js';
+import { countIngested, READING_BYTES, type IngestSource } from '../metrics.js';
 import { sensorsRepository } from './assets.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
@@ -64,7 +65,12 @@ export class ReadingsService {
   }
 
   /** Validates the whole batch, then writes it in one transaction, or writes nothing. */
-  async ingest(sensorId: number, raw: unknown, field = 'readings'): Promise<IngestResult> {
+  async ingest(
+    sensorId: number,
+    raw: unknown,
+    field = 'readings',
+    source: IngestSource = 'http',
+  ): Promise<IngestResult> {
     const sensor = await this.sensor(sensorId);
     const readings = validateReadings(raw, this.now(), field, this.limits.maxReadingsPerBatch);
     // Repeats inside one batch: keep the first, as the database keeps the first ever stored.
@@ -91,6 +97,7 @@ export class ReadingsService {
       await ingestStatsRepository.add(trx, sensorId, 'readings', days);
       return inserted;
     });
+    countIngested(source, 'readings', insertedMs.length, insertedMs.length * READING_BYTES);
     return {
       sensorId,
       received: readings.length,

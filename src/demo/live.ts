@@ -110,12 +110,13 @@ export async function streamDemoLive(
       });
       const batch = pending.get(c.machineId) ?? [];
       pending.set(c.machineId, []);
-      if (batch.length > 0) await ctx.readings.ingest(ids.get(TEMPERATURE_SENSOR)!, batch);
-      await ctx.captures.ingestJson(ids.get(VIBRATION_SENSOR)!, {
-        ts: c.ts.toISOString(),
-        sampleRateHz: c.sampleRateHz,
-        samples: Array.from(c.samples),
-      });
+      if (batch.length > 0)
+        await ctx.readings.ingest(ids.get(TEMPERATURE_SENSOR)!, batch, 'readings', 'demo');
+      await ctx.captures.ingestJson(
+        ids.get(VIBRATION_SENSOR)!,
+        { ts: c.ts.toISOString(), sampleRateHz: c.sampleRateHz, samples: Array.from(c.samples) },
+        'demo',
+      );
       await ctx.features.extract({
         assetId: asset.id,
         featureSet: set.name,

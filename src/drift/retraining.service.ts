@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, RetrainingStatus, RetrainingSuggestion, ModelKind } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
+import { setDriftLevels } from '../metrics.js';
 import { registryRepository } from '../models/registry.repository.js';
 import type { TrainingService } from '../training/training.service.js';
 import type { Comparison } from './comparison.js';
@@ -95,6 +96,13 @@ export class RetrainingService {
       }
     }
     const report = await this.drift.fleetDrift({});
+    setDriftLevels(
+      report.models.map((m) => ({
+        model: m.model.name,
+        status: m.pooled.status,
+        maxPsi: m.pooled.status === 'unknown' ? null : m.pooled.maxPsi,
+      })),
+    );
     for (const m of report.models) {
       signal?.throwIfAborted();
       out.models += 1;

@@ -25,7 +25,27 @@ export interface UnscoredFilter {
   perAsset: number;
 }
 
+/** A feature row's key as a forecast's lineage records it (inputs.featureRow). */
+export interface FeatureRowKey {
+  sensorId: number;
+  featureSetId: number;
+  windowStart: string;
+}
+
 export const scoringRepository = {
+  /** When the captures behind these feature rows were stored (rows not from a capture, or
+   * whose capture is gone, have none). */
+  async captureStoredAt(db: Db, keys: readonly FeatureRowKey[]): Promise<Date[]> {
+    const { rows } = await sql<{ created_at: Date }>`
+      select c.created_at
+      from unnest(${keys.map((k) => k.sensorId)}::bigint[], ${keys.map((k) => k.featureSetId)}::bigint[],
+        ${keys.map((k) => k.windowStart)}::timestamptz[]) as k(sensor_id, feature_set_id, window_start)
+      join feature_rows fr on fr.sensor_id = k.sensor_id and fr.feature_set_id = k.feature_set_id
+        and fr.window_start = k.window_start and fr.source = 'capture'
+      join captures c on c.sensor_id = fr.sensor_id and c.id = fr.source_id`.execute(db);
+    return rows.map((r) => r.created_at);
+  },
+
   /** Feature rows of active assets newer than the asset's latest forecast (a forecast as of a
    * row's window end or later covers it), the newest `perAsset` of each asset; by asset, then
    * oldest first, so forecasts are written in the order their windows ended. */

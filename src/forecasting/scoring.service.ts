@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { assetsRepository } from '../acquisition/assets.repository.js';
 import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
+import { observeCaptureToForecastLag, observeScoring } from '../metrics.js';
 import { bearingOf } from '../features/features.service.js';
 import type { StoredFeatureSet } from '../features/stored-feature-sets.js';
 import { temperatureBaselineOf } from '../features/temperature-baseline.js';
@@ -23,7 +24,7 @@ import { forecastsRepository as repo, type NewForecast } from './forecasts.repos
 import { GroupCommitter } from './group-commit.js';
 import { chooseFeatureSet, featureValue, liveFeatureVector, type LiveInput } from './live-features.js';
 import { clamp01, riskScore } from './risk.js';
-import { scoringRepository, type UnscoredRow } from './scoring.repository.js';
+import { scoringRepository, type FeatureRowKey, type UnscoredRow } from './scoring.repository.js';
 
 export interface ScoreRequest extends LiveInput {
   assetId: number;
@@ -74,7 +75,9 @@ export class ScoringService {
         // Rows come back in insertion order with a single VALUES list; match by position.
         // One multi-row INSERT is atomic on its own: no BEGIN/COMMIT round trips.
         const stored = await repo.insertMany(deps.db, rows);
+        const committedAt = Date.now();
         this.afterCommit(stored.map((f) => f.id));
+        void this.recordLag(stored, committedAt);
         return stored;
       },
     });
@@ -102,6 +105,26 @@ export class ScoringService {
     })();
   }
 
+  /**
+   * The capture-to-forecast lag of committed forecasts (prognos_capture_to_forecast_lag_seconds):
+   * from when each one's capture was stored to the forecast's commit. Only forecasts over a
+   * feature row of a capture have one (live API input is never stored). Off the request path,
+   * and a failed lookup costs a figure, never a forecast.
+   */
+  private async recordLag(stored: Forecast[], committedAt: number): Promise<void> {
+    const keys = stored.flatMap((f) => {
+      const row = (f.lineage.inputs as { featureRow?: FeatureRowKey } | undefined)?.featureRow;
+      return row ? [row] : [];
+    });
+    if (keys.length === 0) return;
+    try {
+      for (const storedAt of await scoringRepository.captureStoredAt(this.deps.db, keys))
+        observeCaptureToForecastLag((committedAt - storedAt.getTime()) / 1000);
+    } catch (err) {
+      this.deps.logger?.debug({ err }, 'capture-to-forecast lag not recorded');
+    }
+  }
+
   /** Resolves when every committed forecast so far has been through the work-order rules. */
   async settled(): Promise<void> {
     await this.writer.drain();
@@ -122,6 +145,13 @@ export class ScoringService {
   }
 
   async score(req: ScoreRequest): Promise<Forecast> {
+    const start = performance.now();
+    const forecast = await this.scoreOnce(req);
+    observeScoring(req.source ?? 'api', (performance.now() - start) / 1000);
+    return forecast;
+  }
+
+  private async scoreOnce(req: ScoreRequest): Promise<Forecast> {
     const asset = await this.asset(req.assetId);
     if (!asset) throw notFound('asset', req.assetId);
     const set = chooseFeatureSet(req, (req.temperature?.length ?? 0) > 0);

@@ -7,6 +7,7 @@ import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
+import type { QueueDepth } from '../metrics.js';
 import { QUEUES, type JobName, type QueueName } from './names.js';
 import { validatePayload, type JobHandlers } from './handlers.js';
 import type { EnqueueOptions, JobQueue, JobState, JobStatus } from './types.js';
@@ -249,6 +250,23 @@ export class BullJobQueue implements JobQueue {
 
   async ping(): Promise<void> {
     await this.connection.ping();
+  }
+
+  depths(): Promise<QueueDepth[]> {
+    return this.redis(() =>
+      Promise.all(
+        [...this.queues.entries()].map(async ([queue, q]) => {
+          const c = await q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+          return {
+            queue,
+            waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+            active: c.active ?? 0,
+            delayed: c.delayed ?? 0,
+            failed: c.failed ?? 0,
+          };
+        }),
+      ),
+    );
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
+import type { QueueDepth } from '../metrics.js';
+import { QUEUES } from './names.js';
 import type { JobName } from './names.js';
 import { validatePayload, type JobHandlers } from './handlers.js';
 import type { EnqueueOptions, JobQueue, JobStatus } from './types.js';
@@ -167,6 +169,26 @@ export class InlineJobQueue implements JobQueue {
   }
 
   async ping(): Promise<void> {}
+
+  async depths(): Promise<QueueDepth[]> {
+    // Failed jobs are counted among those still remembered (KEEP_FINISHED), as BullMQ counts
+    // those its removeOnFail keeps.
+    const out = new Map<string, QueueDepth>(
+      Object.values(QUEUES).map((queue) => [queue, { queue, waiting: 0, active: 0, delayed: 0, failed: 0 }]),
+    );
+    for (const { status } of this.jobs.values()) {
+      const d = out.get(status.queue);
+      if (
+        d &&
+        (status.state === 'waiting' ||
+          status.state === 'active' ||
+          status.state === 'delayed' ||
+          status.state === 'failed')
+      )
+        d[status.state] += 1;
+    }
+    return [...out.values()];
+  }
 
   /** Resolves once no job is waiting or running on any queue (tests that compare table
    * contents before and after a request need the background writes to be over). */

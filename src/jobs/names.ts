@@ -17,5 +17,6 @@ export const JOBS = {
   scoreFleet: 'score-fleet',
   deliverWebhook: 'deliver-webhook',
   checkDrift: 'check-drift',
+  applyRetention: 'apply-retention',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

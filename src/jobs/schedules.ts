@@ -15,4 +15,9 @@ export async function scheduleJobs(ctx: CoreContext): Promise<void> {
   if (ctx.config.drift.intervalMinutes > 0) {
     await ctx.jobs.schedule(JOBS.checkDrift, {}, ctx.config.drift.intervalMinutes * 60_000);
   }
+  // Old months go daily; nothing is scheduled while every table keeps its data forever.
+  const { capturesDays, readingsDays } = ctx.config.retention;
+  if (capturesDays > 0 || readingsDays > 0) {
+    await ctx.jobs.schedule(JOBS.applyRetention, { capturesDays, readingsDays }, DAY_MS);
+  }
 }

@@ -1,4 +1,5 @@
 import type { TSchema, Static } from '@sinclair/typebox';
+import type { QueueDepth } from '../metrics.js';
 import type { JobName, QueueName } from './names.js';
 
 export interface JobContext {
@@ -60,5 +61,7 @@ export interface JobQueue {
   /** Runs `name` every `everyMs` (one schedule per name; calling again replaces it). */
   schedule(name: JobName, payload: unknown, everyMs: number): Promise<void>;
   ping(): Promise<void>;
+  /** Jobs per queue and state, for the metrics (prognos_queue_jobs). */
+  depths(): Promise<QueueDepth[]>;
   close(): Promise<void>;
 }

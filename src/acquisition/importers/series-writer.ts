@@ -17,6 +17,7 @@
  * this module batches, encodes and counts.
  */
 import type { SqlSession } from '../../db/sql-session.js';
+import { countIngested, READING_BYTES } from '../../metrics.js';
 import { insertCaptureRows } from '../captures.repository.js';
 import { ensurePartitionsBetween } from '../partitions.repository.js';
 import { copyReadings, insertReadingArrays } from '../readings.repository.js';
@@ -141,6 +142,7 @@ export class SeriesWriter {
           : approximate(groups, inserted);
       this.stats.record('readings', groups, perGroup);
       this.counted('readings', n, inserted);
+      countIngested('import', 'readings', inserted, inserted * READING_BYTES);
     });
   }
 
@@ -171,6 +173,15 @@ export class SeriesWriter {
       }
       this.stats.record('captures', groups, perGroup);
       this.counted('captures', rows.length, inserted.length);
+      // Duplicates skipped are not returned; a batch's captures are of one length in every
+      // importer, so the bytes stored are the batch's share.
+      const bytes = encoded.reduce((sum, c) => sum + c.samples.byteLength, 0);
+      countIngested(
+        'import',
+        'captures',
+        inserted.length,
+        Math.round((bytes * inserted.length) / rows.length),
+      );
     });
   }
 
