@@ -1,6 +1,7 @@
 /** The worker process: BullMQ processors for every queue. Needs REDIS_URL; in the embedded
  * mode the API process runs the same processors in-process instead. */
 import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-subscriber.js';
+import type { OpcuaIngestor } from './acquisition/opcua/opcua-ingestor.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
@@ -13,6 +14,8 @@ export interface RunningWorker {
   pool: WorkerPool;
   /** Live readings over MQTT, when MQTT_URL is set. */
   mqtt: MqttSubscriber | undefined;
+  /** Live readings over OPC UA, when OPCUA_ENDPOINT is set. */
+  opcua: OpcuaIngestor | undefined;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,11 @@ export async function startWorker(
     throw new Error('prognos worker needs REDIS_URL; without it `prognos serve` runs the jobs in-process');
   }
   const ctx = await createContext(config);
+  // Before the job processors: a bad mapping stops start-up with nothing else to undo.
+  const opcua = await startOpcua(config, ctx).catch(async (err: unknown) => {
+    await ctx.close();
+    throw err;
+  });
   const pool = await startWorkers({
     handlers: ctx.jobHandlers,
     redisUrl: config.redisUrl,
@@ -44,11 +52,26 @@ export async function startWorker(
     : undefined;
   const close = async () => {
     await mqtt?.close(); // first: stop taking messages (unacknowledged ones are redelivered)
+    await opcua?.close(); // ends the subscription, then stores the pending window
     await pool.close();
     await ctx.close();
   };
   if (opts.handleSignals !== false) onShutdown(ctx.logger, config.shutdownTimeoutMs, [close]);
-  return { ctx, pool, mqtt, close };
+  return { ctx, pool, mqtt, opcua, close };
+}
+
+/** Loaded only when configured: node-opcua is large and prints a warning when imported. */
+export async function startOpcua(config: Config, ctx: AppContext): Promise<OpcuaIngestor | undefined> {
+  if (!config.opcua) return undefined;
+  const { startOpcuaIngestor } = await import('./acquisition/opcua/opcua-ingestor.js');
+  // Not awaited: with the server unreachable the client keeps trying; jobs still run.
+  return startOpcuaIngestor({
+    config: config.opcua,
+    readings: ctx.readings,
+    assets: ctx.assets,
+    logger: ctx.logger,
+    maxPerBatch: config.ingestLimits.maxReadingsPerBatch,
+  });
 }
 
 /**
