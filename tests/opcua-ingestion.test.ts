@@ -4,7 +4,10 @@
  * stored, and after a server restart mid-stream the client comes back by itself with nothing
  * lost or doubled beyond what the protocol gives: exactly what the server sent, stored once.
  */
+import { Writable } from 'node:stream';
 import { sql } from 'kysely';
+import { MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
+import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpcuaIngestor, type OpcuaIngestor } from '../src/acquisition/opcua/opcua-ingestor.js';
@@ -187,4 +190,70 @@ describe('OPC UA ingestion (node-opcua server on loopback)', () => {
       { sensorId: sensorOf.get(nodeIdOf(SPECS[3]!)), tsMs: T0, value: 1 },
     ]);
   }, 25_000);
+
+  it('connects with SignAndEncrypt (Basic256Sha256) and a user name and password', async () => {
+    const asset = await createAsset(app, { name: 'Pump 9', externalRef: 'PUMP-9' });
+    const sensorId = await createSensor(app, asset, { name: 'de-temp' });
+    const spec: VariableSpec = { folder: 'Pump9', name: 'de-temp', dataType: 'Double', value: (k) => 20 + k };
+    const secure = await startPlant(await freePort(), [spec], {
+      securityModes: [MessageSecurityMode.SignAndEncrypt],
+      securityPolicies: [SecurityPolicy.Basic256Sha256],
+      allowAnonymous: false,
+      userManager: {
+        isValidUser: (user: string, password: string) => user === 'prognos' && password === 's3cret',
+      },
+    });
+    const errors: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        const line = JSON.parse(chunk.toString()) as {
+          level: number;
+          msg: string;
+          err?: { message: string };
+        };
+        if (line.level >= 50) errors.push(`${line.msg}: ${line.err?.message ?? ''}`);
+        done();
+      },
+    });
+    const start = (password: string) =>
+      startOpcuaIngestor({
+        config: loadConfig({
+          OPCUA_ENDPOINT: secure.endpoint,
+          OPCUA_CONFIG: JSON.stringify({
+            batchWindowMs: 100,
+            nodes: [{ nodeId: nodeIdOf(spec), asset: 'PUMP-9', sensor: 'de-temp' }],
+          }),
+          OPCUA_SECURITY_MODE: 'SignAndEncrypt',
+          OPCUA_SECURITY_POLICY: 'Basic256Sha256',
+          OPCUA_USERNAME: 'prognos',
+          OPCUA_PASSWORD: password,
+        }).opcua!,
+        readings: ctx.readings,
+        assets: ctx.assets,
+        logger: pino({ level: 'info' }, sink),
+        maxPerBatch: 10_000,
+      });
+    try {
+      const refused = await start('wrong');
+      await until('the refusal to be logged', () => errors.length > 0);
+      await refused.close();
+      expect(errors[0]).toMatch(/^OPC UA session could not be set up; retrying: .*BadUserAccessDenied/);
+
+      const secured = await start('s3cret');
+      await secured.ready;
+      secure.tick();
+      await until('the value to be served', () => secure.served.some((x) => x.tsMs === T0 + 1000));
+      await until('the value to arrive', () => secured.stats().received >= secure.served.length);
+      await secured.close();
+      const { rows } = await sql<{ ms: number; value: number }>`
+        select (extract(epoch from ts) * 1000)::float8 as ms, value from readings where sensor_id = ${sensorId}
+        order by ts`.execute(ctx.database.db);
+      expect(rows.map((r) => [Number(r.ms), r.value])).toEqual([
+        [T0, 20],
+        [T0 + 1000, 21],
+      ]);
+    } finally {
+      await secure.stop();
+    }
+  }, 20_000);
 });

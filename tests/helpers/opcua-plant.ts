@@ -14,8 +14,16 @@ import {
   StatusCodes,
   type DataValue,
   type NodeId,
+  type NotificationMessage,
+  type ReadValueId,
 } from 'node-opcua-client';
-import { OPCUAServer, type UAVariable } from 'node-opcua-server';
+import {
+  OPCUAServer,
+  type MonitoredItem,
+  type OPCUAServerOptions,
+  type ServerSession,
+  type Subscription,
+} from 'node-opcua-server';
 
 export const T0 = Date.parse('2024-06-01T00:00:00Z');
 
@@ -47,12 +55,20 @@ export interface PlantServer {
   start(): Promise<void>;
 }
 
+type Namespace = ReturnType<NonNullable<OPCUAServer['engine']['addressSpace']>['getOwnNamespace']>;
+type Variable = ReturnType<Namespace['addVariable']>;
+
 export const nodeIdOf = (v: Pick<VariableSpec, 'folder' | 'name'>) => `ns=1;s=${v.folder}.${v.name}`;
 
-export async function startPlant(port: number, specs: VariableSpec[]): Promise<PlantServer> {
+/** `serverOptions`: extra OPCUAServer options (security modes and policies, a user manager). */
+export async function startPlant(
+  port: number,
+  specs: VariableSpec[],
+  serverOptions?: Partial<OPCUAServerOptions>,
+): Promise<PlantServer> {
   const served: Served[] = [];
-  let server: OPCUAServer | undefined;
-  let vars = new Map<VariableSpec, UAVariable>();
+  let running: OPCUAServer | undefined;
+  let vars = new Map<VariableSpec, Variable>();
   let k = 0;
   const last = new Map(specs.map((spec) => [spec, { x: spec.value(0), k: 0 }]));
 
@@ -67,7 +83,12 @@ export async function startPlant(port: number, specs: VariableSpec[]): Promise<P
   };
 
   async function start(): Promise<void> {
-    const s = new OPCUAServer({ port, hostname: '127.0.0.1', alternateHostname: ['127.0.0.1'] });
+    const s = new OPCUAServer({
+      port,
+      hostname: '127.0.0.1',
+      alternateHostname: ['127.0.0.1'],
+      ...serverOptions,
+    });
     await s.initialize();
     const space = s.engine.addressSpace!;
     const ns = space.getOwnNamespace();
@@ -94,11 +115,13 @@ export async function startPlant(port: number, specs: VariableSpec[]): Promise<P
       );
     }
     setAll(); // a restarted server comes back with the plant's current values
-    s.on('create_session', (session) => {
-      session.on('new_subscription', (sub) => {
+    s.on('create_session', (session: ServerSession) => {
+      session.on('new_subscription', (sub: Subscription) => {
         const nodeOf = new Map<number, NodeId>();
-        sub.on('monitoredItem', (item, toMonitor) => nodeOf.set(item.clientHandle, toMonitor.nodeId));
-        sub.on('notification', (msg) => {
+        sub.on('monitoredItem', (item: MonitoredItem, toMonitor: ReadValueId) =>
+          nodeOf.set(item.clientHandle, toMonitor.nodeId),
+        );
+        sub.on('notification', (msg: NotificationMessage) => {
           for (const data of msg.notificationData ?? []) {
             if (!(data instanceof DataChangeNotification)) continue;
             for (const m of data.monitoredItems ?? []) {
@@ -115,7 +138,7 @@ export async function startPlant(port: number, specs: VariableSpec[]): Promise<P
       });
     });
     await s.start();
-    server = s;
+    running = s;
   }
 
   await start();
@@ -131,12 +154,12 @@ export async function startPlant(port: number, specs: VariableSpec[]): Promise<P
         const x = spec.value(k);
         if (x !== last.get(spec)!.x) last.set(spec, { x, k });
       }
-      if (server) setAll();
+      if (running) setAll();
     },
     current: () => new Map(specs.map((spec) => [nodeIdOf(spec), T0 + last.get(spec)!.k * 1000])),
     async stop() {
-      const s = server;
-      server = undefined;
+      const s = running;
+      running = undefined;
       vars = new Map();
       await s?.shutdown(0);
     },
