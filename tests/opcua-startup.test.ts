@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpcuaIngestor } from '../src/acquisition/opcua/opcua-ingestor.js';
 import { ConfigError, loadConfig, type OpcuaConfig } from '../src/config.js';
-import { createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
+import { countRows, createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
 import { freePort } from './helpers/private-servers.js';
 
 function configProblems(env: Record<string, string>): string[] {
@@ -90,10 +90,11 @@ describe('OPC UA ingestor start-up', () => {
   let ctx: TestCtx;
   let app: FastifyInstance;
   let port: number;
+  let pump: number;
 
   beforeAll(async () => {
     ({ ctx, app } = await startApp());
-    const pump = await createAsset(app, { name: 'Pump 7', externalRef: 'PUMP-7' });
+    pump = await createAsset(app, { name: 'Pump 7', externalRef: 'PUMP-7' });
     await createSensor(app, pump, { name: 'de-temp' });
     port = await freePort(); // nothing listens there
   });
@@ -167,5 +168,37 @@ describe('OPC UA ingestor start-up', () => {
     await ingestor.close();
     await ingestor.ready; // ends once closed
     expect(ingestor.stats()).toMatchObject({ received: 0, inserted: 0, pending: 0 });
+  });
+
+  it("ReadingsService.ingestMany, what the batcher calls: every sensor's batch in one transaction, or none", async () => {
+    const a = await createSensor(app, pump, { name: 'a' });
+    const b = await createSensor(app, pump, { name: 'b' });
+    const t = Date.parse('2024-06-01T00:00:00Z');
+    const bad = ctx.readings.ingestMany([
+      { sensorId: a, readings: [{ ts: t, value: 1 }] },
+      { sensorId: b, readings: [{ ts: t, value: 'x' }], field: 'b' },
+    ]);
+    await expect(bad).rejects.toMatchObject({
+      code: 'invalid_value',
+      message: expect.stringMatching(/^b\[0\]\.value/),
+    });
+    expect(await countRows(ctx, 'readings', a)).toBe(0);
+    const ok = await ctx.readings.ingestMany([
+      { sensorId: a, readings: [{ ts: t, value: 1 }] },
+      {
+        sensorId: b,
+        readings: [
+          { ts: t, value: 2 },
+          { ts: t, value: 3 },
+        ],
+      },
+      { sensorId: a, readings: [{ ts: t, value: 4 }] },
+    ]);
+    expect(ok.map((r) => [r.inserted, r.duplicates])).toEqual([
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ]);
+    expect(await countRows(ctx, 'readings', a)).toBe(1);
   });
 });

@@ -35,7 +35,7 @@ export interface VariableSpec {
   value(k: number): number | boolean | string | 'bad';
 }
 
-export interface Served {
+interface Served {
   nodeId: string;
   tsMs: number;
   value: unknown;

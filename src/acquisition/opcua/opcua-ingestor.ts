@@ -42,7 +42,7 @@ export interface OpcuaIngestorOptions {
   connectionStrategy?: ConnectionStrategyOptions;
 }
 
-export interface OpcuaStats extends BatcherStats {
+interface OpcuaStats extends BatcherStats {
   /** Value changes received from the server. */
   received: number;
   /** Not stored, by reason: a status name (BadSensorFailure…), not_numeric, no_timestamp. */

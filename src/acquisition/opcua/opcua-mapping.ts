@@ -30,7 +30,7 @@ export interface NodeMapping extends Timing {
   field: string;
 }
 
-export interface FolderMapping extends Timing {
+interface FolderMapping extends Timing {
   nodeId: NodeId;
   asset: string;
   field: string;
