@@ -256,4 +256,37 @@ describe('OPC UA ingestion (node-opcua server on loopback)', () => {
       await secure.stop();
     }
   }, 20_000);
+
+  it('monitors the other nodes when the server does not know one, naming its field', async () => {
+    const lines: Array<{ level: number; msg: string; field?: string }> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const partial = await startOpcuaIngestor({
+      config: loadConfig({
+        OPCUA_ENDPOINT: plant.endpoint,
+        OPCUA_CONFIG: JSON.stringify({
+          nodes: [
+            { nodeId: nodeIdOf(SPECS[2]!), asset: 'FAN-3', sensor: 'vib' },
+            { nodeId: 'ns=1;s=Fan3.no-such-variable', asset: 'FAN-3', sensor: 'vib' },
+          ],
+        }),
+      }).opcua!,
+      readings: ctx.readings,
+      assets: ctx.assets,
+      logger: pino({ level: 'info' }, sink),
+      maxPerBatch: 10_000,
+    });
+    await partial.ready;
+    await partial.close();
+    expect(partial.stats().monitored).toBe(1);
+    expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([
+      expect.stringMatching(
+        /^OPCUA_CONFIG nodes\[1\]\.nodeId ns=1;s=Fan3\.no-such-variable: the server refused to monitor it/,
+      ),
+    ]);
+  });
 });

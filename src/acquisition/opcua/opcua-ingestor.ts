@@ -126,6 +126,11 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
           { samplingInterval: t.samplingIntervalMs, queueSize: t.queueSize, discardOldest: true },
           TimestampsToReturn.Both,
         );
+        // A node the server does not know still yields an item, with a Bad status: drop it.
+        if (item.statusCode.isNotGood()) {
+          await item.terminate().catch(() => {});
+          throw new Error(item.statusCode.name);
+        }
         item.on('changed', (dv: DataValue) => onValue(t, dv));
       }),
     );
@@ -135,7 +140,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
         const t = all[i]!;
         log.error(
           { field: t.field, nodeId: t.nodeId.toString(), err: r.reason as Error },
-          `OPCUA_CONFIG ${t.field}.nodeId ${t.nodeId.toString()}: the server refused to monitor it; not ingested`,
+          `OPCUA_CONFIG ${t.field}.nodeId ${t.nodeId.toString()}: the server refused to monitor it (${(r.reason as Error).message}); not ingested`,
         );
       }
     });
