@@ -107,6 +107,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
   };
 
   async function subscribe(): Promise<void> {
+    counts.monitored = 0;
     await client.connect(opts.config.endpoint);
     session = await client.createSession(identity);
     const all = [...targets, ...(await browseFolders(session, mapping, opts.assets, log))];
@@ -165,6 +166,8 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
           log.error({ err, endpoint: opts.config.endpoint }, 'OPC UA session could not be set up; retrying');
         lastMessage = message;
         await session?.close().catch(() => {});
+        session = undefined;
+        subscription = undefined;
         await client.disconnect().catch(() => {});
         await new Promise((r) => setTimeout(r, Math.min(30_000, 1_000 * 2 ** attempt)));
       }
