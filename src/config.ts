@@ -21,6 +21,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** MQTT broker for live readings; unset = no MQTT subscriber. */
   readonly mqttUrl: string | undefined;
+  /** OPC UA server to subscribe to (OPCUA_ENDPOINT and OPCUA_CONFIG); unset = no OPC UA client. */
+  readonly opcua: OpcuaConfig | undefined;
   /** Embedded database directory, or `memory://` for a throw-away in-memory database. */
   readonly dataDir: string;
   /** Model registry artifacts: `<modelsDir>/<name>/<version>/`. */
@@ -86,6 +88,20 @@ export interface DriftConfig {
   /** An asset whose newest row is this much older than the fleet's newest is left out of the
    * fleet comparison (it stopped reporting). */
   readonly maxAgeHours: number;
+}
+
+export interface OpcuaConfig {
+  /** `opc.tcp://host:port[/path]`. */
+  readonly endpoint: string;
+  /** The node mapping (src/acquisition/opcua/opcua-mapping.ts): inline JSON or a file path. */
+  readonly mapping: { readonly inline: string } | { readonly file: string };
+  readonly securityMode: 'None' | 'Sign' | 'SignAndEncrypt';
+  readonly securityPolicy: 'None' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
+  /** User identity: anonymous, user name and password, or an X.509 certificate and its key (PEM). */
+  readonly identity:
+    | { readonly kind: 'anonymous' }
+    | { readonly kind: 'password'; readonly userName: string; readonly password: string }
+    | { readonly kind: 'certificate'; readonly certificateFile: string; readonly privateKeyFile: string };
 }
 
 export interface IngestLimitsConfig {
@@ -309,6 +325,8 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const opcua = opcuaConfig(env, str, url, problems);
+
   const dataDirRaw = str('PROGNOS_DATA_DIR') ?? './data';
   const config: Config = {
     env: nodeEnv as Config['env'],
@@ -320,6 +338,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbStartupWaitMs: int('DB_STARTUP_WAIT_MS', 30_000, 0, 600_000),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    opcua,
     dataDir: dataDirRaw.startsWith('memory://') ? dataDirRaw : path.resolve(dataDirRaw),
     modelsDir: path.resolve(str('PROGNOS_MODELS_DIR') ?? './models'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -362,4 +381,69 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+const OPCUA_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
+const OPCUA_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
+
+/** The OPCUA_* variables: connection and identity here, the node mapping in OPCUA_CONFIG. */
+function opcuaConfig(
+  env: Env,
+  str: (name: string) => string | undefined,
+  url: (name: string, protocols: string[]) => string | undefined,
+  problems: string[],
+): OpcuaConfig | undefined {
+  const endpoint = url('OPCUA_ENDPOINT', ['opc.tcp:']);
+  const mappingRaw = str('OPCUA_CONFIG');
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], def: T): T => {
+    const raw = str(name) ?? def;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return def;
+  };
+  const securityMode = oneOf('OPCUA_SECURITY_MODE', OPCUA_MODES, 'None');
+  const securityPolicy = oneOf(
+    'OPCUA_SECURITY_POLICY',
+    OPCUA_POLICIES,
+    securityMode === 'None' ? 'None' : 'Basic256Sha256',
+  );
+  if ((securityMode === 'None') !== (securityPolicy === 'None'))
+    problems.push(
+      `OPCUA_SECURITY_MODE ${securityMode} needs ${securityMode === 'None' ? 'OPCUA_SECURITY_POLICY None' : 'an OPCUA_SECURITY_POLICY other than None'}, got ${securityPolicy}`,
+    );
+  const userName = str('OPCUA_USERNAME');
+  // A password may legitimately hold spaces at either end: read it untrimmed.
+  const password = env.OPCUA_PASSWORD;
+  const certificateFile = str('OPCUA_USER_CERT');
+  const privateKeyFile = str('OPCUA_USER_KEY');
+  if ((userName === undefined) !== (password === undefined || password === ''))
+    problems.push('OPCUA_USERNAME and OPCUA_PASSWORD must be set together');
+  if ((certificateFile === undefined) !== (privateKeyFile === undefined))
+    problems.push('OPCUA_USER_CERT and OPCUA_USER_KEY must be set together');
+  if (userName !== undefined && certificateFile !== undefined)
+    problems.push('set either OPCUA_USERNAME/OPCUA_PASSWORD or OPCUA_USER_CERT/OPCUA_USER_KEY, not both');
+  if (str('OPCUA_ENDPOINT') !== undefined && mappingRaw === undefined)
+    problems.push('OPCUA_CONFIG is required when OPCUA_ENDPOINT is set (a JSON file path or inline JSON)');
+  if (mappingRaw !== undefined && str('OPCUA_ENDPOINT') === undefined)
+    problems.push('OPCUA_ENDPOINT is required when OPCUA_CONFIG is set');
+  if (endpoint === undefined || mappingRaw === undefined) return undefined;
+  const identity: OpcuaConfig['identity'] =
+    userName !== undefined && password
+      ? { kind: 'password', userName, password }
+      : certificateFile !== undefined && privateKeyFile !== undefined
+        ? {
+            kind: 'certificate',
+            certificateFile: path.resolve(certificateFile),
+            privateKeyFile: path.resolve(privateKeyFile),
+          }
+        : { kind: 'anonymous' };
+  return Object.freeze({
+    endpoint,
+    mapping: Object.freeze(
+      mappingRaw.startsWith('{') ? { inline: mappingRaw } : { file: path.resolve(mappingRaw) },
+    ),
+    securityMode,
+    securityPolicy,
+    identity: Object.freeze(identity),
+  });
 }

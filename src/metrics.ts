@@ -32,7 +32,7 @@ export function observeHttpRequest(method: string, route: string, status: number
 }
 
 /** Where stored data came from; `demo` is `prognos demo`'s live stream of the simulated fleet. */
-export type IngestSource = 'http' | 'mqtt' | 'import' | 'demo';
+export type IngestSource = 'http' | 'mqtt' | 'opcua' | 'import' | 'demo';
 export type IngestKind = 'readings' | 'captures';
 
 const ingestRows = new client.Counter({

@@ -1,6 +1,7 @@
 /** The worker process: BullMQ processors for every queue. Needs REDIS_URL; in the embedded
  * mode the API process runs the same processors in-process instead. */
 import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-subscriber.js';
+import type { OpcuaIngestor } from './acquisition/opcua/opcua-ingestor.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server.js';
@@ -16,6 +17,8 @@ export interface RunningWorker {
   mqtt: MqttSubscriber | undefined;
   /** GET /metrics on METRICS_PORT, when it is set. */
   metrics: MetricsServer | undefined;
+  /** Live readings over OPC UA, when OPCUA_ENDPOINT is set. */
+  opcua: OpcuaIngestor | undefined;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,12 @@ export async function startWorker(
         });
   if (metrics)
     ctx.logger.info({ port: metrics.port }, `metrics at http://${config.host}:${metrics.port}/metrics`);
+  // Before the job processors: a bad mapping stops start-up with nothing else to undo.
+  const opcua = await startOpcua(config, ctx).catch(async (err: unknown) => {
+    await metrics?.close();
+    await ctx.close();
+    throw err;
+  });
   const pool = await startWorkers({
     handlers: ctx.jobHandlers,
     redisUrl: config.redisUrl,
@@ -61,12 +70,27 @@ export async function startWorker(
     : undefined;
   const close = async () => {
     await mqtt?.close(); // first: stop taking messages (unacknowledged ones are redelivered)
+    await opcua?.close(); // ends the subscription, then stores the pending window
     await pool.close();
     await metrics?.close();
     await ctx.close();
   };
   if (opts.handleSignals !== false) onShutdown(ctx.logger, config.shutdownTimeoutMs, [close]);
-  return { ctx, pool, mqtt, metrics, close };
+  return { ctx, pool, mqtt, metrics, opcua, close };
+}
+
+/** Loaded only when configured: node-opcua is large and prints a warning when imported. */
+export async function startOpcua(config: Config, ctx: AppContext): Promise<OpcuaIngestor | undefined> {
+  if (!config.opcua) return undefined;
+  const { startOpcuaIngestor } = await import('./acquisition/opcua/opcua-ingestor.js');
+  // Not awaited: with the server unreachable the client keeps trying; jobs still run.
+  return startOpcuaIngestor({
+    config: config.opcua,
+    readings: ctx.readings,
+    assets: ctx.assets,
+    logger: ctx.logger,
+    maxPerBatch: config.ingestLimits.maxReadingsPerBatch,
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Scalar readings: validated, idempotent, atomic batch ingestion (HTTP and MQTT both come here)
+ * Scalar readings: validated, idempotent, atomic batch ingestion (HTTP, MQTT and OPC UA all come here)
  * and time-ordered reading back.
  */
 import type { Kysely } from 'kysely';
@@ -51,6 +51,14 @@ export function parseWindow(q: { from?: string | undefined; to?: string | undefi
   return w;
 }
 
+interface PreparedBatch {
+  sensorId: number;
+  /** Unique timestamps, first wins, with their values and ingest-time flags. */
+  rows: { ts: string[]; tsMs: number[]; values: number[]; flags: number[] };
+  /** Every reading's timestamp as received, repeats included (ingest statistics count them). */
+  allMs: number[];
+}
+
 export class ReadingsService {
   constructor(
     private readonly db: Kysely<DB>,
@@ -71,39 +79,54 @@ export class ReadingsService {
     field = 'readings',
     source: IngestSource = 'http',
   ): Promise<IngestResult> {
-    const sensor = await this.sensor(sensorId);
+    const [result] = await this.ingestMany([{ sensorId, readings: raw, field }], source);
+    return result!;
+  }
+
+  /**
+   * Several sensors' batches (OPC UA collects a short window of every subscribed node) in one
+   * transaction: every batch is validated first, then all are written, or none is.
+   */
+  async ingestMany(
+    batches: ReadonlyArray<{ sensorId: number; readings: unknown; field?: string }>,
+    source: IngestSource = 'http',
+  ): Promise<IngestResult[]> {
+    const prepared: PreparedBatch[] = [];
+    for (const b of batches) prepared.push(this.prepare(await this.sensor(b.sensorId), b.readings, b.field));
+    const inserted = await this.db.transaction().execute(async (trx) => {
+      const out: number[] = [];
+      for (const p of prepared) {
+        await ensurePartitionsFor(trx, 'readings', p.rows.tsMs);
+        const rows = await readingsRepository.insertBatch(trx, p.sensorId, p.rows);
+        await ingestStatsRepository.add(trx, p.sensorId, 'readings', countByDay(p.allMs, rows));
+        out.push(rows.length);
+      }
+      return out;
+    });
+    const total = inserted.reduce((a, b) => a + b, 0);
+    countIngested(source, 'readings', total, total * READING_BYTES);
+    return prepared.map((p, i) => ({
+      sensorId: p.sensorId,
+      received: p.allMs.length,
+      inserted: inserted[i]!,
+      duplicates: p.allMs.length - inserted[i]!,
+    }));
+  }
+
+  private prepare(sensor: Sensor, raw: unknown, field = 'readings'): PreparedBatch {
     const readings = validateReadings(raw, this.now(), field, this.limits.maxReadingsPerBatch);
     // Repeats inside one batch: keep the first, as the database keeps the first ever stored.
     const seen = new Set<number>();
-    const ts: string[] = [];
-    const tsMs: number[] = [];
-    const values: number[] = [];
-    const flags: number[] = [];
+    const rows = { ts: [] as string[], tsMs: [] as number[], values: [] as number[], flags: [] as number[] };
     for (const r of readings) {
       if (seen.has(r.tsMs)) continue;
       seen.add(r.tsMs);
-      tsMs.push(r.tsMs);
-      ts.push(new Date(r.tsMs).toISOString());
-      values.push(r.value);
-      flags.push(rangeFlags(r.value, { rangeMin: sensor.range_min, rangeMax: sensor.range_max }));
+      rows.tsMs.push(r.tsMs);
+      rows.ts.push(new Date(r.tsMs).toISOString());
+      rows.values.push(r.value);
+      rows.flags.push(rangeFlags(r.value, { rangeMin: sensor.range_min, rangeMax: sensor.range_max }));
     }
-    const insertedMs = await this.db.transaction().execute(async (trx) => {
-      await ensurePartitionsFor(trx, 'readings', tsMs);
-      const inserted = await readingsRepository.insertBatch(trx, sensorId, { ts, values, flags });
-      const days = countByDay(
-        readings.map((r) => r.tsMs),
-        inserted,
-      );
-      await ingestStatsRepository.add(trx, sensorId, 'readings', days);
-      return inserted;
-    });
-    countIngested(source, 'readings', insertedMs.length, insertedMs.length * READING_BYTES);
-    return {
-      sensorId,
-      received: readings.length,
-      inserted: insertedMs.length,
-      duplicates: readings.length - insertedMs.length,
-    };
+    return { sensorId: sensor.id, rows, allMs: readings.map((r) => r.tsMs) };
   }
 
   async list(

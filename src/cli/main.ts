@@ -15,6 +15,7 @@ import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { mqttCommand } from './mqtt.js';
+import { opcuaCommand } from './opcua.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
@@ -35,6 +36,7 @@ const commands: Command[] = [
   cmmsCommand,
   importCommand,
   mqttCommand,
+  opcuaCommand,
   simulateCommand,
   evalCmapssCommand,
   evalCwruCommand,

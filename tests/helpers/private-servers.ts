@@ -29,7 +29,7 @@ export function redisServerBinary(): string | undefined {
   return found.status === 0 && bin ? bin : undefined;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
