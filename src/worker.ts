@@ -4,6 +4,7 @@ import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-sub
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
+import { startHeartbeat } from './jobs/heartbeat.js';
 import { scheduleJobs } from './jobs/schedules.js';
 import { onShutdown } from './lifecycle.js';
 import { AppError } from './errors.js';
@@ -42,8 +43,24 @@ export async function startWorker(
         logger: ctx.logger,
       })
     : undefined;
+  // After scheduling: a beat means this worker is processing and both its servers answer.
+  const heartbeat =
+    config.workerHeartbeatFile === undefined
+      ? undefined
+      : startHeartbeat({
+          file: config.workerHeartbeatFile,
+          check: async () => {
+            await ctx.database.ping(2_000);
+            await ctx.jobs.ping();
+          },
+          onChange: (healthy, error) =>
+            healthy
+              ? ctx.logger.info({ file: config.workerHeartbeatFile }, 'worker heartbeat: beating')
+              : ctx.logger.warn({ err: error }, 'worker heartbeat: paused (database or Redis not answering)'),
+        });
   const close = async () => {
-    await mqtt?.close(); // first: stop taking messages (unacknowledged ones are redelivered)
+    await heartbeat?.stop(); // first: a worker that is stopping is no longer healthy
+    await mqtt?.close(); // then stop taking messages (unacknowledged ones are redelivered)
     await pool.close();
     await ctx.close();
   };
