@@ -2,19 +2,27 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { BulkWriter } from '../src/acquisition/importers/bulk-writer.js';
 import type { ReadingsMethod } from '../src/acquisition/importers/series-writer.js';
 import { withSqlSession } from '../src/db/sql-session.js';
 import { buildApp } from '../src/app.js';
+import { createApiKey } from '../src/auth/api-keys.js';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
 import { withDatabase } from '../tests/helpers/database.js';
-import { BENCH_BASE_SEC, series, transactions, type BenchSetup } from './ingest-bench-data.js';
+import {
+  BENCH_BASE_SEC,
+  series,
+  transactions,
+  type BenchSetup,
+  type Segment,
+  type SensorSeries,
+} from './ingest-bench-data.js';
+import { runLoad } from './http-load.js';
 
 export interface BenchDatabase {
   url: string;
@@ -69,35 +77,67 @@ export async function freshDatabase(url: string, tag: string): Promise<BenchData
   };
 }
 
-/** Plain COPY into readings, text format, one COPY per transaction. Returns seconds. */
+// COPY's binary format: a signature, flags and header-extension length; each row a field count
+// and (length, value) per field; a -1 trailer. timestamptz is int64 microseconds since
+// 2000-01-01T00:00:00Z (BENCH_BASE_SEC).
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const ROW_BYTES = 2 + 3 * 4 + 3 * 8;
+
+/** One transaction's rows as a binary COPY stream: (sensor_id int8, ts timestamptz, value float8). */
+function encodeBinaryCopy(tx: Segment[], data: SensorSeries[], sensorIds: number[]): Buffer {
+  const rows = tx.reduce((n, seg) => n + seg.to - seg.from, 0);
+  const buf = Buffer.alloc(COPY_SIGNATURE.length + 8 + rows * ROW_BYTES + 2);
+  let o = COPY_SIGNATURE.copy(buf, 0);
+  o = buf.writeInt32BE(0, o);
+  o = buf.writeInt32BE(0, o);
+  for (const seg of tx) {
+    const { secs, values } = data[seg.sensor]!;
+    const id = BigInt(sensorIds[seg.sensor]!);
+    for (let i = seg.from; i < seg.to; i++) {
+      o = buf.writeInt16BE(3, o);
+      o = buf.writeInt32BE(8, o);
+      o = buf.writeBigInt64BE(id, o);
+      o = buf.writeInt32BE(8, o);
+      o = buf.writeBigInt64BE(BigInt(secs[i]! - BENCH_BASE_SEC) * 1_000_000n, o);
+      o = buf.writeInt32BE(8, o);
+      o = buf.writeDoubleBE(values[i]!, o);
+    }
+  }
+  buf.writeInt16BE(-1, o);
+  return buf;
+}
+
+/**
+ * COPY into readings in binary format, one COPY per transaction, the ceiling of what PostgreSQL
+ * takes: the rows are encoded before the clock starts, and the transactions are shared among
+ * `connections` clients, the connection count the HTTP run gets. Returns seconds.
+ */
 export async function benchCopy(setup: BenchSetup, db: BenchDatabase): Promise<number> {
   const data = series(setup);
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
+  const encoded = transactions(setup).map((tx) => encodeBinaryCopy(tx, data, db.sensorIds));
+  const clients = await Promise.all(
+    Array.from({ length: setup.connections }, async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      return client;
+    }),
+  );
+  let next = 0;
   const started = performance.now();
-  for (const tx of transactions(setup)) {
-    await client.query('begin');
-    const text = function* () {
-      for (const seg of tx) {
-        const { secs, values } = data[seg.sensor]!;
-        const id = db.sensorIds[seg.sensor]!;
-        for (let from = seg.from; from < seg.to; from += 10_000) {
-          let out = '';
-          for (let i = from; i < Math.min(seg.to, from + 10_000); i++) {
-            out += `${id}\t${new Date(secs[i]! * 1000).toISOString()}\t${values[i]}\n`;
-          }
-          yield out;
-        }
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = next++; i < encoded.length; i = next++) {
+        await client.query('begin');
+        await pipeline(
+          Readable.from([encoded[i]!]),
+          client.query(copyFrom('copy readings (sensor_id, ts, value) from stdin (format binary)')),
+        );
+        await client.query('commit');
       }
-    };
-    await pipeline(
-      Readable.from(text()),
-      client.query(copyFrom('copy readings (sensor_id, ts, value) from stdin')),
-    );
-    await client.query('commit');
-  }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
-  await client.end();
+  await Promise.all(clients.map((c) => c.end()));
   return seconds;
 }
 
@@ -141,10 +181,14 @@ export async function benchBulk(
   }
 }
 
-/** POST /v1/sensors/:id/readings on a real listener, autocannon in this process. */
+/**
+ * POST /v1/sensors/:id/readings on a real listener with API keys on (an `ingest` key) and the
+ * rate limiter on (limits the load never reaches), on `connections` connections from a child
+ * process (bench/http-load.ts). Returns the load's own duration, without the child's start.
+ */
 export async function benchHttp(setup: BenchSetup, db: BenchDatabase): Promise<number> {
   const data = series(setup);
-  const bodies: { path: string; body: string }[] = [];
+  const requests: { path: string; body: string }[] = [];
   // Round-robin over the sensors so concurrent requests go to different sensors.
   for (let from = 0; from < setup.rowsPerSensor; from += setup.httpBatch) {
     for (let k = 0; k < setup.sensors; k++) {
@@ -153,43 +197,34 @@ export async function benchHttp(setup: BenchSetup, db: BenchDatabase): Promise<n
       for (let i = from; i < Math.min(setup.rowsPerSensor, from + setup.httpBatch); i++) {
         readings.push({ ts: secs[i]! * 1000, value: values[i]! });
       }
-      bodies.push({ path: `/v1/sensors/${db.sensorIds[k]}/readings`, body: JSON.stringify({ readings }) });
+      requests.push({ path: `/v1/sensors/${db.sensorIds[k]}/readings`, body: JSON.stringify({ readings }) });
     }
   }
   const config = loadConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.url,
-    PROGNOS_AUTH: 'off',
     PROGNOS_DATA_DIR: 'memory://',
     DB_POOL_MAX: String(setup.connections + 2),
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    RATE_LIMIT_BURST: '10000000',
   });
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
   try {
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    let next = 0;
-    const started = performance.now();
-    const result = await autocannon({
-      url: address,
+    const key = await createApiKey(ctx.database.db, 'ingest bench', ['ingest']);
+    const origin = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
+    const result = await runLoad({
+      origin,
+      headers: { 'content-type': 'application/json', 'x-api-key': key.key },
       connections: setup.connections,
-      amount: bodies.length,
-      timeout: 60,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            const b = bodies[next++ % bodies.length]!;
-            return { ...req, path: b.path, body: b.body, headers: { 'content-type': 'application/json' } };
-          },
-        },
-      ],
+      amount: requests.length,
+      requests,
     });
-    const seconds = (performance.now() - started) / 1000;
     if (result.non2xx > 0 || result.errors > 0) {
       throw new Error(`HTTP: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
     }
-    return seconds;
+    return result.durationS;
   } finally {
     await app.close();
     // A teardown failure elsewhere in the app must not lose the figures measured above.

@@ -1,15 +1,17 @@
 /**
  * Ingestion rate into `readings` (PostgreSQL), the same rows four ways, each on a fresh
- * database: plain COPY (pg-copy-streams, the ceiling), the bulk importer's writer (unnest
- * batches, new sensors: what `prognos import` does on a first import), the same writer on
- * sensors that already exist (re-imports and appends: it then asks for per-day inserted counts)
- * and with its COPY-into-staging variant, and the HTTP API (`POST /v1/sensors/:id/readings` on a
- * real listener, driven by autocannon in this process). Rows: `--sensors` sensors at 1 Hz,
- * written in transactions of `--chunk` rows (one "file"). Rounds alternate the methods to
- * spread the noise of a shared machine; the median per method is reported with its ratio to
- * COPY.
+ * database: binary COPY (pg-copy-streams, `format binary`, rows encoded before the clock
+ * starts: the ceiling), the bulk importer's writer (unnest batches, new sensors: what `prognos
+ * import` does on a first import), the same writer on sensors that already exist (re-imports and
+ * appends: it then asks for per-day inserted counts) and with its COPY-into-staging variant, and
+ * the HTTP API (`POST /v1/sensors/:id/readings` on a real listener with API keys on, driven by
+ * autocannon in a child process). COPY and HTTP run on the same number of connections
+ * (`--connections`); the importer is one session, as `prognos import` is. Rows: `--sensors`
+ * sensors at 1 Hz, written in transactions of `--chunk` rows (one "file"). Rounds alternate the
+ * methods to spread the noise of a shared machine; the median per method is reported with its
+ * ratio to COPY. `--json` ends with one line of the medians.
  *   DATABASE_URL=postgres://... node --import tsx bench/ingest.bench.ts [--rows 300000] [--rounds 3]
- *     [--http-batch 1000] [--connections 4]
+ *     [--http-batch 1000] [--connections 4] [--json]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -32,6 +34,7 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '10000' },
     'http-batch': { type: 'string', default: '1000' },
     connections: { type: 'string', default: '4' },
+    json: { type: 'boolean', default: false },
   },
 });
 const url = process.env.DATABASE_URL;
@@ -52,22 +55,24 @@ const setup: BenchSetup = {
 };
 const rows = setup.sensors * setup.rowsPerSensor;
 
+const COPY = 'binary COPY (pg-copy-streams)';
+const HTTP = 'HTTP API (POST /v1/sensors/:id/readings)';
 const METHODS = {
-  'COPY (pg-copy-streams)': benchCopy,
+  [COPY]: benchCopy,
   'bulk importer (unnest, new sensors)': (s: BenchSetup, db: BenchDatabase) =>
     benchBulk(s, db, 'unnest', true),
   'bulk importer (unnest, existing sensors)': (s: BenchSetup, db: BenchDatabase) =>
     benchBulk(s, db, 'unnest', false),
   'bulk importer (COPY to staging table)': (s: BenchSetup, db: BenchDatabase) =>
     benchBulk(s, db, 'copy-stage', true),
-  'HTTP API (POST /v1/sensors/:id/readings)': benchHttp,
+  [HTTP]: benchHttp,
 } as const;
 
 const rates = new Map<string, number[]>();
 console.log(
   `ingest bench: ${rows.toLocaleString('en')} readings (${setup.sensors} sensors × ${setup.rowsPerSensor.toLocaleString('en')}),` +
     ` ${flags.rounds} round(s), transactions of ${setup.chunk.toLocaleString('en')} rows, statements of` +
-    ` ${setup.batch.toLocaleString('en')}, HTTP batches of ${setup.httpBatch} on ${setup.connections} connections;` +
+    ` ${setup.batch.toLocaleString('en')}, HTTP batches of ${setup.httpBatch} on ${setup.connections} connections (COPY too);` +
     ` load average ${loadavg()[0]!.toFixed(1)}`,
 );
 for (let round = 1; round <= Number(flags.rounds); round++) {
@@ -86,7 +91,7 @@ for (let round = 1; round <= Number(flags.rounds); round++) {
   }
 }
 
-const copy = median(rates.get('COPY (pg-copy-streams)')!);
+const copy = median(rates.get(COPY)!);
 console.log('\nmedian rows/s, and ratio to COPY:');
 for (const [name, r] of rates) {
   console.log(`  ${name.padEnd(42)} ${formatRate(median(r))}  ${(median(r) / copy).toFixed(2)}× COPY`);
@@ -94,4 +99,16 @@ for (const [name, r] of rates) {
 console.log(
   `load average after: ${loadavg()[0]!.toFixed(1)} (2 cores shared: compare ratios, not absolute rates)`,
 );
+if (flags.json) {
+  const http = median(rates.get(HTTP)!);
+  console.log(
+    JSON.stringify({
+      copy_rows_s: Math.round(copy),
+      http_rows_s: Math.round(http),
+      ratio: Number((http / copy).toFixed(3)),
+      rows,
+      connections: setup.connections,
+    }),
+  );
+}
 process.exit(0);

@@ -41,6 +41,9 @@ export interface Config {
   /** How long a worker's lock on a job lasts without renewal: a worker that died gives its job
    * back after at most this long (plus one stalled check). */
   readonly jobLockMs: number;
+  /** File a `prognos worker` rewrites while PostgreSQL and Redis answer, for its container
+   * healthcheck (`prognos healthcheck --worker`); unset = no heartbeat file. */
+  readonly workerHeartbeatFile: string | undefined;
   /** How often workers look for jobs whose worker died (stalled jobs) and queue them again. */
   readonly jobStalledIntervalMs: number;
   /** Relative improvement a retrained model needs over the active one for automatic
@@ -328,6 +331,7 @@ export function loadConfig(env: Env = process.env): Config {
   const opcua = opcuaConfig(env, str, url, problems);
 
   const dataDirRaw = str('PROGNOS_DATA_DIR') ?? './data';
+  const heartbeatFile = str('WORKER_HEARTBEAT_FILE');
   const config: Config = {
     env: nodeEnv as Config['env'],
     host: str('HOST') ?? '127.0.0.1',
@@ -355,6 +359,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'prognos',
     jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
+    workerHeartbeatFile: heartbeatFile === undefined ? undefined : path.resolve(heartbeatFile),
     jobStalledIntervalMs: int('JOB_STALL_CHECK_MS', 30_000, 500, 3_600_000),
     autoPromoteMargin: fraction('PROGNOS_AUTO_PROMOTE_MARGIN', 0.02),
     auth: onOff('PROGNOS_AUTH', true),

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server.js';
 import { startWorkers, type WorkerPool } from './jobs/bullmq-workers.js';
+import { startHeartbeat } from './jobs/heartbeat.js';
 import { scheduleJobs } from './jobs/schedules.js';
 import { onShutdown } from './lifecycle.js';
 import { AppError } from './errors.js';
@@ -68,8 +69,24 @@ export async function startWorker(
         logger: ctx.logger,
       })
     : undefined;
+  // After scheduling: a beat means this worker is processing and both its servers answer.
+  const heartbeat =
+    config.workerHeartbeatFile === undefined
+      ? undefined
+      : startHeartbeat({
+          file: config.workerHeartbeatFile,
+          check: async () => {
+            await ctx.database.ping(2_000);
+            await ctx.jobs.ping();
+          },
+          onChange: (healthy, error) =>
+            healthy
+              ? ctx.logger.info({ file: config.workerHeartbeatFile }, 'worker heartbeat: beating')
+              : ctx.logger.warn({ err: error }, 'worker heartbeat: paused (database or Redis not answering)'),
+        });
   const close = async () => {
-    await mqtt?.close(); // first: stop taking messages (unacknowledged ones are redelivered)
+    await heartbeat?.stop(); // first: a worker that is stopping is no longer healthy
+    await mqtt?.close(); // then stop taking messages (unacknowledged ones are redelivered)
     await opcua?.close(); // ends the subscription, then stores the pending window
     await pool.close();
     await metrics?.close();

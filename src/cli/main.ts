@@ -11,6 +11,7 @@ import { evalCmapssCommand } from './eval-cmapss.js';
 import { evalCwruCommand } from './eval-cwru.js';
 import { evalFemtoCommand } from './eval-femto.js';
 import { featuresCommand } from './features.js';
+import { healthcheckCommand } from './healthcheck.js';
 import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
@@ -28,6 +29,7 @@ const commands: Command[] = [
   serveCommand,
   workerCommand,
   migrateCommand,
+  healthcheckCommand,
   featuresCommand,
   modelsCommand,
   trainCommand,

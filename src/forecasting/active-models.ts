@@ -4,7 +4,7 @@
  * `refreshMs`; a model whose artifact fails to load is skipped (logged) and the others still
  * score, so one broken artifact never takes scoring down.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf/tfjs.js';
 import type { Logger } from 'pino';
 import type { ModelKind, ModelVersion } from '../db/schema.js';
 import { initBackend } from '../tf/backend.js';

@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CoreContext } from '../app-context.js';
-import type { ScoringService } from './scoring.service.js';
+import type { ScoreRequest, ScoringService } from './scoring.service.js';
 import type { ForecastsService } from './forecasts.service.js';
 import { badRequest, notFound } from '../errors.js';
 import { Id, errorResponses } from '../http/schemas.js';
@@ -15,7 +15,9 @@ type ForecastingRouteContext = CoreContext & {
 };
 
 const Timestamp = Type.String({ minLength: 1, maxLength: 40, description: 'ISO-8601 date-time' });
-const ScoreBody = Type.Object(
+/** Exported with parseScoreBody for the score bench's baseline route (bench/score-load.bench.ts),
+ * which parses and validates exactly what this route does. */
+export const ScoreBody = Type.Object(
   {
     assetId: Id,
     featureSet: Type.Optional(Type.String({ maxLength: 100 })),
@@ -44,6 +46,25 @@ function parseTs(value: string, field: string): Date {
   if (Number.isNaN(d.getTime()))
     throw badRequest('invalid_timestamp', `${field} is not a valid ISO-8601 timestamp`);
   return d;
+}
+
+/** POST /v1/score's checks beyond the schema, and the body as a scoring request. */
+export function parseScoreBody(b: Static<typeof ScoreBody>): ScoreRequest {
+  if (!b.capture && !b.features && !b.readings?.length) {
+    throw badRequest('no_input', 'body needs capture, readings or features');
+  }
+  for (const [i, s] of (b.capture?.samples ?? []).entries()) {
+    if (!Number.isFinite(s))
+      throw badRequest('invalid_sample', `capture.samples[${i}] must be a finite number`);
+  }
+  return {
+    assetId: b.assetId,
+    featureSet: b.featureSet,
+    features: b.features,
+    capture: b.capture && { ...b.capture, ts: parseTs(b.capture.ts, 'capture.ts') },
+    temperature: b.readings?.map((r, i) => ({ ts: parseTs(r.ts, `readings[${i}].ts`), value: r.value })),
+    source: 'api',
+  };
 }
 
 const AssetParam = Type.Object({ id: Id });
@@ -105,25 +126,7 @@ export const forecastingRoutes: FastifyPluginAsyncTypebox<{ ctx: ForecastingRout
         response: { 200: ForecastBody, ...errorResponses },
       },
     },
-    async (req) => {
-      const b = req.body;
-      if (!b.capture && !b.features && !b.readings?.length) {
-        throw badRequest('no_input', 'body needs capture, readings or features');
-      }
-      for (const [i, s] of (b.capture?.samples ?? []).entries()) {
-        if (!Number.isFinite(s))
-          throw badRequest('invalid_sample', `capture.samples[${i}] must be a finite number`);
-      }
-      const forecast = await ctx.scoring.score({
-        assetId: b.assetId,
-        featureSet: b.featureSet,
-        features: b.features,
-        capture: b.capture && { ...b.capture, ts: parseTs(b.capture.ts, 'capture.ts') },
-        temperature: b.readings?.map((r, i) => ({ ts: parseTs(r.ts, `readings[${i}].ts`), value: r.value })),
-        source: 'api',
-      });
-      return toForecastBody(forecast);
-    },
+    async (req) => toForecastBody(await ctx.scoring.score(parseScoreBody(req.body))),
   );
 
   app.get(

@@ -6,7 +6,7 @@
  * manifold; calibration.ts maps it to a score in [0, 1], and each feature's share of the
  * squared residual says which features drive it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf/tfjs.js';
 import { initBackend, type BackendLogger } from '../tf/backend.js';
 import { createRng, shuffleInPlace } from '../maths/random.js';
 import { quantileSorted } from '../maths/order-statistics.js';

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -64,7 +64,7 @@ export async function selectBackend(
     try {
       if (await loaders[key]()) {
         await tf.ready();
-        const info: BackendInfo = { name, tfjsVersion: tf.version.tfjs };
+        const info: BackendInfo = { name, tfjsVersion: tf.version_core };
         const why = failures.length > 0 ? ` (unavailable: ${failures.join('; ')})` : '';
         logger?.info(`tfjs ${info.tfjsVersion} backend: ${name}${why}`);
         return info;

@@ -3,7 +3,7 @@
  * `SeededDropout` draws a fresh, reproducible
  * mask per training call (tf.layers.dropout with a fixed seed would reuse one mask for every batch).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.js';
 
 export interface ToeplitzConv1DArgs {
   filters: number;

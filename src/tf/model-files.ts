@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.js';
 // A saved network may use the custom layers: they are registered before any model is loaded.
 import './layers.js';
 
@@ -25,7 +25,7 @@ export function directorySaveHandler(dir: string): tf.io.IOHandler {
     const modelJson: tf.io.ModelJSON = {
       modelTopology: artifacts.modelTopology as object,
       format: artifacts.format ?? 'layers-model',
-      generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+      generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
       convertedBy: artifacts.convertedBy ?? null,
       weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
     };

@@ -5,7 +5,7 @@
  * cancellation through an AbortSignal between batches. A custom loop rather than model.fit
  * because fit's shuffle is not seeded and it has no per-row weights.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.js';
 import { createRng, shuffleInPlace } from '../maths/random.js';
 
 export interface Matrix {

@@ -4,7 +4,7 @@
  * end of each history. A share of the assets is held out by asset and cut at a random step, as
  * NASA's test files are; the candidate and the active model are both scored on it.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf/tfjs.js';
 import { AppError } from '../errors.js';
 import type { RulHeldOut } from '../models/cards/card-figures.js';
 import { phm08Score, rmse } from '../prognostics/rul/rul-metrics.js';

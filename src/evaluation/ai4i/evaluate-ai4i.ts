@@ -4,7 +4,7 @@
  * share of test rows flagged by each mode (TWF, HDF, PWF, OSF, RNF) that the binary alarm
  * catches; RNF (random failures, by construction independent of the inputs) should stay low.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf/tfjs.js';
 import type { Ai4iRow } from '../../acquisition/formats/ai4i.js';
 import { AI4I_MODES, ai4iFeatureSet, ai4iLabel, ai4iVector, type Ai4iMode } from './ai4i-features.js';
 import { averagePrecision, brierScore, logLoss, rocAuc, scoresAt } from '../../maths/binary-metrics.js';

@@ -5,7 +5,7 @@
  * rises toward failure: Spearman correlation of score vs life fraction (cycle / last cycle),
  * and the mean score over the first and the last 10 % of life.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf/tfjs.js';
 import type { CmapssRow } from '../../acquisition/formats/cmapss.js';
 import { splitByUnit } from '../../maths/split-by-unit.js';
 import { tabularFeatureSet } from '../../features/feature-set-ref.js';

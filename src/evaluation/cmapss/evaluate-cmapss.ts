@@ -4,7 +4,7 @@
  * true RUL capped like the training target (the literature's convention). The files' rows enter
  * as sequences (cmapss-sequences.ts), so a pseudo-test carved by `holdOutRuns` scores alike.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf/tfjs.js';
 import { phm08Score, rmse } from '../../prognostics/rul/rul-metrics.js';
 import { predictRul, type RulPrediction } from '../../prognostics/rul/predict-rul.js';
 import type { RulManifest } from '../../prognostics/rul/rul-manifest.js';

@@ -15,7 +15,7 @@
  * 6. Test windows are predicted one by one (window accuracy) and per record by the mean of their
  *    probabilities (record accuracy).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { initSignal } from '../../signal/fft.js';
 import {
   argmaxRow,

@@ -6,7 +6,7 @@
  * a probability again, and an F1-optimal alarm threshold. Early stopping, calibration and the
  * threshold share the validation split: report test figures from data the trainer never saw.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { initBackend, type BackendLogger } from '../../tf/backend.js';
 import { featureSetRefOf, type FeatureSetRef } from '../../features/feature-set-ref.js';
 import { fitStandardiser, standardise, type VectorsInput } from '../../health/standardiser.js';

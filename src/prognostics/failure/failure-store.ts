@@ -1,7 +1,7 @@
 /** Directory layout of a failure classifier: model.json + weights.bin + manifest.json (kind 'failure'). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { directoryLoadHandler, directorySaveHandler } from '../../tf/model-files.js';
 import { assertFailureManifest, type FailureManifest } from './failure-manifest.js';
 

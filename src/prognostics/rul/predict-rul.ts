@@ -1,5 +1,5 @@
 /** Inference with a trained (or loaded) RUL ensemble: the manifest's transform, then the model. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { encodeSequences, type AssetSequence, type EncodedSequence } from './sequences.js';
 import { intervalFromJson, quantilesFor } from './interval.js';
 import type { RulManifest } from './rul-manifest.js';

@@ -4,7 +4,7 @@
  * so it trains (fast) on the wasm backend. An ensemble is several such branches on one input whose outputs
  * are concatenated, so the whole ensemble saves as one model.json + weights.bin.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { SeededDropout, ToeplitzConv1D } from '../../tf/layers.js';
 
 export interface NetworkConfig {

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { directoryLoadHandler, directorySaveHandler } from '../../tf/model-files.js';
 import { assertRulManifest, type RulManifest } from './rul-manifest.js';
 

@@ -4,7 +4,7 @@
  * short normal record weighs as much as a fault class), deterministic shuffles and initialisers
  * for a seed, and early stopping on a class-balanced validation loss with the best weights kept.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { createRng, shuffleInPlace, type Rng } from '../../maths/random.js';
 
 export interface Standardiser {
@@ -159,15 +159,16 @@ export async function trainClassifier(
         rows.forEach((r, i) => xb.set(train.x.subarray(r * width, (r + 1) * width), i * width));
         const x = tf.tensor2d(xb, [rows.length, width]);
         const y = tf.tidy(() =>
-          tf
-            .oneHot(
+          tf.cast(
+            tf.oneHot(
               tf.tensor1d(
                 rows.map((r) => train.y[r]!),
                 'int32',
               ),
               classes,
-            )
-            .toFloat(),
+            ),
+            'float32',
+          ),
         );
         const loss = await model.trainOnBatch(x, y);
         x.dispose();

@@ -26,7 +26,7 @@
  * softly. P(fault) combines stage A with the signatures: a race line far above its null is a
  * defect whatever the level. P(normal) = 1 − P(fault), P(part) = P(fault) · P(part | fault).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf/tfjs.js';
 import { median } from '../../maths/order-statistics.js';
 import {
   fitStandardiser,

@@ -3,7 +3,7 @@
  * copy of the encoded sequences and return the trained weights plus the out-of-fold predictions.
  */
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import type { EncodedSequence } from '../../prognostics/rul/sequences.js';
 import { predictWindows } from '../../prognostics/rul/predict-rul.js';
 import type { NetworkConfig } from '../../prognostics/rul/rul-network.js';

@@ -3,7 +3,7 @@
  * early stopping on validation RMSE (in cycles) with the best weights restored, cancellation
  * between batches, and a time budget.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import type { EncodedSequence } from '../../prognostics/rul/sequences.js';
 import { predictWindows } from '../../prognostics/rul/predict-rul.js';
 import { createRng, shuffleInPlace } from '../../maths/random.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf/tfjs.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCmapss } from '../../acquisition/formats/cmapss.js';
 import { cmapssSequences } from '../../evaluation/cmapss/cmapss-sequences.js';

@@ -6,7 +6,7 @@
  * predictions from exactly one member. Those out-of-fold residuals calibrate the interval, which
  * makes it slightly conservative for the ensemble mean (a single member errs more than the mean).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf/tfjs.js';
 import { initBackend, type BackendLogger } from '../../tf/backend.js';
 import {
   allSteps,
