@@ -68,6 +68,14 @@ export interface StagedClassifier {
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
+/**
+ * P(signature present) for a family score standing `z` robust σ above its null: the soft decision
+ * of stage B, shared with the live diagnosis (diagnose.ts), whose null comes from the window's own
+ * spectrum instead of training windows.
+ */
+export const signaturePresence = (z: number, threshold: number = DEFAULT_THRESHOLD): number =>
+  sigmoid(SLOPE * (z - threshold));
+
 function column(x: Float32Array, width: number, c: number): Float64Array {
   const rows = x.length / width;
   return Float64Array.from({ length: rows }, (_, r) => x[r * width + c]!);
@@ -145,8 +153,8 @@ export async function trainStagedClassifier(
           number,
           number,
         ];
-        const pi = sigmoid(SLOPE * (zi - at));
-        const po = sigmoid(SLOPE * (zo - at));
+        const pi = signaturePresence(zi, at);
+        const po = signaturePresence(zo, at);
         const both = pi * po;
         const innerWins = sigmoid(SLOPE * (zi - zo));
         const inner = pi * (1 - po) + both * innerWins;
