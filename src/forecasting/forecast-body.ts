@@ -4,7 +4,7 @@ import { DIAGNOSIS_FAULTS, DIAGNOSIS_LINES, type Diagnosis } from '../state/diag
 
 const num = Type.Union([Type.Number(), Type.Null()]);
 
-export const DiagnosisBody = Type.Object(
+const DiagnosisBody = Type.Object(
   {
     fault: Type.Union(DIAGNOSIS_FAULTS.map((f) => Type.Literal(f))),
     confidence: Type.Number({ minimum: 0, maximum: 1 }),

@@ -39,9 +39,9 @@ export const DIAGNOSIS_FAULTS = [
 ] as const;
 export type DiagnosisFault = (typeof DIAGNOSIS_FAULTS)[number];
 export const DIAGNOSIS_LINES = ['BPFO', 'BPFI', 'BSF', 'FTF', '1x', '2x'] as const;
-export type DiagnosisLine = (typeof DIAGNOSIS_LINES)[number];
+type DiagnosisLine = (typeof DIAGNOSIS_LINES)[number];
 
-export interface DiagnosisEvidence {
+interface DiagnosisEvidence {
   line: DiagnosisLine;
   /** Frequency of the fundamental line, Hz and shaft orders. */
   hz: number;
