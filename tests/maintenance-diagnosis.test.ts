@@ -38,6 +38,25 @@ describe('findings and the diagnosis', () => {
     });
   });
 
+  it('a diagnosis explains an anomaly (PDE → VIB) but leaves a predicted breakdown a breakdown', () => {
+    const h = (i: number, over: Partial<RuleForecast>) => ({
+      ...zoneD({ fault: 'inner_race', confidence: 0.8 })[0]!,
+      id: 10 - i,
+      iso_zone: 'A' as const,
+      ...over,
+    });
+    const anomaly = [0, 1, 2].map((i) => h(i, { anomaly_score: 0.9 }));
+    const [a] = runRules(() => anomaly, asset, s);
+    expect(a).toMatchObject({
+      rule: 'persistent_anomaly',
+      failureMode: 'VIB',
+      failureMechanism: '2.6',
+      component: 'rolling-element bearing – inner race',
+    });
+    const [r] = runRules(() => [h(0, { rul_hours: 10, rul_lower_hours: 5, rul_upper_hours: 20 })], asset, s);
+    expect(r).toMatchObject({ rule: 'rul_below_lead_time', failureMode: 'BRD', failureMechanism: '2.6' });
+  });
+
   it('misalignment is the alignment mechanism; none, unknown or no diagnosis keep the rule’s class', () => {
     expect(
       runRules(() => zoneD({ fault: 'misalignment', confidence: 0.8 }), asset, s)[0]!.failureMechanism,

@@ -245,9 +245,11 @@ export function runRules(
 }
 
 /**
- * A finding on a forecast whose diagnosis names a fault takes its ISO 14224 class from it: the
- * zone, anomaly and RUL rules know that something is wrong, the diagnosis says what. The bearing
- * rule's own part is kept (it rests on its own indicator's trend).
+ * A finding on a forecast whose diagnosis names a fault takes its ISO 14224 mechanism and
+ * component from it: the zone, anomaly and RUL rules know that something is wrong, the diagnosis
+ * says what. The failure mode too when the rule's own says "cause unknown" (the anomaly rule's
+ * PDE); a zone exceedance is already Vibration, a RUL finding stays the Breakdown it predicts.
+ * The bearing rule keeps its own part (it rests on its own indicator's trend).
  */
 function withDiagnosis(finding: Finding, latest: RuleForecast | undefined): Finding {
   const d = latest?.diagnosis;
@@ -255,7 +257,10 @@ function withDiagnosis(finding: Finding, latest: RuleForecast | undefined): Find
   if (!d || !cls || finding.rule === 'bearing_defect_trend') return finding;
   return {
     ...finding,
-    ...cls,
+    failureMode: finding.rule === 'persistent_anomaly' ? cls.failureMode : finding.failureMode,
+    failureMechanism: cls.failureMechanism,
+    component: cls.component,
+    specificity: Math.max(finding.specificity, cls.specificity),
     evidence: { ...finding.evidence, diagnosis: { fault: d.fault, confidence: d.confidence } },
   };
 }
