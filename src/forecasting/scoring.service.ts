@@ -11,7 +11,7 @@ import { decodeFloat32 } from '../features/capture-windows.js';
 import { diagnoseWaveform, type Diagnosis } from '../state/diagnosis/diagnose.js';
 import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
-import { bearingOf } from '../features/features.service.js';
+import { bearingOf, MAX_CAPTURE_SPAN_MS } from '../features/features.service.js';
 import type { StoredFeatureSet } from '../features/stored-feature-sets.js';
 import { predictFailure } from '../prognostics/failure/failure-model.js';
 import { scoreHealth } from '../health/health-model.js';
@@ -27,7 +27,7 @@ import { scoringRepository, type UnscoredRow } from './scoring.repository.js';
 export interface ScoreRequest extends LiveInput {
   assetId: number;
   /** Stored capture whose waveform the diagnosis reads when the request carries none (a feature row's source). */
-  diagnosisCaptureId?: number;
+  diagnosisCapture?: { sensorId: number; id: number; windowStart: Date };
   /** Ids of stored inputs (capture ids, feature-row keys), recorded in the lineage. */
   inputIds?: Record<string, unknown>;
   source?: 'api' | 'scheduled' | 'demo';
@@ -209,8 +209,14 @@ export class ScoringService {
   ): Promise<Diagnosis | null> {
     if (!ctx.bearing || !ctx.shaftHz) return null;
     let wave: { sampleRateHz: number; samples: ArrayLike<number> } | null = req.capture ?? null;
-    if (!wave && req.diagnosisCaptureId !== undefined) {
-      const c = await capturesRepository.byId(this.deps.db, req.diagnosisCaptureId);
+    if (!wave && req.diagnosisCapture) {
+      const { sensorId, id, windowStart } = req.diagnosisCapture;
+      const c = await capturesRepository.byIdNear(this.deps.db, {
+        sensorId,
+        id,
+        startedBefore: windowStart,
+        maxSpanMs: MAX_CAPTURE_SPAN_MS,
+      });
       const samples = c ? decodeFloat32(c.samples, c.n_samples) : undefined;
       if (c && samples) wave = { sampleRateHz: c.sample_rate_hz, samples };
     }
@@ -332,7 +338,15 @@ function scoreRequestOf(row: UnscoredRow, source: ScoreNewRowsOptions['source'])
     ),
     asOf: row.window_end,
     source,
-    ...(row.source_id !== null ? { diagnosisCaptureId: Number(row.source_id) } : {}),
+    ...(row.source_id !== null
+      ? {
+          diagnosisCapture: {
+            sensorId: Number(row.sensor_id),
+            id: Number(row.source_id),
+            windowStart: row.window_start,
+          },
+        }
+      : {}),
     inputIds: {
       featureRow: {
         sensorId: row.sensor_id,
