@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTestBearings } from './eval-femto.js';
+import { sampleDir } from '../../tests/helpers/datasets.js';
+import { evalFemtoCommand, parseTestBearings } from './eval-femto.js';
 import { UsageError } from './command.js';
 
 describe('eval femto --test arguments', () => {
@@ -32,5 +34,20 @@ describe('eval femto --test arguments', () => {
     );
     expect(() => parseTestBearings([], undefined, undefined)).toThrow(UsageError);
     expect(() => parseTestBearings(['x'], undefined, undefined)).toThrow(/--cut must be an integer/);
+  });
+});
+
+describe('eval femto on data that cannot give an answer', () => {
+  it('says why in one line (a usage error), not with a stack trace', async () => {
+    const sample = sampleDir('femto-sample');
+    // One vibration file per committed bearing: no training run reaches a degradation onset.
+    await expect(
+      evalFemtoCommand.run([
+        '--train',
+        join(sample, 'Bearing3_1'),
+        '--test',
+        `${join(sample, 'Bearing2_7')}:10:100`,
+      ]),
+    ).rejects.toThrow(new UsageError('no training run shows a degradation onset'));
   });
 });

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { evaluateFemtoBearing, summariseTraining } from '../evaluation/femto/evaluate-femto.js';
 import { phm2012Summary } from '../evaluation/femto/rul-estimator.js';
+import { FormatError } from '../acquisition/formats/format-error.js';
 import { parseFlags, UsageError, type Command } from './command.js';
 import { collectFileLists } from './eval-cwru.js';
 
@@ -85,36 +86,47 @@ export const evalFemtoCommand: Command = {
     const tests = parseTestBearings(lists.test!, values.cut, values['true-rul']);
     for (const dir of [...train, ...tests.map((t) => t.dir)]) await assertDir(dir);
     const log = (message: string): void => void process.stderr.write(`${message}\n`);
-    const training = await summariseTraining(train, log);
-    const scored: { actual: number; predicted: number }[] = [];
-    for (const t of tests) {
-      const r = await evaluateFemtoBearing(training, t.dir, t.cut, {
-        log,
-        ...(t.trueRulS ? { trueRulS: t.trueRulS } : {}),
-      });
-      if (r.true_rul_s !== null && r.score !== null) {
-        scored.push({ actual: r.true_rul_s, predicted: r.predicted_rul_s });
-      }
-      const line = {
-        bearing: basename(t.dir.replace(/[\\/]+$/, '')),
-        cut: t.cut,
-        predicted_rul_s: Math.round(r.predicted_rul_s),
-        true_rul_s: r.true_rul_s,
-        percent_error: r.percent_error,
-        score: r.score,
-        method: r.method,
-        quality_flagged_rows: r.quality.flagged_rows,
-      };
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+    try {
+      return await run(train, tests, log);
+    } catch (err) {
+      // What the data cannot give (a cut past the last file, no onset in any training run) is
+      // said in one line, not as a stack trace.
+      if (err instanceof RangeError || err instanceof FormatError) throw new UsageError(err.message);
+      throw err;
     }
-    const summary = phm2012Summary(scored);
-    process.stdout.write(
-      `${JSON.stringify({
-        bearings: summary.bearings,
-        mean_abs_percent_error: Math.round(summary.mean_abs_percent_error * 100) / 100,
-        phm2012_score: Math.round(summary.phm2012_score * 1e4) / 1e4,
-      })}\n`,
-    );
-    return 0;
   },
 };
+
+async function run(train: string[], tests: TestBearing[], log: (message: string) => void): Promise<number> {
+  const training = await summariseTraining(train, log);
+  const scored: { actual: number; predicted: number }[] = [];
+  for (const t of tests) {
+    const r = await evaluateFemtoBearing(training, t.dir, t.cut, {
+      log,
+      ...(t.trueRulS ? { trueRulS: t.trueRulS } : {}),
+    });
+    if (r.true_rul_s !== null && r.score !== null) {
+      scored.push({ actual: r.true_rul_s, predicted: r.predicted_rul_s });
+    }
+    const line = {
+      bearing: basename(t.dir.replace(/[\\/]+$/, '')),
+      cut: t.cut,
+      predicted_rul_s: Math.round(r.predicted_rul_s),
+      true_rul_s: r.true_rul_s,
+      percent_error: r.percent_error,
+      score: r.score,
+      method: r.method,
+      quality_flagged_rows: r.quality.flagged_rows,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  const summary = phm2012Summary(scored);
+  process.stdout.write(
+    `${JSON.stringify({
+      bearings: summary.bearings,
+      mean_abs_percent_error: Math.round(summary.mean_abs_percent_error * 100) / 100,
+      phm2012_score: Math.round(summary.phm2012_score * 1e4) / 1e4,
+    })}\n`,
+  );
+  return 0;
+}

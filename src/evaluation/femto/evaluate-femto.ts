@@ -5,7 +5,12 @@
  */
 import { join } from 'node:path';
 import { listFemtoBearingDir, readFemtoAccFile } from '../../acquisition/formats/files.js';
-import { FEMTO_SNAPSHOT_PERIOD_S, type FemtoRowIssue } from '../../acquisition/formats/femto.js';
+import {
+  FEMTO_SNAPSHOT_PERIOD_S,
+  type FemtoAccSnapshot,
+  type FemtoRowIssue,
+} from '../../acquisition/formats/femto.js';
+import { FormatError } from '../../acquisition/formats/format-error.js';
 import { snapshotIndicators, type SnapshotIndicators } from './health-indicator.js';
 import {
   phm2012Score,
@@ -22,6 +27,8 @@ export interface RunQuality {
   dropped_rows: number;
   /** Vibration files with at least one flagged row. */
   files: number;
+  /** Vibration files with no readable row (empty, not text): left out, as a lost snapshot is. */
+  unreadable_files: number;
   /** The first few, `file line N, field "…": reason (action)`, for the warning lines. */
   examples: string[];
 }
@@ -38,10 +45,24 @@ export async function readRunIndicators(
 ): Promise<{ snapshots: SnapshotIndicators[]; files: number; gaps: number[]; quality: RunQuality }> {
   const { acc, gaps } = await listFemtoBearingDir(dir);
   const snapshots: SnapshotIndicators[] = [];
-  const quality: RunQuality = { flagged_rows: 0, dropped_rows: 0, files: 0, examples: [] };
+  const quality: RunQuality = {
+    flagged_rows: 0,
+    dropped_rows: 0,
+    files: 0,
+    unreadable_files: 0,
+    examples: [],
+  };
   for (const ref of acc.slice(0, limit ?? acc.length)) {
     const issues: FemtoRowIssue[] = [];
-    const s = await readFemtoAccFile(join(dir, ref.name), issues);
+    let s: FemtoAccSnapshot;
+    try {
+      s = await readFemtoAccFile(join(dir, ref.name), issues);
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      quality.unreadable_files++;
+      if (quality.examples.length < QUALITY_EXAMPLES) quality.examples.push(err.message);
+      continue;
+    }
     if (issues.length > 0) {
       quality.files++;
       quality.flagged_rows += issues.length;
@@ -70,10 +91,11 @@ export interface FemtoEvalResult extends BearingRulEstimate {
 type Log = (message: string) => void;
 
 function warnQuality(dir: string, quality: RunQuality, log: Log): void {
-  if (quality.flagged_rows === 0) return;
+  if (quality.flagged_rows === 0 && quality.unreadable_files === 0) return;
   log(
     `warning: ${dir}: ${quality.flagged_rows} row(s) flagged in ${quality.files} file(s), ` +
-      `${quality.dropped_rows} dropped; e.g. ${quality.examples.join('; ')}`,
+      `${quality.dropped_rows} dropped, ${quality.unreadable_files} unreadable file(s) left out; ` +
+      `e.g. ${quality.examples.join('; ')}`,
   );
 }
 

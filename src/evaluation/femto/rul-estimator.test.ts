@@ -89,9 +89,11 @@ describe('FEMTO RUL estimator', () => {
     lines[4] = lines[4]!.replace(/^(\d+,\d+,\d+),[^,]+,/, '$1,1000000,');
     lines[8] = lines[8]!.replace(/,[^,]+,([^,]+)$/, ',n/a,$1');
     writeFileSync(join(dir, 'acc_00002.csv'), lines.join('\n'));
+    // A file with no readable row: left out like a lost snapshot, counted.
+    writeFileSync(join(dir, 'acc_00003.csv'), 'x;y\n');
     const run = await readRunIndicators(dir);
     expect(run.snapshots.length).toBe(2);
-    expect(run.quality).toMatchObject({ flagged_rows: 2, dropped_rows: 1, files: 1 });
+    expect(run.quality).toMatchObject({ flagged_rows: 2, dropped_rows: 1, files: 1, unreadable_files: 1 });
     expect(run.quality.examples[0]).toMatch(/^acc_00002\.csv line 5, field "microsecond"/);
   });
 
