@@ -17,14 +17,15 @@
  * rolling element (BSF, 2×BSF, FTF sidebands), cage (FTF harmonics). 1× and 2× shaft lines of the
  * raw spectrum over its local floor are reported as evidence but do not decide anything: without
  * a level reference for the machine (a baseline), a strong 1× line is not by itself imbalance,
- * so imbalance, misalignment and looseness are left to rules that have one.
+ * so imbalance, misalignment and looseness are left to rules that have one. Lines the window's
+ * bins cannot separate from another family's are left out; with too few clear probes for a null
+ * (a short window against a slow shaft) the answer is 'unknown', not a guess.
  */
-import { median } from '../../maths/order-statistics.js';
 import { defectFrequencies, type BearingGeometry } from '../../signal/bearing.js';
 import { SpectrumAnalyzer } from '../../signal/spectrum.js';
 import { ANALYSED_NYQUIST_FRACTION } from './diagnosis-features.js';
 import { SesSignatures, signatureLines } from './ses-signatures.js';
-import { DEFAULT_THRESHOLD, signaturePresence } from './staged-classifier.js';
+import { DEFAULT_THRESHOLD, robustLocation, signaturePresence } from './staged-classifier.js';
 
 export const DIAGNOSIS_FAULTS = [
   'none',
@@ -179,7 +180,7 @@ class Diagnoser {
     const base = { windows, sampleRateHz: this.sampleRate, shaftHz };
     const shaftEvidence: DiagnosisEvidence[] = [1, 2].map((h, i) => ({
       line: h === 1 ? '1x' : '2x',
-      hz: h * shaftHz,
+      hz: round(h * shaftHz, 2),
       orders: h,
       harmonics: [],
       strengthDb: decibels(shaft[i]!),
@@ -189,8 +190,7 @@ class Diagnoser {
     if (nulls.length < MIN_NULL_PROBES) {
       return { fault: 'unknown', confidence: 0, evidence: shaftEvidence, ...base };
     }
-    const center = median(Float64Array.from(nulls));
-    const scale = Math.max(1.4826 * median(Float64Array.from(nulls, (v) => Math.abs(v - center))), 1e-6);
+    const { median: center, scale } = robustLocation(Float64Array.from(nulls));
     const tested = this.fams.map((f, j) => {
       const lines = f.lines
         .map((l, i) => ({ ...l, score: usable[j]![i] ? perFamily[j]![i]! : NaN }))

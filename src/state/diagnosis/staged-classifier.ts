@@ -90,9 +90,14 @@ export function nullStatistics(
 ): NullStatistics {
   const rest = values.filter((_, i) => y[i] !== label);
   if (rest.length === 0) throw new RangeError(`no training windows without label ${label} for ${feature}`);
-  const center = median(rest);
-  const mad = median(rest.map((v) => Math.abs(v - center)));
-  return { feature, median: center, scale: Math.max(1.4826 * mad, 1e-6), windows: rest.length };
+  return { feature, ...robustLocation(rest), windows: rest.length };
+}
+
+/** Median and 1.4826 × MAD (σ for a Gaussian), floored so a constant null cannot divide by 0. */
+export function robustLocation(values: Float64Array): { median: number; scale: number } {
+  const center = median(values);
+  const mad = median(values.map((v) => Math.abs(v - center)));
+  return { median: center, scale: Math.max(1.4826 * mad, 1e-6) };
 }
 
 interface LevelStage {
