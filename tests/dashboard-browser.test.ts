@@ -150,6 +150,10 @@ describe.runIf(hasChromium)('dashboard in a browser', () => {
         BPFO,
         1,
       );
+      // The seeded capture's impacts are at BPFO = 3.585 shaft orders.
+      expect(await page.locator('#diagnosis').textContent()).toMatch(
+        /^Outer-race defect suspected: BPFO 107\.\d Hz \(3\.58×\)/,
+      );
       expect(await page.locator('#asset-summary .zone').textContent()).toBe('C restricted');
       expect(await page.locator('#contributions tbody tr').first().textContent()).toContain('env_bpfo');
       expect(await page.locator('#lineage').textContent()).toContain('rul-bearing v3');

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../src/db/schema.js';
 import { lockSuggestionWrites, suggestionsRepository } from '../src/maintenance/suggestions.repository.js';
 import { defectFrequencies } from '../src/signal/bearing.js';
+import { diagnoseWaveform } from '../src/state/diagnosis/diagnose.js';
 import { isoZone } from '../src/state/iso20816.js';
 import { gaussianNoise } from './helpers/signals.js';
 
@@ -123,6 +124,15 @@ export async function seedFleet(app: FastifyInstance, db: Kysely<DB>, headers = 
     inputs: { captureId: 3 },
     riskDriver: 'ISO zone C',
   };
+  // The diagnosis scoring would give the pump's capture (the seed inserts forecasts directly).
+  const diagnosis = JSON.stringify(
+    diagnoseWaveform(outerRaceSignal(1), {
+      sampleRateHz: SAMPLE_RATE,
+      shaftHz: RPM / 60,
+      bearing: { nBalls: 9, ballDiameter: 7.94, pitchDiameter: 39.04, contactAngleDeg: 0 },
+      windowLength: 4096,
+    }),
+  );
   const rows = [];
   for (let i = 0; i < FORECASTS_A; i++) {
     const v = 1.0 + (2.3 * i) / (FORECASTS_A - 1);
@@ -144,6 +154,7 @@ export async function seedFleet(app: FastifyInstance, db: Kysely<DB>, headers = 
           { feature: 'velocity_rms_mm_s', share: 0.2, z: 2.4 },
         ]),
         lineage: JSON.stringify(lineage),
+        diagnosis,
       }),
     );
   }

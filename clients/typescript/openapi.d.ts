@@ -1601,6 +1601,34 @@ export interface components {
             /** @description Suggestions this failure, repair or replacement closed (status resolved, note "closed: …") */
             closedSuggestionIds: number[];
         };
+        /**
+         * Diagnosis
+         * @description Suspected fault from the squared envelope spectrum of the waveform the forecast rests on; null without a waveform, bearing geometry or shaft speed
+         */
+        Diagnosis: {
+            /** @enum {string} */
+            fault: "none" | "outer_race" | "inner_race" | "rolling_element" | "cage" | "imbalance" | "misalignment" | "looseness" | "unknown";
+            confidence: number;
+            evidence: {
+                /**
+                 * @description Defect-frequency family (fundamental) or shaft line
+                 * @enum {string}
+                 */
+                line: "BPFO" | "BPFI" | "BSF" | "FTF" | "1x" | "2x";
+                hz: number;
+                /** @description Frequency in shaft orders (multiples of the shaft speed) */
+                orders: number;
+                /** @description Harmonic numbers of the family whose own line stands out of the floor */
+                harmonics: number[];
+                strengthDb: number | null;
+                /** @description Family test: robust σ above the null (off-defect orders of the same spectrum) */
+                z: number | null;
+                present: boolean;
+            }[];
+            windows: number;
+            sampleRateHz: number;
+            shaftHz: number;
+        };
         /** Forecast */
         Forecast: {
             id: number;
@@ -1634,6 +1662,7 @@ export interface components {
                 [key: string]: unknown;
             };
             source: string;
+            diagnosis: components["schemas"]["Diagnosis"] | null;
         };
     };
     responses: {

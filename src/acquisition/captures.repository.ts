@@ -97,6 +97,25 @@ export const capturesRepository = {
       .executeTakeFirst()) as CaptureRow | undefined;
   },
 
+  /**
+   * The capture `id` of a sensor that started in (`startedBefore` − `maxSpanMs`, `startedBefore`]:
+   * what a feature row knows of its source (sensor, source_id, window start). The sensor and time
+   * bounds let the primary key and partition pruning find it; `id` alone has no index.
+   */
+  async byIdNear(
+    db: Db,
+    f: { sensorId: number; id: number; startedBefore: Date; maxSpanMs: number },
+  ): Promise<CaptureRow | undefined> {
+    return (await db
+      .selectFrom('captures')
+      .select([...META, 'samples'])
+      .where('sensor_id', '=', f.sensorId)
+      .where('ts', '<=', f.startedBefore)
+      .where('ts', '>', new Date(f.startedBefore.getTime() - f.maxSpanMs))
+      .where('id', '=', f.id)
+      .executeTakeFirst()) as CaptureRow | undefined;
+  },
+
   async byTs(db: Db, sensorId: number, us: number): Promise<CaptureRow | undefined> {
     return (await db
       .selectFrom('captures')

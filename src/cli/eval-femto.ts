@@ -1,14 +1,67 @@
 /**
  * `prognos eval femto`: the PHM 2012 prognostics setting on PRONOSTIA bearing folders: learn from
- * run-to-failure bearings, cut the test bearing after N vibration files, predict its RUL and score
- * it (src/evaluation/femto/). Progress goes to stderr; the last stdout line is one JSON object.
+ * run-to-failure bearings, cut each test bearing after N vibration files, predict its RUL and score
+ * it (src/evaluation/femto/). Progress and data-quality warnings go to stderr; stdout gets one JSON
+ * line per test bearing, then one summary line with the challenge score over them.
  */
 import { stat } from 'node:fs/promises';
-import { evaluateFemto } from '../evaluation/femto/evaluate-femto.js';
+import { basename } from 'node:path';
+import { evaluateFemtoBearing, summariseTraining } from '../evaluation/femto/evaluate-femto.js';
+import { phm2012Summary } from '../evaluation/femto/rul-estimator.js';
+import { FormatError } from '../acquisition/formats/format-error.js';
 import { parseFlags, UsageError, type Command } from './command.js';
 import { collectFileLists } from './eval-cwru.js';
 
-const USAGE = 'prognos eval femto --train DIR... --test DIR --cut N [--true-rul SECONDS]';
+const USAGE =
+  'prognos eval femto --train DIR... --test DIR:CUT[:TRUE_RUL_S]... | --test DIR --cut N [--true-rul SECONDS]';
+
+export interface TestBearing {
+  dir: string;
+  cut: number;
+  trueRulS?: number;
+}
+
+function parseCut(value: string | undefined, what: string): number {
+  const cut = Number(value);
+  if (!Number.isInteger(cut) || cut < 10)
+    throw new UsageError(`${what} must be an integer ≥ 10, got "${value}"`);
+  return cut;
+}
+
+function parseTrueRul(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (!(v > 0)) throw new UsageError(`${what} must be > 0 seconds, got "${value}"`);
+  return v;
+}
+
+/**
+ * `--test` arguments: each `DIR:CUT[:TRUE_RUL_S]`, or a single plain `DIR` with `--cut` (and
+ * `--true-rul`). The cut and RUL are read from the end, so a folder name may itself hold colons.
+ */
+export function parseTestBearings(
+  tests: readonly string[],
+  cut: string | undefined,
+  trueRul: string | undefined,
+): TestBearing[] {
+  if (tests.length === 0) throw new UsageError('--test needs at least one bearing folder');
+  const specs = tests.map((t) => /^(.+?):(\d+)(?::([^:]*))?$/.exec(t));
+  if (specs.every((m) => m === null)) {
+    if (tests.length !== 1) throw new UsageError('several --test folders need DIR:CUT each');
+    return [{ dir: tests[0]!, cut: parseCut(cut, '--cut'), trueRulS: parseTrueRul(trueRul, '--true-rul') }];
+  }
+  if (cut !== undefined || trueRul !== undefined) {
+    throw new UsageError('--cut and --true-rul go with a single plain --test DIR, not with DIR:CUT');
+  }
+  return specs.map((m, i) => {
+    if (!m) throw new UsageError(`--test ${tests[i]}: expected DIR:CUT[:TRUE_RUL_S]`);
+    return {
+      dir: m[1]!,
+      cut: parseCut(m[2], `the cut of --test ${tests[i]}`),
+      trueRulS: parseTrueRul(m[3], `the true RUL of --test ${tests[i]}`),
+    };
+  });
+}
 
 async function assertDir(path: string): Promise<void> {
   const s = await stat(path).catch(() => null);
@@ -17,7 +70,7 @@ async function assertDir(path: string): Promise<void> {
 
 export const evalFemtoCommand: Command = {
   name: 'eval femto',
-  summary: 'Predict the RUL of a PRONOSTIA bearing cut after N files (PHM 2012 setting) and score it',
+  summary: 'Predict the RUL of PRONOSTIA bearings cut after N files (PHM 2012 setting) and score them',
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     const args = argv[0] === 'femto' ? argv.slice(1) : argv;
@@ -29,25 +82,51 @@ export const evalFemtoCommand: Command = {
       allowPositionals: false,
     });
     const train = lists.train!;
-    const test = lists.test!;
     if (train.length === 0) throw new UsageError('--train needs at least one run-to-failure bearing folder');
-    if (test.length !== 1) throw new UsageError('--test takes exactly one bearing folder');
-    const cut = Number(values.cut);
-    if (!Number.isInteger(cut) || cut < 10)
-      throw new UsageError(`--cut must be an integer ≥ 10, got "${values.cut}"`);
-    const trueRul = values['true-rul'] === undefined ? undefined : Number(values['true-rul']);
-    if (trueRul !== undefined && !(trueRul > 0)) throw new UsageError('--true-rul must be > 0 seconds');
-    for (const dir of [...train, ...test]) await assertDir(dir);
+    const tests = parseTestBearings(lists.test!, values.cut, values['true-rul']);
+    for (const dir of [...train, ...tests.map((t) => t.dir)]) await assertDir(dir);
     const log = (message: string): void => void process.stderr.write(`${message}\n`);
-    const result = await evaluateFemto(train, test[0]!, cut, {
-      log,
-      ...(trueRul ? { trueRulS: trueRul } : {}),
-    });
-    log(
-      `predicted ${result.predicted_rul_s.toFixed(0)} s, true ${result.true_rul_s} s, ` +
-        `Er ${result.percent_error} %, score ${result.score}`,
-    );
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return 0;
+    try {
+      return await run(train, tests, log);
+    } catch (err) {
+      // What the data cannot give (a cut past the last file, no onset in any training run) is
+      // said in one line, not as a stack trace.
+      if (err instanceof RangeError || err instanceof FormatError) throw new UsageError(err.message);
+      throw err;
+    }
   },
 };
+
+async function run(train: string[], tests: TestBearing[], log: (message: string) => void): Promise<number> {
+  const training = await summariseTraining(train, log);
+  const scored: { actual: number; predicted: number }[] = [];
+  for (const t of tests) {
+    const r = await evaluateFemtoBearing(training, t.dir, t.cut, {
+      log,
+      ...(t.trueRulS ? { trueRulS: t.trueRulS } : {}),
+    });
+    if (r.true_rul_s !== null && r.score !== null) {
+      scored.push({ actual: r.true_rul_s, predicted: r.predicted_rul_s });
+    }
+    const line = {
+      bearing: basename(t.dir.replace(/[\\/]+$/, '')),
+      cut: t.cut,
+      predicted_rul_s: Math.round(r.predicted_rul_s),
+      true_rul_s: r.true_rul_s,
+      percent_error: r.percent_error,
+      score: r.score,
+      method: r.method,
+      quality_flagged_rows: r.quality.flagged_rows,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  const summary = phm2012Summary(scored);
+  process.stdout.write(
+    `${JSON.stringify({
+      bearings: summary.bearings,
+      mean_abs_percent_error: Math.round(summary.mean_abs_percent_error * 100) / 100,
+      phm2012_score: Math.round(summary.phm2012_score * 1e4) / 1e4,
+    })}\n`,
+  );
+  return 0;
+}

@@ -264,6 +264,8 @@ export interface ForecastsTable {
   indicators: ColumnType<Record<string, number | null>, string | undefined, string>;
   lineage: ColumnType<Record<string, unknown>, string, string>;
   source: 'api' | 'scheduled' | 'demo';
+  /** state/diagnosis/diagnose.ts `Diagnosis` as JSON (migration 0019); null without a waveform. */
+  diagnosis: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export type Forecast = Selectable<ForecastsTable>;

@@ -25,7 +25,7 @@ import { toCelsius, toShaftHz } from './units.js';
 
 /** Captures are snapshots of seconds to minutes: one starting this long before `from` may still
  * have windows inside the range. Longer captures straddling `from` lose those windows. */
-const MAX_CAPTURE_SPAN_MS = 3_600_000;
+export const MAX_CAPTURE_SPAN_MS = 3_600_000;
 /** A speed reading older than this before a capture's end does not give its shaft speed. */
 const SPEED_MAX_AGE_MS = 600_000;
 const RANGE_MIN = new Date('1970-01-01T00:00:00Z');

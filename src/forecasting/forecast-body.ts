@@ -1,7 +1,43 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Forecast } from '../db/schema.js';
+import { DIAGNOSIS_FAULTS, DIAGNOSIS_LINES, type Diagnosis } from '../state/diagnosis/diagnose.js';
 
 const num = Type.Union([Type.Number(), Type.Null()]);
+
+const DiagnosisBody = Type.Object(
+  {
+    fault: Type.Union(DIAGNOSIS_FAULTS.map((f) => Type.Literal(f))),
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    evidence: Type.Array(
+      Type.Object({
+        line: Type.Union(
+          DIAGNOSIS_LINES.map((l) => Type.Literal(l)),
+          {
+            description: 'Defect-frequency family (fundamental) or shaft line',
+          },
+        ),
+        hz: Type.Number(),
+        orders: Type.Number({ description: 'Frequency in shaft orders (multiples of the shaft speed)' }),
+        harmonics: Type.Array(Type.Integer({ minimum: 2 }), {
+          description: 'Harmonic numbers of the family whose own line stands out of the floor',
+        }),
+        strengthDb: num,
+        z: Type.Union([Type.Number(), Type.Null()], {
+          description: 'Family test: robust σ above the null (off-defect orders of the same spectrum)',
+        }),
+        present: Type.Boolean(),
+      }),
+    ),
+    windows: Type.Integer({ minimum: 1 }),
+    sampleRateHz: Type.Number(),
+    shaftHz: Type.Number(),
+  },
+  {
+    title: 'Diagnosis',
+    description:
+      'Suspected fault from the squared envelope spectrum of the waveform the forecast rests on; null without a waveform, bearing geometry or shaft speed',
+  },
+);
 
 export const ForecastBody = Type.Object(
   {
@@ -26,6 +62,7 @@ export const ForecastBody = Type.Object(
     indicators: Type.Record(Type.String(), num),
     lineage: Type.Record(Type.String(), Type.Unknown()),
     source: Type.String(),
+    diagnosis: Type.Union([DiagnosisBody, Type.Null()]),
   },
   { title: 'Forecast' },
 );
@@ -57,5 +94,6 @@ export function toForecastBody(f: Forecast): ForecastBody {
     indicators: f.indicators,
     lineage: f.lineage,
     source: f.source,
+    diagnosis: f.diagnosis as unknown as Diagnosis | null,
   };
 }

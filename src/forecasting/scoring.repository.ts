@@ -10,6 +10,8 @@ export interface UnscoredRow {
   feature_set_id: number;
   window_start: Date;
   window_end: Date;
+  /** The capture the window was cut from (feature_rows.source_id); null for reading-based rows. */
+  source_id: number | null;
   values: number[];
   set_name: string;
   /** The stored feature set's feature names, in the order of `values`. */
@@ -53,10 +55,10 @@ export const scoringRepository = {
     const assetIds = f.assetIds ?? null;
     const hash = f.featureSetHash ?? null;
     const { rows } = await sql<UnscoredRow>`
-      select r.asset_id, r.sensor_id, r.feature_set_id, r.window_start, r.window_end, r."values",
+      select r.asset_id, r.sensor_id, r.feature_set_id, r.window_start, r.window_end, r.source_id, r."values",
         fs.name as set_name, array(select jsonb_array_elements_text(fs.definition->'featureNames')) as names
       from (
-        select fr.asset_id, fr.sensor_id, fr.feature_set_id, fr.window_start, fr.window_end, fr."values",
+        select fr.asset_id, fr.sensor_id, fr.feature_set_id, fr.window_start, fr.window_end, fr.source_id, fr."values",
           row_number() over (partition by fr.asset_id order by fr.window_end desc, fr.window_start desc) as newest
         from feature_rows fr
         join feature_sets s on s.id = fr.feature_set_id

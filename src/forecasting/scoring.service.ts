@@ -6,10 +6,13 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { assetsRepository } from '../acquisition/assets.repository.js';
+import { capturesRepository } from '../acquisition/captures.repository.js';
+import { decodeFloat32 } from '../features/capture-windows.js';
+import { diagnoseWaveform, type Diagnosis } from '../state/diagnosis/diagnose.js';
 import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { observeCaptureToForecastLag, observeScoring } from '../metrics.js';
-import { bearingOf } from '../features/features.service.js';
+import { bearingOf, MAX_CAPTURE_SPAN_MS } from '../features/features.service.js';
 import type { StoredFeatureSet } from '../features/stored-feature-sets.js';
 import { temperatureBaselineOf } from '../features/temperature-baseline.js';
 import { predictFailure } from '../prognostics/failure/failure-model.js';
@@ -28,6 +31,8 @@ import { scoringRepository, type FeatureRowKey, type UnscoredRow } from './scori
 
 export interface ScoreRequest extends LiveInput {
   assetId: number;
+  /** Stored capture whose waveform the diagnosis reads when the request carries none (a feature row's source). */
+  diagnosisCapture?: { sensorId: number; id: number; windowStart: Date };
   /** Ids of stored inputs (capture ids, feature-row keys), recorded in the lineage. */
   inputIds?: Record<string, unknown>;
   source?: 'api' | 'scheduled' | 'demo';
@@ -186,6 +191,7 @@ export class ScoringService {
     });
     const indicators: Record<string, number | null> = {};
     for (const name of ENV_INDICATORS) indicators[name] = featureValue(set, vector, name);
+    const diagnosis = await this.diagnose(req, ctx, set.vibration.params.windowLength);
     return this.writer.submit({
       asset_id: asset.id,
       // Millisecond precision, set here rather than by now(): history cursors carry a JS Date,
@@ -212,6 +218,40 @@ export class ScoringService {
         riskDriver: driver,
       }),
       source: req.source ?? 'api',
+      diagnosis: diagnosis ? JSON.stringify(diagnosis) : null,
+    });
+  }
+
+  /**
+   * The suspected fault, from the waveform this forecast rests on: the request's capture, else
+   * the stored capture its feature row was cut from (extraction keeps the link, source_id), at
+   * that capture's own sample rate, over windows of the feature set's length. Null without a
+   * waveform, bearing geometry or shaft speed: nothing to read the defect lines against.
+   */
+  private async diagnose(
+    req: ScoreRequest,
+    ctx: { shaftHz: number | null; bearing: ReturnType<typeof bearingOf> },
+    windowLength: number,
+  ): Promise<Diagnosis | null> {
+    if (!ctx.bearing || !ctx.shaftHz) return null;
+    let wave: { sampleRateHz: number; samples: ArrayLike<number> } | null = req.capture ?? null;
+    if (!wave && req.diagnosisCapture) {
+      const { sensorId, id, windowStart } = req.diagnosisCapture;
+      const c = await capturesRepository.byIdNear(this.deps.db, {
+        sensorId,
+        id,
+        startedBefore: windowStart,
+        maxSpanMs: MAX_CAPTURE_SPAN_MS,
+      });
+      const samples = c ? decodeFloat32(c.samples, c.n_samples) : undefined;
+      if (c && samples) wave = { sampleRateHz: c.sample_rate_hz, samples };
+    }
+    if (!wave) return null;
+    return diagnoseWaveform(wave.samples, {
+      sampleRateHz: wave.sampleRateHz,
+      shaftHz: ctx.shaftHz,
+      bearing: ctx.bearing,
+      windowLength,
     });
   }
 
@@ -331,6 +371,15 @@ function scoreRequestOf(row: UnscoredRow, source: ScoreNewRowsOptions['source'])
     ),
     asOf: row.window_end,
     source,
+    ...(row.source_id !== null
+      ? {
+          diagnosisCapture: {
+            sensorId: Number(row.sensor_id),
+            id: Number(row.source_id),
+            windowStart: row.window_start,
+          },
+        }
+      : {}),
     inputIds: {
       featureRow: {
         sensorId: row.sensor_id,

@@ -4,6 +4,7 @@
  * table B.2. The mapping from each rule (and bearing defect frequency) to a mode and a
  * mechanism is documented in src/maintenance/README.md.
  */
+import type { DiagnosisFault } from '../state/diagnosis/diagnose.js';
 import type { RuleName } from './rule-settings.js';
 
 const FAILURE_MODES: Readonly<Record<string, string>> = {
@@ -112,6 +113,40 @@ export const BEARING_DEFECTS: readonly BearingDefect[] = [
     specificity: 3,
   },
 ];
+
+const defect = (frequency: string): FailureClass => {
+  const { failureMode, failureMechanism, component, specificity } = BEARING_DEFECTS.find(
+    (d) => d.frequency === frequency,
+  )!;
+  return { failureMode, failureMechanism, component, specificity };
+};
+
+/**
+ * A forecast's diagnosis (state/diagnosis/diagnose.ts) → the class of the findings it rests on: a
+ * named bearing part is as specific as the bearing rule; imbalance, misalignment and looseness are
+ * the table B.2 mechanisms 1.2, 1.3 and 1.5. 'none' and 'unknown' say nothing: the rule's own class stays.
+ */
+export const DIAGNOSIS_FAILURE_CLASS: Readonly<Record<DiagnosisFault, FailureClass | null>> = {
+  outer_race: defect('BPFO'),
+  inner_race: defect('BPFI'),
+  rolling_element: defect('BSF'),
+  cage: defect('FTF'),
+  imbalance: { failureMode: 'VIB', failureMechanism: '1.2', component: 'rotor (imbalance)', specificity: 3 },
+  misalignment: {
+    failureMode: 'VIB',
+    failureMechanism: '1.3',
+    component: 'shaft coupling (alignment)',
+    specificity: 3,
+  },
+  looseness: {
+    failureMode: 'VIB',
+    failureMechanism: '1.5',
+    component: 'mounting (looseness)',
+    specificity: 3,
+  },
+  none: null,
+  unknown: null,
+};
 
 export const failureModeName = (code: string): string => FAILURE_MODES[code] ?? code;
 export const failureMechanismName = (code: string): string => FAILURE_MECHANISMS[code] ?? code;

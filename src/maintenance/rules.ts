@@ -5,7 +5,13 @@
  */
 import { median } from '../maths/order-statistics.js';
 import { zoneBoundaries, type Foundation, type MachineGroup } from '../state/iso20816.js';
-import { BEARING_DEFECTS, RULE_FAILURE_CLASS, type FailureClass } from './iso14224.js';
+import type { DiagnosisFault } from '../state/diagnosis/diagnose.js';
+import {
+  BEARING_DEFECTS,
+  DIAGNOSIS_FAILURE_CLASS,
+  RULE_FAILURE_CLASS,
+  type FailureClass,
+} from './iso14224.js';
 import type { RuleName, RuleSettings } from './rule-settings.js';
 import { formatNumber, ofLastText, withUnit, withinText } from './wording.js';
 
@@ -26,6 +32,8 @@ export interface RuleForecast {
   rul_interval_level: number | null;
   contributions: Array<{ feature: string; share: number }>;
   indicators: Record<string, number | null>;
+  /** The suspected fault (forecasts.diagnosis, migration 0019); only the fields the rules read. */
+  diagnosis?: { fault: DiagnosisFault; confidence: number } | null;
 }
 
 export interface RuleAsset {
@@ -305,5 +313,26 @@ export function runRules(
     ...(on('iso_zone') ? isoZoneRule(historyFor('iso_zone'), asset, s) : []),
     ...(on('persistent_anomaly') ? anomalyRule(historyFor('persistent_anomaly'), s) : []),
     ...(on('bearing_defect_trend') ? bearingRule(historyFor('bearing_defect_trend'), s) : []),
-  ];
+  ].map((f) => withDiagnosis(f, historyFor(f.rule)[0]));
+}
+
+/**
+ * A finding on a forecast whose diagnosis names a fault takes its ISO 14224 mechanism and
+ * component from it: the zone, anomaly and RUL rules know that something is wrong, the diagnosis
+ * says what. The failure mode too when the rule's own says "cause unknown" (the anomaly rule's
+ * PDE); a zone exceedance is already Vibration, a RUL finding stays the Breakdown it predicts.
+ * The bearing rule keeps its own part (it rests on its own indicator's trend).
+ */
+function withDiagnosis(finding: Finding, latest: RuleForecast | undefined): Finding {
+  const d = latest?.diagnosis;
+  const cls = d ? DIAGNOSIS_FAILURE_CLASS[d.fault] : null;
+  if (!d || !cls || finding.rule === 'bearing_defect_trend') return finding;
+  return {
+    ...finding,
+    failureMode: finding.rule === 'persistent_anomaly' ? cls.failureMode : finding.failureMode,
+    failureMechanism: cls.failureMechanism,
+    component: cls.component,
+    specificity: Math.max(finding.specificity, cls.specificity),
+    evidence: { ...finding.evidence, diagnosis: { fault: d.fault, confidence: d.confidence } },
+  };
 }

@@ -108,7 +108,7 @@ export const suggestionsRepository = {
     const { rows } = await sql<RuleForecast & { asset_id: number }>`
       select f.id, f.asset_id, f.as_of, f.scored_at, f.health_index, f.anomaly_score, f.iso_zone,
              f.velocity_rms_mm_s, f.rul_hours, f.rul_lower_hours, f.rul_upper_hours, f.rul_interval_level,
-             f.contributions, f.indicators
+             f.contributions, f.indicators, f.diagnosis
       from unnest(${assetIds}::bigint[]) as a(id)
       cross join lateral (
         select * from forecasts where asset_id = a.id order by scored_at desc, id desc limit ${perAsset}

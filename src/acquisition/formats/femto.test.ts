@@ -13,6 +13,7 @@ import {
   parseFemtoFileName,
   parseFemtoTempCsv,
   unwrapTimeOfDay,
+  type FemtoRowIssue,
 } from './femto.js';
 import { FormatError } from './format-error.js';
 
@@ -118,6 +119,78 @@ describe('parseFemtoAccCsv', () => {
     );
     expect(() => parseFemtoAccCsv(new Uint8Array([0x39, 0xff, 0x0a]), 'bin.csv')).toThrow(
       /bin\.csv: not valid UTF-8/,
+    );
+  });
+});
+
+describe('tolerant read (issues array): one odd field costs at most its row', () => {
+  // Crafted rows, each with one oddity met in PRONOSTIA-like exports; the first two are clean.
+  const ok = '9;10;39;1,1879e+05;0,338;-0,263\n9;10;39;1,1883e+05;0,1;0,2\n';
+
+  it('reads a microsecond count of 1,000,000 as the next second and flags it', () => {
+    const issues: FemtoRowIssue[] = [];
+    const s = parseFemtoAccCsv(`${ok}9;10;39;1000000;0,5;0,6\n9;10;40;3,9e+01;0,7;0,8\n`, 'us.csv', issues);
+    expect(s.horizontal.length).toBe(4);
+    expect(s.timeSec[2]).toBeCloseTo(9 * 3600 + 10 * 60 + 40, 9);
+    expect(s.horizontal[2]).toBeCloseTo(0.5, 6);
+    expect(issues).toEqual([
+      {
+        file: 'us.csv',
+        line: 3,
+        field: 'microsecond',
+        reason: 'microsecond 1000000 out of range 0-999999',
+        action: 'time-carried',
+      },
+    ]);
+    // The strict read still refuses it.
+    expect(() => parseFemtoAccCsv(`${ok}9;10;39;1000000;0,5;0,6\n`)).toThrow(
+      /microsecond 1000000 out of range/,
+    );
+  });
+
+  it('drops a row with an unreadable acceleration or a missing field, keeps the rest', () => {
+    const issues: FemtoRowIssue[] = [];
+    const s = parseFemtoAccCsv(
+      `${ok}9;10;39;1,19e+05;abc;0,1\n9;10;39;1,2e+05;0,3\n9;10;39;1,21e+05;4.2504e+00;0,9\n`,
+      'acc.csv',
+      issues,
+    );
+    expect(Array.from(s.horizontal)).toEqual([0.338, 0.1, 4.2504].map(Math.fround));
+    expect(issues.map((i) => [i.line, i.field, i.action])).toEqual([
+      [3, 'horizontal acceleration', 'dropped'],
+      [4, undefined, 'dropped'],
+    ]);
+  });
+
+  it('estimates the time of a row whose clock field is unreadable or far out of range', () => {
+    const issues: FemtoRowIssue[] = [];
+    const s = parseFemtoAccCsv(
+      `9,10,39,10,0.1,0.2\n9,10,x,50,0.3,0.4\n9,10,39,5e+06,0.5,0.6\n`,
+      'c.csv',
+      issues,
+    );
+    expect(s.vertical.length).toBe(3);
+    // One 25.6 kHz period after the previous row.
+    expect(s.timeSec[1]! - s.timeSec[0]!).toBeCloseTo(1 / 25_600, 10);
+    expect(s.timeSec[2]! - s.timeSec[1]!).toBeCloseTo(1 / 25_600, 10);
+    expect(issues.map((i) => [i.line, i.field, i.action])).toEqual([
+      [2, 'second', 'time-estimated'],
+      [3, 'microsecond', 'time-estimated'],
+    ]);
+  });
+
+  it('reads temperature files the same way, and a file with no readable row is still an error', () => {
+    const issues: FemtoRowIssue[] = [];
+    const t = parseFemtoTempCsv(
+      '09;11;37;6;67.094\n09;11;37;10;67.1\n09;11;38;1;6.71e+01;9\n',
+      't.csv',
+      issues,
+    );
+    expect(Array.from(t.celsius)).toEqual([Math.fround(67.094), Math.fround(67.1)]);
+    expect(t.timeSec[1]).toBeCloseTo(9 * 3600 + 11 * 60 + 38, 9);
+    expect(issues.map((i) => i.action)).toEqual(['time-carried', 'dropped']);
+    expect(formatError(() => parseFemtoAccCsv('a;b\n', 'bad.csv', [])).message).toBe(
+      'bad.csv: no readable row in the vibration file',
     );
   });
 });

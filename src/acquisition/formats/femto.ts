@@ -119,25 +119,80 @@ function detectSeparator(text: string): ';' | ',' {
   return text.includes(';') ? ';' : ',';
 }
 
-interface ClockFields {
-  hour: number;
-  minute: number;
-  second: number;
+/**
+ * A row problem that the tolerant read (the `issues` argument of the parsers) records instead of
+ * throwing: one odd field in one row of a 2,560-row snapshot must not cost the snapshot, let alone
+ * the bearing. `action` says what was done with the row.
+ */
+export interface FemtoRowIssue {
+  file: string | undefined;
+  line: number;
+  field: string | undefined;
+  reason: string;
+  /** 'dropped': the row's values are not in the result; 'time-carried': an out-of-range clock
+   * field (a microsecond count of 1,000,000, a second of 60) was read as the carry into the next
+   * unit; 'time-estimated': an unreadable clock field, time taken as the previous row's plus one
+   * sample period. */
+  action: 'dropped' | 'time-carried' | 'time-estimated';
 }
 
-function clock(fields: string[], line: number, file: string | undefined): ClockFields {
-  const names = ['hour', 'minute', 'second'] as const;
-  const limits = [23, 59, 59];
-  const out = { hour: 0, minute: 0, second: 0 };
-  names.forEach((name, i) => {
-    const loc = { file, line, column: i + 1, field: name };
-    const v = parseIntegerField(fields[i] as string, loc);
-    if (v < 0 || v > (limits[i] as number)) {
-      throw new FormatError(`${name} ${v} out of range 0-${limits[i]}`, loc);
+type Location = { file: string | undefined; line: number; column: number; field: string };
+
+/**
+ * Time of day of a row from its clock fields (hour, minute, second, then the sub-second field
+ * scaled by `sub.scale`). Strict: out-of-range or unreadable fields throw. Tolerant (`issues`): a
+ * field one past its range is summed as it stands (1,000,000 µs is the next second: the carry the
+ * logger forgot) and recorded; an unreadable or farther-out field gives NaN (estimated by the
+ * caller from the previous row).
+ */
+function rowTime(
+  fields: string[],
+  loc: { file: string | undefined; line: number },
+  sub: { name: string; limit: number; scale: number; integer: boolean; semicolon: boolean },
+  issues: FemtoRowIssue[] | undefined,
+): number {
+  const names = ['hour', 'minute', 'second', sub.name];
+  const limits = [23, 59, 59, sub.limit];
+  const scales = [3600, 60, 1, sub.scale];
+  let t = 0;
+  let carried: FormatError | null = null;
+  for (let i = 0; i < 4; i++) {
+    const at: Location = { ...loc, column: i + 1, field: names[i]! };
+    let v: number;
+    try {
+      v =
+        i < 3 || sub.integer ? parseIntegerField(fields[i]!, at) : numberField(fields[i]!, sub.semicolon, at);
+    } catch (e) {
+      if (!issues || !(e instanceof FormatError)) throw e;
+      issues.push({ ...issueAt(e), action: 'time-estimated' });
+      return NaN;
     }
-    out[name] = v;
-  });
-  return out;
+    if (v < 0 || v > limits[i]!) {
+      const e = new FormatError(`${names[i]} ${v} out of range 0-${limits[i]}`, at);
+      if (!issues) throw e;
+      // Only "one past the end" is a carry; anything further is not a time this row can give.
+      if (v < 0 || v > limits[i]! + 1) {
+        issues.push({ ...issueAt(e), action: 'time-estimated' });
+        return NaN;
+      }
+      carried ??= e;
+    }
+    t += v * scales[i]!;
+  }
+  if (carried) issues!.push({ ...issueAt(carried), action: 'time-carried' });
+  return t;
+}
+
+function issueAt(e: FormatError): Omit<FemtoRowIssue, 'action'> {
+  return { file: e.file, line: e.line ?? 0, field: e.field, reason: e.reason };
+}
+
+/** Rows whose time could not be read get the previous row's time plus one sample period. */
+function fillTimes(tod: Float64Array, period: number): void {
+  const first = tod.findIndex((t) => Number.isFinite(t));
+  if (first < 0) return;
+  for (let i = first - 1; i >= 0; i--) tod[i] = tod[i + 1]! - period;
+  for (let i = first + 1; i < tod.length; i++) if (!Number.isFinite(tod[i]!)) tod[i] = tod[i - 1]! + period;
 }
 
 /** Adds a day whenever time of day jumps back by more than 12 h (a midnight crossing). */
@@ -163,59 +218,88 @@ function numberField(
   return parseNumberField(semicolon ? value.replace(',', '.') : value, loc);
 }
 
-/** Parses one `acc_NNNNN.csv` snapshot. Row count is not enforced (normally 2,560). */
-export function parseFemtoAccCsv(input: TextInput, file?: string): FemtoAccSnapshot {
+/**
+ * Parses one `acc_NNNNN.csv` snapshot. Row count is not enforced (normally 2,560).
+ *
+ * Without `issues` any malformed row throws a FormatError. With it, the read is tolerant: a row
+ * whose accelerations cannot be read (or with the wrong number of fields) is dropped, a row with
+ * an odd clock field keeps its accelerations (see FemtoRowIssue), and each is recorded in
+ * `issues`; a file with no readable row still throws.
+ */
+export function parseFemtoAccCsv(
+  input: TextInput,
+  file?: string,
+  issues?: FemtoRowIssue[],
+): FemtoAccSnapshot {
   const lines = numberedLines(input, file);
   if (lines.length === 0) throw new FormatError('empty vibration file', { file });
   const sep = detectSeparator(lines[0]!.text);
-  const n = lines.length;
-  const tod = new Float64Array(n);
-  const horizontal = new Float32Array(n);
-  const vertical = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const { line, text } = lines[i]!;
-    const f = splitFields(text, sep, { file, line });
-    if (f.length !== 6) {
-      throw new FormatError(`expected 6 fields separated by "${sep}", got ${f.length}`, { file, line });
+  const semicolon = sep === ';';
+  const tod: number[] = [];
+  const horizontal: number[] = [];
+  const vertical: number[] = [];
+  const us = { name: 'microsecond', limit: 999_999, scale: 1e-6, integer: false, semicolon };
+  for (const { line, text } of lines) {
+    try {
+      const f = splitFields(text, sep, { file, line });
+      if (f.length !== 6) {
+        throw new FormatError(`expected 6 fields separated by "${sep}", got ${f.length}`, { file, line });
+      }
+      const h = numberField(f[4]!, semicolon, { file, line, column: 5, field: 'horizontal acceleration' });
+      const v = numberField(f[5]!, semicolon, { file, line, column: 6, field: 'vertical acceleration' });
+      const t = rowTime(f, { file, line }, us, issues);
+      tod.push(t);
+      horizontal.push(h);
+      vertical.push(v);
+    } catch (e) {
+      if (!issues || !(e instanceof FormatError)) throw e;
+      issues.push({ ...issueAt(e), action: 'dropped' });
     }
-    const c = clock(f, line, file);
-    const usLoc = { file, line, column: 4, field: 'microsecond' };
-    const us = numberField(f[3]!, sep === ';', usLoc);
-    if (us < 0 || us >= 1e6) throw new FormatError(`microsecond ${us} out of range`, usLoc);
-    tod[i] = c.hour * 3600 + c.minute * 60 + c.second + us / 1e6;
-    horizontal[i] = numberField(f[4]!, sep === ';', {
-      file,
-      line,
-      column: 5,
-      field: 'horizontal acceleration',
-    });
-    vertical[i] = numberField(f[5]!, sep === ';', { file, line, column: 6, field: 'vertical acceleration' });
   }
-  return { timeSec: unwrapTimeOfDay(tod), horizontal, vertical };
+  if (tod.length === 0) throw new FormatError('no readable row in the vibration file', { file });
+  const times = Float64Array.from(tod);
+  fillTimes(times, 1 / FEMTO_SAMPLE_RATE_HZ);
+  return {
+    timeSec: unwrapTimeOfDay(times),
+    horizontal: Float32Array.from(horizontal),
+    vertical: Float32Array.from(vertical),
+  };
 }
 
-/** Parses one `temp_NNNNN.csv` file (normally 600 rows; the last file of a run can be shorter). */
-export function parseFemtoTempCsv(input: TextInput, file?: string): FemtoTempSeries {
+/**
+ * Parses one `temp_NNNNN.csv` file (normally 600 rows; the last file of a run can be shorter).
+ * `issues`: tolerant read, as for {@link parseFemtoAccCsv}.
+ */
+export function parseFemtoTempCsv(
+  input: TextInput,
+  file?: string,
+  issues?: FemtoRowIssue[],
+): FemtoTempSeries {
   const lines = numberedLines(input, file);
   if (lines.length === 0) throw new FormatError('empty temperature file', { file });
   const sep = detectSeparator(lines[0]!.text);
-  const n = lines.length;
-  const tod = new Float64Array(n);
-  const celsius = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const { line, text } = lines[i]!;
-    const f = splitFields(text, sep, { file, line });
-    if (f.length !== 5) {
-      throw new FormatError(`expected 5 fields separated by "${sep}", got ${f.length}`, { file, line });
+  const semicolon = sep === ';';
+  const tod: number[] = [];
+  const celsius: number[] = [];
+  const tenth = { name: 'tenth of second', limit: 9, scale: 0.1, integer: true, semicolon };
+  for (const { line, text } of lines) {
+    try {
+      const f = splitFields(text, sep, { file, line });
+      if (f.length !== 5) {
+        throw new FormatError(`expected 5 fields separated by "${sep}", got ${f.length}`, { file, line });
+      }
+      const c = numberField(f[4]!, semicolon, { file, line, column: 5, field: 'temperature' });
+      tod.push(rowTime(f, { file, line }, tenth, issues));
+      celsius.push(c);
+    } catch (e) {
+      if (!issues || !(e instanceof FormatError)) throw e;
+      issues.push({ ...issueAt(e), action: 'dropped' });
     }
-    const c = clock(f, line, file);
-    const tenthLoc = { file, line, column: 4, field: 'tenth of second' };
-    const tenth = parseIntegerField(f[3]!, tenthLoc);
-    if (tenth < 0 || tenth > 9) throw new FormatError(`tenth of second ${tenth} out of range 0-9`, tenthLoc);
-    tod[i] = c.hour * 3600 + c.minute * 60 + c.second + tenth / 10;
-    celsius[i] = numberField(f[4]!, sep === ';', { file, line, column: 5, field: 'temperature' });
   }
-  return { timeSec: unwrapTimeOfDay(tod), celsius };
+  if (tod.length === 0) throw new FormatError('no readable row in the temperature file', { file });
+  const times = Float64Array.from(tod);
+  fillTimes(times, 1 / FEMTO_TEMP_SAMPLE_RATE_HZ);
+  return { timeSec: unwrapTimeOfDay(times), celsius: Float32Array.from(celsius) };
 }
 
 /** Indexes of readings at the thermocouple's saturation value. */

@@ -13,6 +13,7 @@ import {
   type FemtoAccSnapshot,
   type FemtoBearingFiles,
   type FemtoFileRef,
+  type FemtoRowIssue,
   type FemtoTempSeries,
 } from './femto.js';
 import {
@@ -39,8 +40,9 @@ export async function listFemtoBearingDir(dir: string): Promise<FemtoBearingFile
   return listFemtoBearingFiles(await readdir(dir));
 }
 
-export async function readFemtoAccFile(path: string): Promise<FemtoAccSnapshot> {
-  return parseFemtoAccCsv(await readFile(path), path);
+/** `issues`: tolerant read, see parseFemtoAccCsv. */
+export async function readFemtoAccFile(path: string, issues?: FemtoRowIssue[]): Promise<FemtoAccSnapshot> {
+  return parseFemtoAccCsv(await readFile(path), path, issues);
 }
 
 export async function readFemtoTempFile(path: string): Promise<FemtoTempSeries> {

@@ -5,7 +5,12 @@
  */
 import { join } from 'node:path';
 import { listFemtoBearingDir, readFemtoAccFile } from '../../acquisition/formats/files.js';
-import { FEMTO_SNAPSHOT_PERIOD_S } from '../../acquisition/formats/femto.js';
+import {
+  FEMTO_SNAPSHOT_PERIOD_S,
+  type FemtoAccSnapshot,
+  type FemtoRowIssue,
+} from '../../acquisition/formats/femto.js';
+import { FormatError } from '../../acquisition/formats/format-error.js';
 import { snapshotIndicators, type SnapshotIndicators } from './health-indicator.js';
 import {
   phm2012Score,
@@ -15,18 +20,61 @@ import {
   type RunSummary,
 } from './rul-estimator.js';
 
-/** Indicators of the first `limit` vibration files of a bearing folder (all when omitted). */
+/** Rows of a bearing folder the tolerant read flagged (acquisition/formats/femto.ts FemtoRowIssue). */
+export interface RunQuality {
+  /** Rows flagged, whatever was done with them. */
+  flagged_rows: number;
+  dropped_rows: number;
+  /** Vibration files with at least one flagged row. */
+  files: number;
+  /** Vibration files with no readable row (empty, not text): left out, as a lost snapshot is. */
+  unreadable_files: number;
+  /** The first few, `file line N, field "…": reason (action)`, for the warning lines. */
+  examples: string[];
+}
+
+const QUALITY_EXAMPLES = 3;
+
+/**
+ * Indicators of the first `limit` vibration files of a bearing folder (all when omitted). Files
+ * are read tolerantly: a row with an odd field is flagged in `quality`, not fatal.
+ */
 export async function readRunIndicators(
   dir: string,
   limit?: number,
-): Promise<{ snapshots: SnapshotIndicators[]; files: number; gaps: number[] }> {
+): Promise<{ snapshots: SnapshotIndicators[]; files: number; gaps: number[]; quality: RunQuality }> {
   const { acc, gaps } = await listFemtoBearingDir(dir);
   const snapshots: SnapshotIndicators[] = [];
+  const quality: RunQuality = {
+    flagged_rows: 0,
+    dropped_rows: 0,
+    files: 0,
+    unreadable_files: 0,
+    examples: [],
+  };
   for (const ref of acc.slice(0, limit ?? acc.length)) {
-    const s = await readFemtoAccFile(join(dir, ref.name));
+    const issues: FemtoRowIssue[] = [];
+    let s: FemtoAccSnapshot;
+    try {
+      s = await readFemtoAccFile(join(dir, ref.name), issues);
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      quality.unreadable_files++;
+      if (quality.examples.length < QUALITY_EXAMPLES) quality.examples.push(err.message);
+      continue;
+    }
+    if (issues.length > 0) {
+      quality.files++;
+      quality.flagged_rows += issues.length;
+      quality.dropped_rows += issues.filter((i) => i.action === 'dropped').length;
+      for (const i of issues.slice(0, QUALITY_EXAMPLES - quality.examples.length)) {
+        const field = i.field === undefined ? '' : `, field "${i.field}"`;
+        quality.examples.push(`${ref.name} line ${i.line}${field}: ${i.reason} (${i.action})`);
+      }
+    }
     snapshots.push(snapshotIndicators((ref.index - 1) * FEMTO_SNAPSHOT_PERIOD_S, s.horizontal, s.vertical));
   }
-  return { snapshots, files: acc.length, gaps: gaps.acc };
+  return { snapshots, files: acc.length, gaps: gaps.acc, quality };
 }
 
 export interface FemtoEvalResult extends BearingRulEstimate {
@@ -36,20 +84,31 @@ export interface FemtoEvalResult extends BearingRulEstimate {
   test: string;
   cut: number;
   test_files: number;
+  quality: RunQuality;
   training: RunSummary[];
 }
 
-export async function evaluateFemto(
+type Log = (message: string) => void;
+
+function warnQuality(dir: string, quality: RunQuality, log: Log): void {
+  if (quality.flagged_rows === 0 && quality.unreadable_files === 0) return;
+  log(
+    `warning: ${dir}: ${quality.flagged_rows} row(s) flagged in ${quality.files} file(s), ` +
+      `${quality.dropped_rows} dropped, ${quality.unreadable_files} unreadable file(s) left out; ` +
+      `e.g. ${quality.examples.join('; ')}`,
+  );
+}
+
+/** Reads and summarises the run-to-failure bearings (once, whatever the number of test bearings). */
+export async function summariseTraining(
   trainDirs: readonly string[],
-  testDir: string,
-  cut: number,
-  options: { trueRulS?: number; log?: (message: string) => void } = {},
-): Promise<FemtoEvalResult> {
-  const log = options.log ?? (() => {});
+  log: Log = () => {},
+): Promise<RunSummary[]> {
   const training: RunSummary[] = [];
   for (const dir of trainDirs) {
     const run = await readRunIndicators(dir);
     if (run.gaps.length > 0) log(`${dir}: missing vibration files ${run.gaps.slice(0, 10).join(', ')}`);
+    warnQuality(dir, run.quality, log);
     const summary = summariseRun(dir, run.snapshots);
     training.push(summary);
     log(
@@ -57,7 +116,19 @@ export async function evaluateFemto(
         `onset to end ${summary.post_onset_s ?? '-'} s`,
     );
   }
+  return training;
+}
+
+/** One test bearing cut after `cut` files, against already summarised training runs. */
+export async function evaluateFemtoBearing(
+  training: RunSummary[],
+  testDir: string,
+  cut: number,
+  options: { trueRulS?: number; log?: Log } = {},
+): Promise<FemtoEvalResult> {
+  const log = options.log ?? (() => {});
   const test = await readRunIndicators(testDir, cut);
+  warnQuality(testDir, test.quality, log);
   if (test.files <= cut && options.trueRulS === undefined) {
     throw new RangeError(
       `${testDir} holds ${test.files} vibration files: a cut at ${cut} leaves nothing to predict`,
@@ -79,6 +150,16 @@ export async function evaluateFemto(
     test: testDir,
     cut,
     test_files: test.files,
+    quality: test.quality,
     training,
   };
+}
+
+export async function evaluateFemto(
+  trainDirs: readonly string[],
+  testDir: string,
+  cut: number,
+  options: { trueRulS?: number; log?: Log } = {},
+): Promise<FemtoEvalResult> {
+  return evaluateFemtoBearing(await summariseTraining(trainDirs, options.log), testDir, cut, options);
 }

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateFemto, readRunIndicators } from './evaluate-femto.js';
 import { healthTrack, type SnapshotIndicators } from './health-indicator.js';
-import { phm2012Score, estimateBearingRul, summariseRun } from './rul-estimator.js';
+import { phm2012Score, phm2012Summary, estimateBearingRul, summariseRun } from './rul-estimator.js';
 import { createRng } from '../../maths/random.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -59,6 +60,41 @@ describe('FEMTO RUL estimator', () => {
     expect(phm2012Score(100, 100)).toEqual({ percent_error: 0, score: 1 });
     expect(phm2012Score(100, 120).score).toBeCloseTo(Math.exp((Math.log(0.5) * 20) / 5), 10);
     expect(phm2012Score(100, 80).score).toBeCloseTo(0.5, 10);
+  });
+
+  it('matches the challenge description at its plotted points and averages A over bearings', () => {
+    // IEEEPHM2012-Challenge-Details.pdf, figure 7: A = 0.25 at Er = −10 % (late), 0.5 at Er = +20 % (early).
+    expect(phm2012Score(100, 110).percent_error).toBeCloseTo(-10, 10);
+    expect(phm2012Score(100, 110).score).toBeCloseTo(0.25, 10);
+    expect(phm2012Score(580, 464).percent_error).toBeCloseTo(20, 10);
+    expect(phm2012Score(580, 464).score).toBeCloseTo(0.5, 10);
+    const s = phm2012Summary([
+      { actual: 100, predicted: 110 },
+      { actual: 580, predicted: 464 },
+      { actual: 339, predicted: 339 },
+    ]);
+    expect(s.bearings).toBe(3);
+    expect(s.mean_abs_percent_error).toBeCloseTo(10, 10);
+    expect(s.phm2012_score).toBeCloseTo((0.25 + 0.5 + 1) / 3, 10);
+    expect(() => phm2012Summary([])).toThrow(/no scored bearing/);
+  });
+
+  it('reads a bearing with one odd row per file oddity, counting the flagged rows', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'femto-odd-')), 'Bearing2_7');
+    const src = join(root, 'datasets/femto-sample/Bearing2_7');
+    mkdirSync(dir);
+    copyFileSync(join(src, 'acc_00001.csv'), join(dir, 'acc_00001.csv'));
+    const lines = readFileSync(join(src, 'acc_00002.csv'), 'utf8').split('\n');
+    // Row 5: microsecond count of 1,000,000; row 9: an unreadable acceleration.
+    lines[4] = lines[4]!.replace(/^(\d+,\d+,\d+),[^,]+,/, '$1,1000000,');
+    lines[8] = lines[8]!.replace(/,[^,]+,([^,]+)$/, ',n/a,$1');
+    writeFileSync(join(dir, 'acc_00002.csv'), lines.join('\n'));
+    // A file with no readable row: left out like a lost snapshot, counted.
+    writeFileSync(join(dir, 'acc_00003.csv'), 'x;y\n');
+    const run = await readRunIndicators(dir);
+    expect(run.snapshots.length).toBe(2);
+    expect(run.quality).toMatchObject({ flagged_rows: 2, dropped_rows: 1, files: 1, unreadable_files: 1 });
+    expect(run.quality.examples[0]).toMatch(/^acc_00002\.csv line 5, field "microsecond"/);
   });
 
   it('reads indicators from the committed sample folder', async () => {

@@ -141,9 +141,31 @@ export function estimateBearingRul(
   };
 }
 
-/** PHM 2012: Er = 100·(ActRUL − PredRUL)/ActRUL; score A = exp(−ln 0.5·Er/5) if Er ≤ 0, exp(ln 0.5·Er/20) if Er > 0. */
+/**
+ * PHM 2012 (IEEEPHM2012-Challenge-Details.pdf, section 5.1): Er = 100·(ActRUL − PredRUL)/ActRUL;
+ * A = exp(−ln 0.5·Er/5) if Er ≤ 0 (a late prediction: steeper), exp(+ln 0.5·Er/20) if Er > 0
+ * (early). Both exponents are ≤ 0, so A ≤ 1, and A = 1 only for a perfect estimate.
+ */
 export function phm2012Score(actual: number, predicted: number): { percent_error: number; score: number } {
   const er = (100 * (actual - predicted)) / actual;
   const score = er <= 0 ? Math.exp((-Math.log(0.5) * er) / 5) : Math.exp((Math.log(0.5) * er) / 20);
   return { percent_error: er, score };
+}
+
+export interface Phm2012Summary {
+  bearings: number;
+  mean_abs_percent_error: number;
+  /** The challenge's final score: the mean of the per-bearing A over the test bearings. */
+  phm2012_score: number;
+}
+
+/** Challenge summary over scored bearings, from (actual, predicted) RUL pairs. */
+export function phm2012Summary(pairs: readonly { actual: number; predicted: number }[]): Phm2012Summary {
+  if (pairs.length === 0) throw new RangeError('no scored bearing: every test bearing needs a true RUL');
+  const scored = pairs.map((p) => phm2012Score(p.actual, p.predicted));
+  return {
+    bearings: pairs.length,
+    mean_abs_percent_error: mean(scored.map((s) => Math.abs(s.percent_error))),
+    phm2012_score: mean(scored.map((s) => s.score)),
+  };
 }

@@ -47,7 +47,7 @@ const DROPPED_FEATURES = new Set(['mean']);
  * natively sampled records do: bands above it would tell records apart by how they were
  * resampled, not by their condition.
  */
-const ANALYSED_NYQUIST_FRACTION = 0.8;
+export const ANALYSED_NYQUIST_FRACTION = 0.8;
 
 const ORDER_KEYS = ['bpfo', 'bpfi', 'bsf', 'ftf'] as const;
 const ORDER_NAMES = [...ORDER_KEYS, 'bpfi_sidebands', 'shaft'] as const;

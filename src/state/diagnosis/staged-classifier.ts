@@ -68,6 +68,14 @@ export interface StagedClassifier {
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
+/**
+ * P(signature present) for a family score standing `z` robust σ above its null: the soft decision
+ * of stage B, shared with the live diagnosis (diagnose.ts), whose null comes from the window's own
+ * spectrum instead of training windows.
+ */
+export const signaturePresence = (z: number, threshold: number = DEFAULT_THRESHOLD): number =>
+  sigmoid(SLOPE * (z - threshold));
+
 function column(x: Float32Array, width: number, c: number): Float64Array {
   const rows = x.length / width;
   return Float64Array.from({ length: rows }, (_, r) => x[r * width + c]!);
@@ -82,9 +90,14 @@ export function nullStatistics(
 ): NullStatistics {
   const rest = values.filter((_, i) => y[i] !== label);
   if (rest.length === 0) throw new RangeError(`no training windows without label ${label} for ${feature}`);
-  const center = median(rest);
-  const mad = median(rest.map((v) => Math.abs(v - center)));
-  return { feature, median: center, scale: Math.max(1.4826 * mad, 1e-6), windows: rest.length };
+  return { feature, ...robustLocation(rest), windows: rest.length };
+}
+
+/** Median and 1.4826 × MAD (σ for a Gaussian), floored so a constant null cannot divide by 0. */
+export function robustLocation(values: Float64Array): { median: number; scale: number } {
+  const center = median(values);
+  const mad = median(values.map((v) => Math.abs(v - center)));
+  return { median: center, scale: Math.max(1.4826 * mad, 1e-6) };
 }
 
 interface LevelStage {
@@ -145,8 +158,8 @@ export async function trainStagedClassifier(
           number,
           number,
         ];
-        const pi = sigmoid(SLOPE * (zi - at));
-        const po = sigmoid(SLOPE * (zo - at));
+        const pi = signaturePresence(zi, at);
+        const po = signaturePresence(zo, at);
         const both = pi * po;
         const innerWins = sigmoid(SLOPE * (zi - zo));
         const inner = pi * (1 - po) + both * innerWins;

@@ -1,5 +1,6 @@
 /** The six charts of the asset view, built from the API payloads. */
 import { chartFigure, markerHook, plot, zoneHook } from './charts.js';
+import { diagnosisSentence } from './diagnosis.js';
 import { el, fmtHours, fmtNum, fmtTime } from './dom.js';
 import { zoneBoundaries, ZONES } from './iso.js';
 
@@ -139,7 +140,7 @@ export function spectrumChart(spec) {
   return fig;
 }
 
-export function envelopeChart(spec) {
+export function envelopeChart(spec, diagnosis) {
   const fig = chartFigure('envelope', 'Envelope spectrum with bearing defect frequencies');
   const markers = spec?.markers ?? [];
   const band = spec ? `${Math.round(spec.envelope.bandHz[0])}–${Math.round(spec.envelope.bandHz[1])} Hz` : '';
@@ -160,6 +161,8 @@ export function envelopeChart(spec) {
     hooks: markers.length ? { draw: [markerHook(markers)] } : undefined,
     extra: { markers, defects: spec?.defects ?? null },
   });
+  // What the latest forecast concludes from these lines, in words (state/diagnosis/diagnose.ts).
+  fig.append(el('p', { class: 'diagnosis', id: 'diagnosis' }, diagnosisSentence(diagnosis ?? null)));
   if (markers.length) fig.append(markerTable(markers));
   return fig;
 }

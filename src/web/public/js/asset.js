@@ -221,7 +221,7 @@ export function renderAsset(view, id) {
         velocityChart(trend, asset),
         temperatureChart(temp.readings, temp.sensor, asset.temperatureBaselineC),
         spectrumChart(spectrum),
-        envelopeChart(spectrum),
+        envelopeChart(spectrum, latest?.diagnosis),
       ),
       el(
         'div',
