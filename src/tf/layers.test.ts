@@ -49,6 +49,54 @@ describe('ToeplitzConv1D', () => {
   });
 });
 
+/** 'same' 1-D convolution in plain loops: for an even kernel the extra zero goes on the right (TF's rule). */
+function referenceConv(x: number[][][], k: number[][][], b: number[]): number[][][] {
+  const left = Math.floor((k.length - 1) / 2);
+  return x.map((seq) =>
+    seq.map((_, t) =>
+      b.map((bf, f) => {
+        let acc = bf;
+        for (let i = 0; i < k.length; i++) {
+          const row = seq[t + i - left];
+          if (row) row.forEach((v, c) => (acc += v * (k[i]?.[c]?.[f] ?? 0)));
+        }
+        return acc;
+      }),
+    ),
+  );
+}
+
+function randomArray(shape: number[], seed: number): number[] {
+  return Array.from(tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync());
+}
+
+describe('ToeplitzConv1D at inference', () => {
+  it('equals a reference convolution before and after the weights change', async () => {
+    const input = tf.input({ shape: [8, 3] });
+    const layer = new ToeplitzConv1D({ filters: 2, kernelSize: 3, seed: 11 });
+    const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+    const x = tf.tensor3d(randomArray([4, 8, 3], 5), [4, 8, 3]);
+    const check = () => {
+      const [k, b] = layer.getWeights() as [tf.Tensor3D, tf.Tensor1D];
+      const ref = referenceConv(x.arraySync(), k.arraySync(), b.arraySync());
+      const ours = model.predict(x) as tf.Tensor;
+      expect(maxAbsDiff(ours, tf.tensor3d(ref))).toBeLessThan(1e-4);
+    };
+    check();
+    check(); // served from the cache
+    layer.setWeights([tf.tensor3d(randomArray([3, 3, 2], 9), [3, 3, 2]), tf.tensor1d([0.5, -1])]);
+    check();
+    // A training step assigns new values through the optimizer, not setWeights.
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+    await model.fit(x, tf.randomNormal([4, 8, 2], 0, 1, 'float32', 3), {
+      epochs: 1,
+      batchSize: 4,
+      verbose: 0,
+    });
+    check();
+  });
+});
+
 describe('SeededDropout', () => {
   it('is the identity at inference and draws reproducible, changing masks in training', () => {
     const x = tf.ones([4, 50]);

@@ -32,6 +32,10 @@ export class ToeplitzConv1D extends tf.layers.Layer {
   private steps = 0;
   private channels = 0;
   private op: ((x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D) | undefined;
+  private expand: ((kernel: tf.Tensor, bias: tf.Tensor) => [Float32Array, Float32Array]) | undefined;
+  /** Inference's expanded matrix and bias, valid while the variables hold the same data: every
+   * assign (an optimizer step, setWeights, loading) gives a variable a new dataId. */
+  private cache: { kernelId: object; biasId: object; w: tf.Tensor2D; b: tf.Tensor1D } | undefined;
 
   constructor(args: ToeplitzConv1DArgs) {
     super(args.name === undefined ? {} : { name: args.name });
@@ -74,8 +78,7 @@ export class ToeplitzConv1D extends tf.layers.Layer {
         if (s >= 0 && s < T) taps.push([s, t, i]);
       }
     }
-    const op = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) => void))[]) => {
-      const [x, kernel, bias, save] = args as [tf.Tensor2D, tf.Tensor, tf.Tensor, (t: tf.Tensor[]) => void];
+    this.expand = (kernel, bias) => {
       const kv = kernel.dataSync() as Float32Array;
       const bv = bias.dataSync();
       const big = new Float32Array(rows * cols);
@@ -87,6 +90,12 @@ export class ToeplitzConv1D extends tf.layers.Layer {
       }
       const biasBig = new Float32Array(cols);
       for (let j = 0; j < cols; j++) biasBig[j] = bv[j % F] ?? 0;
+      return [big, biasBig];
+    };
+    const expand = this.expand;
+    const op = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) => void))[]) => {
+      const [x, kernel, bias, save] = args as [tf.Tensor2D, tf.Tensor, tf.Tensor, (t: tf.Tensor[]) => void];
+      const [big, biasBig] = expand(kernel, bias);
       const w = tf.tensor2d(big, [rows, cols]);
       const wT = tf.transpose(w);
       const value = tf.add(tf.matMul(x, w), tf.tensor1d(biasBig)) as tf.Tensor2D;
@@ -118,16 +127,50 @@ export class ToeplitzConv1D extends tf.layers.Layer {
     return [shape[0] ?? null, shape[1] ?? null, this.filters];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  /** The expanded matrix and bias for the variables' current values, rebuilt only after they change. */
+  private expanded(kernel: tf.Tensor, bias: tf.Tensor): { w: tf.Tensor2D; b: tf.Tensor1D } {
+    const c = this.cache;
+    if (c && c.kernelId === kernel.dataId && c.biasId === bias.dataId) return c;
+    this.dropCache();
+    if (!this.expand) throw new Error('ToeplitzConv1D used before build');
+    const [big, biasBig] = this.expand(kernel, bias);
+    const w = tf.keep(tf.tensor2d(big, [this.steps * this.channels, this.steps * this.filters]));
+    const b = tf.keep(tf.tensor1d(biasBig));
+    this.cache = { kernelId: kernel.dataId, biasId: bias.dataId, w, b };
+    return this.cache;
+  }
+
+  private dropCache(): void {
+    this.cache?.w.dispose();
+    this.cache?.b.dispose();
+    this.cache = undefined;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict = {}): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
       if (!this.op || !this.kernel || !this.bias) throw new Error('ToeplitzConv1D used before build');
       const batch = x.shape[0];
       const flat = tf.reshape(x, [batch, this.steps * this.channels]) as tf.Tensor2D;
-      const y = this.op(flat, this.kernel.read(), this.bias.read());
+      const kernel = this.kernel.read();
+      const bias = this.bias.read();
+      // Outside training and any gradient tape (tf.grad, variableGrads) nothing will ask for the
+      // gradient: one matmul with the cached matrix, no per-call expansion and no transpose.
+      const y =
+        kwargs['training'] !== true && tf.engine().state.gradientDepth === 0
+          ? (() => {
+              const { w, b } = this.expanded(kernel, bias);
+              return tf.add(tf.matMul(flat, w), b) as tf.Tensor2D;
+            })()
+          : this.op(flat, kernel, bias);
       const out = tf.reshape(y, [batch, this.steps, this.filters]);
       return this.activation === 'tanh' ? tf.tanh(out) : out;
     });
+  }
+
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    this.dropCache();
+    return super.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {
