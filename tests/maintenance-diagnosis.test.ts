@@ -26,7 +26,8 @@ const zoneD = (diagnosis: RuleForecast['diagnosis']): RuleForecast[] => [
 ];
 
 describe('findings and the diagnosis', () => {
-  const s = resolveRules();
+  // One forecast raises (K = 1 of N = 1): these cases are about the class, not the persistence.
+  const s = resolveRules({ raiseCount: 1, raiseWindow: 1 });
   it('an outer-race diagnosis makes the zone finding a fatigue finding on the outer race', () => {
     const [f] = runRules(() => zoneD({ fault: 'outer_race', confidence: 0.93 }), asset, s);
     expect(f).toMatchObject({
