@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRules } from '../src/maintenance/rule-settings.js';
 import { runRules, type RuleForecast } from '../src/maintenance/rules.js';
+import { propose } from '../src/maintenance/suggestions.service.js';
+import type { WorkOrderSuggestion } from '../src/db/schema.js';
 
 const T0 = Date.parse('2024-06-01T00:00:00Z');
 const asset = { name: 'pump-1', iso_machine_group: 2 as const, iso_foundation: 'rigid' as const };
@@ -71,5 +73,24 @@ describe('findings and the diagnosis', () => {
       expect(f).toMatchObject({ failureMode: 'VIB', failureMechanism: '1.2', component: null });
       expect(f!.evidence.diagnosis).toBeUndefined();
     }
+  });
+
+  it('a dismissed diagnosed-anomaly (VIB) suggestion is not raised again from the same forecasts', () => {
+    const anomaly = [0, 1, 2].map((i) => ({
+      ...zoneD({ fault: 'inner_race', confidence: 0.8 })[0]!,
+      id: 10 - i,
+      iso_zone: 'A' as const,
+      anomaly_score: 0.9,
+    }));
+    expect(propose(asset, anomaly, [], s)).toMatchObject([
+      { failureMode: 'VIB', rules: ['persistent_anomaly'] },
+    ]);
+    const dismissed = {
+      failure_mode: 'VIB',
+      status: 'dismissed',
+      priority: 2,
+      status_changed_at: new Date(T0 + 1),
+    } as WorkOrderSuggestion;
+    expect(propose(asset, anomaly, [dismissed], s)).toEqual([]);
   });
 });

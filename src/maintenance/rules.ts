@@ -316,6 +316,23 @@ export function runRules(
   ].map((f) => withDiagnosis(f, historyFor(f.rule)[0]));
 }
 
+/** The class the diagnosis of a rule's newest forecast gives its finding, or null: the bearing
+ * rule keeps its own part, 'none' and 'unknown' say nothing. */
+function diagnosisClass(rule: RuleName, latest: RuleForecast | undefined): FailureClass | null {
+  const d = latest?.diagnosis;
+  return d && rule !== 'bearing_defect_trend' ? DIAGNOSIS_FAILURE_CLASS[d.fault] : null;
+}
+
+/** The failure mode a rule's finding on a history whose newest forecast is `latest` is filed
+ * under: the rule's own, but the anomaly rule's PDE ("cause unknown") becomes the diagnosis's
+ * mode. The dismissal cut-off (suggestions.service.ts `propose`) must look up this same mode, or a
+ * dismissed diagnosed-anomaly suggestion is raised again from the evidence that was dismissed. */
+export function ruleFailureMode(rule: RuleName, latest?: RuleForecast): string {
+  if (rule === 'bearing_defect_trend') return BEARING_DEFECTS[0]!.failureMode;
+  const own = RULE_FAILURE_CLASS[rule].failureMode;
+  return rule === 'persistent_anomaly' ? (diagnosisClass(rule, latest)?.failureMode ?? own) : own;
+}
+
 /**
  * A finding on a forecast whose diagnosis names a fault takes its ISO 14224 mechanism and
  * component from it: the zone, anomaly and RUL rules know that something is wrong, the diagnosis
@@ -325,11 +342,11 @@ export function runRules(
  */
 function withDiagnosis(finding: Finding, latest: RuleForecast | undefined): Finding {
   const d = latest?.diagnosis;
-  const cls = d ? DIAGNOSIS_FAILURE_CLASS[d.fault] : null;
-  if (!d || !cls || finding.rule === 'bearing_defect_trend') return finding;
+  const cls = diagnosisClass(finding.rule, latest);
+  if (!d || !cls) return finding;
   return {
     ...finding,
-    failureMode: finding.rule === 'persistent_anomaly' ? cls.failureMode : finding.failureMode,
+    failureMode: ruleFailureMode(finding.rule, latest),
     failureMechanism: cls.failureMechanism,
     component: cls.component,
     specificity: Math.max(finding.specificity, cls.specificity),

@@ -20,10 +20,10 @@ import type { CoreContext } from '../app-context.js';
 import type { DB, WorkOrderSuggestion } from '../db/schema.js';
 import { maintenanceEventsRepository } from '../acquisition/maintenance-events.repository.js';
 import { lifeStart, toLifeEvent } from '../forecasting/asset-state.js';
-import { buildProposals, ruleFailureMode, type Proposal } from './proposal.js';
+import { buildProposals, type Proposal } from './proposal.js';
 import { resolveRules, type RuleName, type RuleSettings } from './rule-settings.js';
 import { clearedReason } from './clearing.js';
-import { runRules, type RuleAsset, type RuleForecast } from './rules.js';
+import { ruleFailureMode, runRules, type RuleAsset, type RuleForecast } from './rules.js';
 import { toSuggestionDto } from './suggestion-dto.js';
 import {
   lockSuggestionWrites,
@@ -238,7 +238,7 @@ export function propose(
 ): Proposal[] {
   const cutoffs = new Map(closed.map((c) => [c.failure_mode, c.status_changed_at]));
   const historyFor = (rule: RuleName) => {
-    const cutoff = cutoffs.get(ruleFailureMode(rule));
+    const cutoff = cutoffs.get(ruleFailureMode(rule, history[0]));
     return cutoff ? history.filter((f) => f.scored_at > cutoff) : history;
   };
   return buildProposals(asset.name, runRules(historyFor, asset, rules));
