@@ -97,11 +97,14 @@ export async function evaluateSuggestions(
       if (last?.kind === 'failure') continue;
       const start = lifeStart(last && toLifeEvent(last));
       const history = histories.get(assetId)!.filter((f) => !start || f.as_of >= start);
-      // Nothing fires and nothing is open that could clear: a healthy fleet costs no
-      // transaction and no lock.
+      // Nothing fires and no open suggestion clears: nothing to write, so a healthy fleet, or
+      // one whose open suggestions wait for the CMMS, costs no transaction and no lock. (The
+      // transaction re-reads both under the lock; this only decides whether to take it.)
       const closedHere = closed.filter((c) => c.asset_id === assetId);
-      const openHere = open.some((o) => o.asset_id === assetId);
-      if (!openHere && propose(asset, history, closedHere, deps.rules).length === 0) continue;
+      const clears = open.some(
+        (o) => o.asset_id === assetId && clearedReason(o, history, asset, deps.rules) !== null,
+      );
+      if (!clears && propose(asset, history, closedHere, deps.rules).length === 0) continue;
       try {
         const written = await deps.db
           .transaction()
