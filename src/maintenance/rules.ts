@@ -13,7 +13,7 @@ import {
   type FailureClass,
 } from './iso14224.js';
 import type { RuleName, RuleSettings } from './rule-settings.js';
-import { formatNumber, ofLastText, withUnit, withinText } from './wording.js';
+import { formatAgainst, formatNumber, ofLastText, withUnit, withinText } from './wording.js';
 
 export type Priority = 1 | 2 | 3 | 4;
 
@@ -111,8 +111,8 @@ export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
   const level = f.rul_interval_level === null ? '' : `${Math.round(f.rul_interval_level * 100)}% `;
   const interval =
     f.rul_upper_hours === null
-      ? `≥ ${withUnit(lower, 'h')}`
-      : `${formatNumber(lower)}–${withUnit(f.rul_upper_hours, 'h')}`;
+      ? `≥ ${withUnit(lower, 'h', s.leadTimeHours)}`
+      : `${formatAgainst(lower, s.leadTimeHours)}–${withUnit(f.rul_upper_hours, 'h')}`;
   // The bound as of its forecast, never before the newest forecast's as-of.
   const dueAt = new Date(Math.max(+at(f, lower * HOUR), +newest.as_of));
   const left = (+dueAt - +newest.as_of) / HOUR;
@@ -122,10 +122,10 @@ export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
       ...RULE_FAILURE_CLASS.rul_below_lead_time,
       priority,
       dueAt,
-      headline: `RUL lower bound ${withUnit(lower, 'h')}`,
+      headline: `RUL lower bound ${withUnit(lower, 'h', s.leadTimeHours)}`,
       evidenceText:
         `Remaining useful life ${withUnit(f.rul_hours, 'h')} (${level}interval ${interval}) ` +
-        `as of ${f.as_of.toISOString()}: the lower bound is ${formatNumber(share * 100)}% of the ${formatNumber(s.leadTimeHours)} h planning lead time ` +
+        `as of ${f.as_of.toISOString()}: the lower bound is ${formatAgainst(share * 100, 100)}% of the ${formatNumber(s.leadTimeHours)} h planning lead time ` +
         `(below it in ${ofLastText(hit.crossing.length, hit.window)}).`,
       actions: [
         'Inspect the asset for the degradation the RUL model tracks',
@@ -173,7 +173,8 @@ export function isoZoneRule(history: RuleForecast[], asset: RuleAsset, s: RuleSe
   const zone = priority === 1 ? 'D' : 'C';
   const bounds = zoneBounds(asset);
   const dueDays = zone === 'D' ? s.zoneDDueDays : priority === 2 ? s.zoneCDueDays / 2 : s.zoneCDueDays;
-  const velocity = withUnit(f.velocity_rms_mm_s, 'mm/s RMS');
+  // Quoted against the boundary it crossed, so 2.8004 mm/s in zone C never reads as the 2.8 B/C line.
+  const velocity = withUnit(f.velocity_rms_mm_s, 'mm/s RMS', bounds?.[zone === 'D' ? 2 : 1]);
   const limits = bounds ? ` (B/C ${bounds[1]} mm/s, C/D ${bounds[2]} mm/s)` : '';
   const within = withinText(dueDays * 24);
   return [
@@ -236,7 +237,7 @@ export function anomalyRule(history: RuleForecast[], s: RuleSettings): Finding[]
       headline: `anomaly in ${run.length} consecutive forecasts`,
       evidenceText:
         `Anomaly score above ${formatNumber(s.anomalyThreshold)} in the last ${run.length} forecasts ` +
-        `(latest ${formatNumber(scores[0]!)}, mean ${formatNumber(mean)}, since ${run.at(-1)!.as_of.toISOString()}).${driverText}`,
+        `(latest ${formatAgainst(scores[0]!, s.anomalyThreshold)}, mean ${formatAgainst(mean, s.anomalyThreshold)}, since ${run.at(-1)!.as_of.toISOString()}).${driverText}`,
       actions: [
         'Inspect the asset and compare with its last known-good condition',
         `Check what drives the score${drivers.length ? ` (${drivers.map((d) => d.feature).join(', ')})` : ''}`,
@@ -278,10 +279,10 @@ export function bearingRule(history: RuleForecast[], s: RuleSettings): Finding[]
       ...cls,
       priority,
       dueAt: at(latest, dueDays * DAY),
-      headline: `bearing ${part} defect trend (${frequency} ×${formatNumber(ratio)})`,
+      headline: `bearing ${part} defect trend (${frequency} ×${formatAgainst(ratio, s.bearingFactor)})`,
       evidenceText:
         `Envelope amplitude at ${frequency} (${indicator}) rose from a baseline of ${formatNumber(baseline)} to ` +
-        `${recent.map((p) => formatNumber(p.v)).join(', ')} over the last ${recent.length} forecasts (×${formatNumber(ratio)}, threshold ×${formatNumber(s.bearingFactor)}).`,
+        `${recent.map((p) => formatAgainst(p.v, s.bearingFactor * baseline)).join(', ')} over the last ${recent.length} forecasts (×${formatAgainst(ratio, s.bearingFactor)}, threshold ×${formatNumber(s.bearingFactor)}).`,
       actions: [
         `Inspect the bearing ${part}: envelope spectrum at ${frequency} and its harmonics`,
         'Check lubrication (quantity, contamination, interval)',
