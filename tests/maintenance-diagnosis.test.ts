@@ -39,6 +39,7 @@ describe('findings and the diagnosis', () => {
       component: 'rolling-element bearing – outer race',
       evidence: { diagnosis: { fault: 'outer_race', confidence: 0.93 } },
     });
+    expect(f!.evidenceText).toContain("The newest forecast's diagnosis: outer race (confidence 93%).");
   });
 
   it('a diagnosis explains an anomaly (PDE → VIB) but leaves a predicted breakdown a breakdown', () => {

@@ -351,6 +351,10 @@ function withDiagnosis(finding: Finding, latest: RuleForecast | undefined): Find
     failureMechanism: cls.failureMechanism,
     component: cls.component,
     specificity: Math.max(finding.specificity, cls.specificity),
+    // Said in the text too: the work order names a component the rule's own numbers do not.
+    evidenceText:
+      `${finding.evidenceText} The newest forecast's diagnosis: ${d.fault.replace('_', ' ')} ` +
+      `(confidence ${formatNumber(d.confidence * 100)}%).`,
     evidence: { ...finding.evidence, diagnosis: { fault: d.fault, confidence: d.confidence } },
   };
 }
