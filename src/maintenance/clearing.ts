@@ -6,7 +6,7 @@
  */
 import type { RuleName, RuleSettings } from './rule-settings.js';
 import { anomalyOf, zoneBounds, type RuleAsset, type RuleForecast } from './rules.js';
-import { formatAgainst, formatNumber, withUnit } from './wording.js';
+import { formatAgainst, formatNumber, plural, withUnit } from './wording.js';
 
 export interface OpenCondition {
   rules: string[];
@@ -33,7 +33,7 @@ export function clearedReason(
   return `${parts.join('; ')} (as of ${recent[0]!.as_of.toISOString()})`;
 }
 
-const forN = (n: number) => `for ${n} forecast${n === 1 ? '' : 's'}`;
+const forN = (n: number) => `for ${plural(n, 'forecast')}`;
 
 function clearOf(
   rule: RuleName,

@@ -35,7 +35,8 @@ export function withUnit(x: number | null, unit: string, bar?: number): string {
 }
 
 const floor1 = (x: number) => Math.floor(x * 10 + 1e-9) / 10;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 forecast", "3 forecasts". */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The time left until a deadline `hours` ahead, as the end of "Plan the repair …": "immediately"
  * (no time left), "within 45 minutes", "within 5 hours", "within 1.5 days", "within 30 days". */
