@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRules } from '../src/maintenance/rule-settings.js';
 import { runRules, type RuleForecast } from '../src/maintenance/rules.js';
+import { propose } from '../src/maintenance/suggestions.service.js';
+import type { WorkOrderSuggestion } from '../src/db/schema.js';
 
 const T0 = Date.parse('2024-06-01T00:00:00Z');
 const asset = { name: 'pump-1', iso_machine_group: 2 as const, iso_foundation: 'rigid' as const };
@@ -26,8 +28,7 @@ const zoneD = (diagnosis: RuleForecast['diagnosis']): RuleForecast[] => [
 ];
 
 describe('findings and the diagnosis', () => {
-  // One forecast raises here: what is tested is the class a finding takes, not the persistence
-  // (K of N) that tests/maintenance-rules.test.ts covers.
+  // One forecast raises (K = 1 of N = 1): these cases are about the class, not the persistence.
   const s = resolveRules({ raiseCount: 1, raiseWindow: 1 });
   it('an outer-race diagnosis makes the zone finding a fatigue finding on the outer race', () => {
     const [f] = runRules(() => zoneD({ fault: 'outer_race', confidence: 0.93 }), asset, s);
@@ -38,6 +39,7 @@ describe('findings and the diagnosis', () => {
       component: 'rolling-element bearing – outer race',
       evidence: { diagnosis: { fault: 'outer_race', confidence: 0.93 } },
     });
+    expect(f!.evidenceText).toContain("The newest forecast's diagnosis: outer race (confidence 93%).");
   });
 
   it('a diagnosis explains an anomaly (PDE → VIB) but leaves a predicted breakdown a breakdown', () => {
@@ -72,5 +74,24 @@ describe('findings and the diagnosis', () => {
       expect(f).toMatchObject({ failureMode: 'VIB', failureMechanism: '1.2', component: null });
       expect(f!.evidence.diagnosis).toBeUndefined();
     }
+  });
+
+  it('a dismissed diagnosed-anomaly (VIB) suggestion is not raised again from the same forecasts', () => {
+    const anomaly = [0, 1, 2].map((i) => ({
+      ...zoneD({ fault: 'inner_race', confidence: 0.8 })[0]!,
+      id: 10 - i,
+      iso_zone: 'A' as const,
+      anomaly_score: 0.9,
+    }));
+    expect(propose(asset, anomaly, [], s)).toMatchObject([
+      { failureMode: 'VIB', rules: ['persistent_anomaly'] },
+    ]);
+    const dismissed = {
+      failure_mode: 'VIB',
+      status: 'dismissed',
+      priority: 2,
+      status_changed_at: new Date(T0 + 1),
+    } as WorkOrderSuggestion;
+    expect(propose(asset, anomaly, [dismissed], s)).toEqual([]);
   });
 });

@@ -67,8 +67,8 @@ export function nowClock(): void {
  * itself is tested with the defaults in maintenance-alarms.test.ts. */
 const ONE_FORECAST: Partial<RuleSettings> = { raiseCount: 1, raiseWindow: 1 };
 
-export function deps(db: Kysely<DB>, overrides: Partial<RuleSettings> = ONE_FORECAST): SuggestionDeps {
-  return { db, rules: { ...resolveRules(), ...overrides } };
+export function deps(db: Kysely<DB>, overrides: Partial<RuleSettings> = {}): SuggestionDeps {
+  return { db, rules: { ...resolveRules(), ...ONE_FORECAST, ...overrides } };
 }
 
 export async function suggestions(db: Kysely<DB>, assetId: number) {

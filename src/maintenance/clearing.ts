@@ -6,7 +6,7 @@
  */
 import type { RuleName, RuleSettings } from './rule-settings.js';
 import { anomalyOf, zoneBounds, type RuleAsset, type RuleForecast } from './rules.js';
-import { formatNumber, withUnit } from './wording.js';
+import { formatAgainst, formatNumber, plural, withUnit } from './wording.js';
 
 export interface OpenCondition {
   rules: string[];
@@ -33,7 +33,7 @@ export function clearedReason(
   return `${parts.join('; ')} (as of ${recent[0]!.as_of.toISOString()})`;
 }
 
-const forN = (n: number) => `for ${n} forecast${n === 1 ? '' : 's'}`;
+const forN = (n: number) => `for ${plural(n, 'forecast')}`;
 
 function clearOf(
   rule: RuleName,
@@ -48,13 +48,13 @@ function clearOf(
     case 'rul_below_lead_time': {
       const ok = recent.every((f) => f.rul_lower_hours !== null && f.rul_lower_hours >= s.leadTimeHours);
       return ok
-        ? `RUL lower bound ${withUnit(newest.rul_lower_hours, 'h')} at or above the ${formatNumber(s.leadTimeHours)} h lead time ${n}`
+        ? `RUL lower bound ${withUnit(newest.rul_lower_hours, 'h', s.leadTimeHours)} at or above the ${formatNumber(s.leadTimeHours)} h lead time ${n}`
         : null;
     }
     case 'iso_zone': {
       if (!recent.every((f) => f.iso_zone === 'A' || f.iso_zone === 'B')) return null;
       const bounds = zoneBounds(asset);
-      const v = withUnit(newest.velocity_rms_mm_s, 'mm/s');
+      const v = withUnit(newest.velocity_rms_mm_s, 'mm/s', bounds?.[1]);
       return bounds
         ? `velocity ${v} below ${formatNumber(bounds[1])} mm/s (zone C) ${n}`
         : `vibration back in zone ${newest.iso_zone} (velocity ${v}) ${n}`;
@@ -65,7 +65,7 @@ function clearOf(
         return a !== null && a <= s.anomalyThreshold;
       });
       return ok
-        ? `anomaly score ${formatNumber(anomalyOf(newest)!)} at or below ${formatNumber(s.anomalyThreshold)} ${n}`
+        ? `anomaly score ${formatAgainst(anomalyOf(newest)!, s.anomalyThreshold)} at or below ${formatNumber(s.anomalyThreshold)} ${n}`
         : null;
     }
     case 'bearing_defect_trend': {
@@ -79,7 +79,9 @@ function clearOf(
         const bar = e.baseline * e.factor;
         const values = recent.map((f) => f.indicators?.[e.indicator as string]);
         if (!values.every((v) => typeof v === 'number' && Number.isFinite(v) && v < bar)) return null;
-        parts.push(`${e.indicator} ${formatNumber(values[0] as number)} below ${formatNumber(bar)} ${n}`);
+        parts.push(
+          `${e.indicator} ${formatAgainst(values[0] as number, bar)} below ${formatNumber(bar)} ${n}`,
+        );
       }
       return parts.length > 0 ? parts.join(', ') : null;
     }

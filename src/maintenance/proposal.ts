@@ -3,7 +3,7 @@
  * for). The most urgent finding sets priority and due date; the most specific names the
  * mechanism and component; the description lists every finding's evidence.
  */
-import { BEARING_DEFECTS, RULE_FAILURE_CLASS, failureMechanismName, failureModeName } from './iso14224.js';
+import { failureMechanismName, failureModeName } from './iso14224.js';
 import { truncate } from './mappings/text.js';
 import type { RuleName } from './rule-settings.js';
 import type { Finding, Priority } from './rules.js';
@@ -20,13 +20,6 @@ export interface Proposal {
   recommendedAction: string;
   evidence: Record<string, unknown>;
   forecastIds: number[];
-}
-
-/** The failure mode each rule reports under (for the dismissal cut-off, before rules run). */
-export function ruleFailureMode(rule: RuleName): string {
-  return rule === 'bearing_defect_trend'
-    ? BEARING_DEFECTS[0]!.failureMode
-    : RULE_FAILURE_CLASS[rule].failureMode;
 }
 
 const TITLE_MAX = 120;

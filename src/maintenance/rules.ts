@@ -13,7 +13,7 @@ import {
   type FailureClass,
 } from './iso14224.js';
 import type { RuleName, RuleSettings } from './rule-settings.js';
-import { formatNumber, ofLastText, withUnit, withinText } from './wording.js';
+import { formatAgainst, formatNumber, ofLastText, withUnit, withinText } from './wording.js';
 
 export type Priority = 1 | 2 | 3 | 4;
 
@@ -111,8 +111,8 @@ export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
   const level = f.rul_interval_level === null ? '' : `${Math.round(f.rul_interval_level * 100)}% `;
   const interval =
     f.rul_upper_hours === null
-      ? `≥ ${withUnit(lower, 'h')}`
-      : `${formatNumber(lower)}–${withUnit(f.rul_upper_hours, 'h')}`;
+      ? `≥ ${withUnit(lower, 'h', s.leadTimeHours)}`
+      : `${formatAgainst(lower, s.leadTimeHours)}–${withUnit(f.rul_upper_hours, 'h')}`;
   // The bound as of its forecast, never before the newest forecast's as-of.
   const dueAt = new Date(Math.max(+at(f, lower * HOUR), +newest.as_of));
   const left = (+dueAt - +newest.as_of) / HOUR;
@@ -122,10 +122,10 @@ export function rulRule(history: RuleForecast[], s: RuleSettings): Finding[] {
       ...RULE_FAILURE_CLASS.rul_below_lead_time,
       priority,
       dueAt,
-      headline: `RUL lower bound ${withUnit(lower, 'h')}`,
+      headline: `RUL lower bound ${withUnit(lower, 'h', s.leadTimeHours)}`,
       evidenceText:
         `Remaining useful life ${withUnit(f.rul_hours, 'h')} (${level}interval ${interval}) ` +
-        `as of ${f.as_of.toISOString()}: the lower bound is ${formatNumber(share * 100)}% of the ${formatNumber(s.leadTimeHours)} h planning lead time ` +
+        `as of ${f.as_of.toISOString()}: the lower bound is ${formatAgainst(share * 100, 100)}% of the ${formatNumber(s.leadTimeHours)} h planning lead time ` +
         `(below it in ${ofLastText(hit.crossing.length, hit.window)}).`,
       actions: [
         'Inspect the asset for the degradation the RUL model tracks',
@@ -173,7 +173,8 @@ export function isoZoneRule(history: RuleForecast[], asset: RuleAsset, s: RuleSe
   const zone = priority === 1 ? 'D' : 'C';
   const bounds = zoneBounds(asset);
   const dueDays = zone === 'D' ? s.zoneDDueDays : priority === 2 ? s.zoneCDueDays / 2 : s.zoneCDueDays;
-  const velocity = withUnit(f.velocity_rms_mm_s, 'mm/s RMS');
+  // Quoted against the boundary it crossed, so 2.8004 mm/s in zone C never reads as the 2.8 B/C line.
+  const velocity = withUnit(f.velocity_rms_mm_s, 'mm/s RMS', bounds?.[zone === 'D' ? 2 : 1]);
   const limits = bounds ? ` (B/C ${bounds[1]} mm/s, C/D ${bounds[2]} mm/s)` : '';
   const within = withinText(dueDays * 24);
   return [
@@ -236,7 +237,7 @@ export function anomalyRule(history: RuleForecast[], s: RuleSettings): Finding[]
       headline: `anomaly in ${run.length} consecutive forecasts`,
       evidenceText:
         `Anomaly score above ${formatNumber(s.anomalyThreshold)} in the last ${run.length} forecasts ` +
-        `(latest ${formatNumber(scores[0]!)}, mean ${formatNumber(mean)}, since ${run.at(-1)!.as_of.toISOString()}).${driverText}`,
+        `(latest ${formatAgainst(scores[0]!, s.anomalyThreshold)}, mean ${formatAgainst(mean, s.anomalyThreshold)}, since ${run.at(-1)!.as_of.toISOString()}).${driverText}`,
       actions: [
         'Inspect the asset and compare with its last known-good condition',
         `Check what drives the score${drivers.length ? ` (${drivers.map((d) => d.feature).join(', ')})` : ''}`,
@@ -278,10 +279,10 @@ export function bearingRule(history: RuleForecast[], s: RuleSettings): Finding[]
       ...cls,
       priority,
       dueAt: at(latest, dueDays * DAY),
-      headline: `bearing ${part} defect trend (${frequency} ×${formatNumber(ratio)})`,
+      headline: `bearing ${part} defect trend (${frequency} ×${formatAgainst(ratio, s.bearingFactor)})`,
       evidenceText:
         `Envelope amplitude at ${frequency} (${indicator}) rose from a baseline of ${formatNumber(baseline)} to ` +
-        `${recent.map((p) => formatNumber(p.v)).join(', ')} over the last ${recent.length} forecasts (×${formatNumber(ratio)}, threshold ×${formatNumber(s.bearingFactor)}).`,
+        `${recent.map((p) => formatAgainst(p.v, s.bearingFactor * baseline)).join(', ')} over the last ${recent.length} forecasts (×${formatAgainst(ratio, s.bearingFactor)}, threshold ×${formatNumber(s.bearingFactor)}).`,
       actions: [
         `Inspect the bearing ${part}: envelope spectrum at ${frequency} and its harmonics`,
         'Check lubrication (quantity, contamination, interval)',
@@ -316,6 +317,23 @@ export function runRules(
   ].map((f) => withDiagnosis(f, historyFor(f.rule)[0]));
 }
 
+/** The class the diagnosis of a rule's newest forecast gives its finding, or null: the bearing
+ * rule keeps its own part, 'none' and 'unknown' say nothing. */
+function diagnosisClass(rule: RuleName, latest: RuleForecast | undefined): FailureClass | null {
+  const d = latest?.diagnosis;
+  return d && rule !== 'bearing_defect_trend' ? DIAGNOSIS_FAILURE_CLASS[d.fault] : null;
+}
+
+/** The failure mode a rule's finding on a history whose newest forecast is `latest` is filed
+ * under: the rule's own, but the anomaly rule's PDE ("cause unknown") becomes the diagnosis's
+ * mode. The dismissal cut-off (suggestions.service.ts `propose`) must look up this same mode, or a
+ * dismissed diagnosed-anomaly suggestion is raised again from the evidence that was dismissed. */
+export function ruleFailureMode(rule: RuleName, latest?: RuleForecast): string {
+  if (rule === 'bearing_defect_trend') return BEARING_DEFECTS[0]!.failureMode;
+  const own = RULE_FAILURE_CLASS[rule].failureMode;
+  return rule === 'persistent_anomaly' ? (diagnosisClass(rule, latest)?.failureMode ?? own) : own;
+}
+
 /**
  * A finding on a forecast whose diagnosis names a fault takes its ISO 14224 mechanism and
  * component from it: the zone, anomaly and RUL rules know that something is wrong, the diagnosis
@@ -325,14 +343,18 @@ export function runRules(
  */
 function withDiagnosis(finding: Finding, latest: RuleForecast | undefined): Finding {
   const d = latest?.diagnosis;
-  const cls = d ? DIAGNOSIS_FAILURE_CLASS[d.fault] : null;
-  if (!d || !cls || finding.rule === 'bearing_defect_trend') return finding;
+  const cls = diagnosisClass(finding.rule, latest);
+  if (!d || !cls) return finding;
   return {
     ...finding,
-    failureMode: finding.rule === 'persistent_anomaly' ? cls.failureMode : finding.failureMode,
+    failureMode: ruleFailureMode(finding.rule, latest),
     failureMechanism: cls.failureMechanism,
     component: cls.component,
     specificity: Math.max(finding.specificity, cls.specificity),
+    // Said in the text too: the work order names a component the rule's own numbers do not.
+    evidenceText:
+      `${finding.evidenceText} The newest forecast's diagnosis: ${d.fault.replace('_', ' ')} ` +
+      `(confidence ${formatNumber(d.confidence * 100)}%).`,
     evidence: { ...finding.evidence, diagnosis: { fault: d.fault, confidence: d.confidence } },
   };
 }

@@ -20,10 +20,10 @@ import type { CoreContext } from '../app-context.js';
 import type { DB, WorkOrderSuggestion } from '../db/schema.js';
 import { maintenanceEventsRepository } from '../acquisition/maintenance-events.repository.js';
 import { lifeStart, toLifeEvent } from '../forecasting/asset-state.js';
-import { buildProposals, ruleFailureMode, type Proposal } from './proposal.js';
+import { buildProposals, type Proposal } from './proposal.js';
 import { resolveRules, type RuleName, type RuleSettings } from './rule-settings.js';
 import { clearedReason } from './clearing.js';
-import { runRules, type RuleAsset, type RuleForecast } from './rules.js';
+import { ruleFailureMode, runRules, type RuleAsset, type RuleForecast } from './rules.js';
 import { toSuggestionDto } from './suggestion-dto.js';
 import {
   lockSuggestionWrites,
@@ -97,11 +97,21 @@ export async function evaluateSuggestions(
       if (last?.kind === 'failure') continue;
       const start = lifeStart(last && toLifeEvent(last));
       const history = histories.get(assetId)!.filter((f) => !start || f.as_of >= start);
-      // Nothing fires and nothing is open that could clear: a healthy fleet costs no
-      // transaction and no lock.
-      const closedHere = closed.filter((c) => c.asset_id === assetId);
-      const openHere = open.some((o) => o.asset_id === assetId);
-      if (!openHere && propose(asset, history, closedHere, deps.rules).length === 0) continue;
+      // Decided first on the batch's reads: when nothing is to be written (a healthy asset, or
+      // one whose open suggestion already asks for this work and does not clear) there is no
+      // transaction and no lock. The transaction decides again on the rows it re-reads.
+      const pre = plan(
+        asset,
+        history,
+        open.filter((o) => o.asset_id === assetId),
+        closed.filter((c) => c.asset_id === assetId),
+        deps.rules,
+      );
+      if (!writes(pre)) {
+        result.unchanged.push(...pre.unchanged);
+        result.suppressed += pre.suppressed;
+        continue;
+      }
       try {
         const written = await deps.db
           .transaction()
@@ -141,41 +151,27 @@ async function evaluateAsset(
 ): Promise<number[]> {
   await lockSuggestionWrites(tx);
   const open = await repo.openForAsset(tx, assetId);
-  const closedRows = await repo.lastClosed(tx, [assetId]);
-  const closed = new Map(closedRows.map((c) => [c.failure_mode, c]));
-  const proposals = propose(asset, history, closedRows, deps.rules);
+  const closed = await repo.lastClosed(tx, [assetId]);
+  const pl = plan(asset, history, open, closed, deps.rules);
+  result.unchanged.push(...pl.unchanged);
+  result.suppressed += pl.suppressed;
   // Raised on the data's clock: the newest forecast's as-of (replayed history included).
   const createdAt = history[0]?.as_of;
   const changes: Array<{ id: number; event: WebhookEvent }> = [];
-  for (const p of proposals) {
+  for (const { p, old } of pl.raise) {
     const content = toContent(p);
-    const existing = open.find((o) => o.failure_mode === p.failureMode);
-    if (existing) {
-      // As urgent or less: the open suggestion already asks for this work; no duplicate, no churn.
-      if (p.priority >= existing.priority) {
-        result.unchanged.push(existing.id);
-        continue;
-      }
-      const id = await supersede(tx, assetId, existing, p, content, createdAt);
-      result.superseded.push(existing.id);
+    if (old) {
+      const id = await supersede(tx, assetId, old, p, content, createdAt);
+      result.superseded.push(old.id);
       result.created.push(id);
-      changes.push({ id: existing.id, event: 'suggestion.superseded' }, { id, event: 'suggestion.created' });
-      continue;
-    }
-    const last = closed.get(p.failureMode);
-    if (last?.status === 'acknowledged' && p.priority >= last.priority) {
-      result.suppressed += 1;
+      changes.push({ id: old.id, event: 'suggestion.superseded' }, { id, event: 'suggestion.created' });
       continue;
     }
     const id = await repo.insert(tx, assetId, p.failureMode, content, createdAt ? { createdAt } : {});
     result.created.push(id);
     changes.push({ id, event: 'suggestion.created' });
   }
-  const firing = new Set(proposals.map((p) => p.failureMode));
-  for (const o of open) {
-    if (firing.has(o.failure_mode)) continue;
-    const reason = clearedReason(o, history, asset, deps.rules);
-    if (reason === null) continue;
+  for (const { o, reason } of pl.resolve) {
     await repo.setStatus(tx, o.id, { status: 'resolved', note: `${CLEARED}${reason}` });
     result.resolved.push(o.id);
     changes.push({ id: o.id, event: 'suggestion.resolved' });
@@ -193,6 +189,52 @@ async function evaluateAsset(
     tx,
     changes.map((c) => ({ event: c.event, suggestion: toSuggestionDto(rows.get(c.id)!) })),
   );
+}
+
+/** What the findings do to one asset's suggestions, from its open rows and its last closed ones
+ * (pure). */
+interface Plan {
+  /** New suggestions in proposal order; with `old`, superseding that open one. */
+  raise: Array<{ p: Proposal; old?: WorkOrderSuggestion }>;
+  /** Open suggestions whose condition cleared, and why. */
+  resolve: Array<{ o: WorkOrderSuggestion; reason: string }>;
+  /** Open suggestions an as urgent or less urgent finding leaves as they are. */
+  unchanged: number[];
+  /** Findings held back by an acknowledged suggestion of their failure mode. */
+  suppressed: number;
+}
+
+const writes = (pl: Plan) => pl.raise.length > 0 || pl.resolve.length > 0;
+
+function plan(
+  asset: RuleAsset,
+  history: RuleForecast[],
+  open: WorkOrderSuggestion[],
+  closedRows: WorkOrderSuggestion[],
+  rules: RuleSettings,
+): Plan {
+  const closed = new Map(closedRows.map((c) => [c.failure_mode, c]));
+  const proposals = propose(asset, history, closedRows, rules);
+  const pl: Plan = { raise: [], resolve: [], unchanged: [], suppressed: 0 };
+  for (const p of proposals) {
+    const existing = open.find((o) => o.failure_mode === p.failureMode);
+    if (existing) {
+      // As urgent or less: the open suggestion already asks for this work; no duplicate, no churn.
+      if (p.priority >= existing.priority) pl.unchanged.push(existing.id);
+      else pl.raise.push({ p, old: existing });
+      continue;
+    }
+    const last = closed.get(p.failureMode);
+    if (last?.status === 'acknowledged' && p.priority >= last.priority) pl.suppressed += 1;
+    else pl.raise.push({ p });
+  }
+  const firing = new Set(proposals.map((p) => p.failureMode));
+  for (const o of open) {
+    if (firing.has(o.failure_mode)) continue;
+    const reason = clearedReason(o, history, asset, rules);
+    if (reason !== null) pl.resolve.push({ o, reason });
+  }
+  return pl;
 }
 
 /** How the status note of a suggestion resolved because its condition cleared begins. */
@@ -238,7 +280,7 @@ export function propose(
 ): Proposal[] {
   const cutoffs = new Map(closed.map((c) => [c.failure_mode, c.status_changed_at]));
   const historyFor = (rule: RuleName) => {
-    const cutoff = cutoffs.get(ruleFailureMode(rule));
+    const cutoff = cutoffs.get(ruleFailureMode(rule, history[0]));
     return cutoff ? history.filter((f) => f.scored_at > cutoff) : history;
   };
   return buildProposals(asset.name, runRules(historyFor, asset, rules));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatNumber, ofLastText, withUnit, withinText } from './wording.js';
+import { formatAgainst, formatNumber, ofLastText, withUnit, withinText } from './wording.js';
 
 describe('work-order wording', () => {
   it('deadlines: no time left is "immediately", under a day in minutes or hours, else days', () => {
@@ -64,5 +64,20 @@ describe('work-order wording', () => {
     expect(ofLastText(3, 5)).toBe('3 of the last 5 forecasts');
     expect(ofLastText(3, 3)).toBe('the last 3 forecasts');
     expect(ofLastText(1, 1)).toBe('the last forecast');
+  });
+
+  it('a value beside its threshold never prints as the threshold itself', () => {
+    expect(formatAgainst(0.7001, 0.7)).toBe('0.7001');
+    expect(formatAgainst(335.9, 336)).toBe('335.9');
+    expect(formatAgainst(0.7, 0.7)).toBe('0.7');
+    expect(formatAgainst(0.93, 0.7)).toBe('0.93');
+    expect(withUnit(2.8004, 'mm/s', 2.8)).toBe('2.8004 mm/s');
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        (x, bar) => (x === bar ? true : formatAgainst(x, bar) !== formatAgainst(bar, x)),
+      ),
+    );
   });
 });

@@ -7,22 +7,36 @@
 
 /** A measured value with up to three significant digits: 30.9, 2.14, 0.00312, 1234. A value
  * that is not zero never reads "0"; below 1e-4 the exponent form keeps its digits. */
-export function formatNumber(x: number): string {
+export function formatNumber(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return 'n/a';
   if (x === 0) return '0';
   const a = Math.abs(x);
-  if (a >= 1000) return String(Math.round(x));
-  if (a < 1e-4) return Number(x.toPrecision(3)).toExponential();
-  return String(Number(x.toPrecision(3)));
+  if (a >= 10 ** digits) return String(Math.round(x));
+  if (a < 1e-4) return Number(x.toPrecision(digits)).toExponential();
+  return String(Number(x.toPrecision(digits)));
 }
 
-/** A value and its unit ("30.9 mm/s"), or "n/a" when there is no value. */
-export function withUnit(x: number | null, unit: string): string {
-  return x === null || !Number.isFinite(x) ? 'n/a' : `${formatNumber(x)} ${unit}`;
+/** `x` quoted beside the threshold `bar` it crossed (or cleared): as formatNumber, with more
+ * digits where three would print the threshold itself — "anomaly score 0.7001 above 0.7", not
+ * "0.7 above 0.7"; a 335.9 h RUL bound under a 336 h lead time reads 335.9. */
+export function formatAgainst(x: number, bar: number): string {
+  for (let digits = 3; digits <= 15; digits += 1) {
+    const text = formatNumber(x, digits);
+    if (x === bar || text !== formatNumber(bar, digits)) return text;
+  }
+  return String(x);
+}
+
+/** A value and its unit ("30.9 mm/s"), or "n/a" when there is no value; with `bar`, quoted
+ * against that threshold (formatAgainst). */
+export function withUnit(x: number | null, unit: string, bar?: number): string {
+  if (x === null || !Number.isFinite(x)) return 'n/a';
+  return `${bar === undefined ? formatNumber(x) : formatAgainst(x, bar)} ${unit}`;
 }
 
 const floor1 = (x: number) => Math.floor(x * 10 + 1e-9) / 10;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 forecast", "3 forecasts". */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The time left until a deadline `hours` ahead, as the end of "Plan the repair …": "immediately"
  * (no time left), "within 45 minutes", "within 5 hours", "within 1.5 days", "within 30 days". */

@@ -1,4 +1,5 @@
 /** The forecast's diagnosis (state/diagnosis/diagnose.ts) in one sentence, for the envelope chart. */
+import { fmtPct } from './dom.js';
 
 const PART = {
   outer_race: ['Outer-race', 'BPFO'],
@@ -11,7 +12,6 @@ const SHAFT_FAULT = { imbalance: 'Imbalance', misalignment: 'Misalignment', loos
 const one = (x) => (Math.round(x * 10) / 10).toFixed(1);
 const db = (e) =>
   e.strengthDb === null ? 'not measurable' : `${Math.round(e.strengthDb)} dB over the floor`;
-const pct = (c) => `${Math.round(c * 100)} %`;
 
 function line(e) {
   const h = e.harmonics.length;
@@ -35,7 +35,7 @@ export function diagnosisSentence(d) {
   const part = PART[d.fault];
   if (part) {
     const e = d.evidence.find((x) => x.line === part[1]);
-    return `${part[0]} defect suspected: ${e ? line(e) : part[1]} (confidence ${pct(d.confidence)}).`;
+    return `${part[0]} defect suspected: ${e ? line(e) : part[1]} (confidence ${fmtPct(d.confidence)}).`;
   }
-  return `${SHAFT_FAULT[d.fault] ?? d.fault} suspected (confidence ${pct(d.confidence)}).`;
+  return `${SHAFT_FAULT[d.fault] ?? d.fault} suspected (confidence ${fmtPct(d.confidence)}).`;
 }
