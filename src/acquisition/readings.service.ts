@@ -91,8 +91,14 @@ export class ReadingsService {
     batches: ReadonlyArray<{ sensorId: number; readings: unknown; field?: string }>,
     source: IngestSource = 'http',
   ): Promise<IngestResult[]> {
-    const prepared: PreparedBatch[] = [];
-    for (const b of batches) prepared.push(this.prepare(await this.sensor(b.sensorId), b.readings, b.field));
+    // One query for every sensor of the window (a sensor split into several batches included).
+    const ids = [...new Set(batches.map((b) => b.sensorId))];
+    const byId = new Map((await sensorsRepository.getMany(this.db, ids)).map((s) => [s.id, s]));
+    const prepared = batches.map((b) => {
+      const sensor = byId.get(b.sensorId);
+      if (!sensor) throw notFound('sensor', b.sensorId);
+      return this.prepare(sensor, b.readings, b.field);
+    });
     const inserted = await this.db.transaction().execute(async (trx) => {
       const out: number[] = [];
       for (const p of prepared) {
