@@ -226,6 +226,7 @@ describe('OPC UA ingestion (node-opcua server on loopback)', () => {
       const refused = await start('wrong');
       await until('the refusal to be logged', () => errors.length > 0);
       await refused.close();
+      await refused.ready; // ends once closed, though it was waiting to retry
       expect(errors[0]).toMatch(/^OPC UA session could not be set up; retrying: .*BadUserAccessDenied/);
 
       const secured = await start('s3cret');

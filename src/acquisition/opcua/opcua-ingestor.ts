@@ -88,6 +88,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
   let session: ClientSession | undefined;
   let subscription: ClientSubscription | undefined;
   let closing = false;
+  let wake = () => {};
 
   const onValue = (target: Target, dv: DataValue) => {
     counts.received += 1;
@@ -170,7 +171,15 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
         session = undefined;
         subscription = undefined;
         await client.disconnect().catch(() => {});
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 1_000 * 2 ** attempt)));
+        if (closing) return;
+        // close() cuts the wait short, so that `ready` settles once closed, not up to 30 s later.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** attempt));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
   })();
@@ -182,6 +191,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
     stats: () => ({ ...batcher.snapshot(), ...counts, skipped: { ...counts.skipped } }),
     async close() {
       closing = true;
+      wake();
       await subscription?.terminate().catch(() => {});
       await session?.close().catch(() => {});
       await client.disconnect().catch(() => {});
