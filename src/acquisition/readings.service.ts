@@ -100,9 +100,14 @@ export class ReadingsService {
       return this.prepare(sensor, b.readings, b.field);
     });
     const inserted = await this.db.transaction().execute(async (trx) => {
+      // Once for the window: its batches almost always fall in the same month or two.
+      await ensurePartitionsFor(
+        trx,
+        'readings',
+        prepared.flatMap((p) => p.rows.tsMs),
+      );
       const out: number[] = [];
       for (const p of prepared) {
-        await ensurePartitionsFor(trx, 'readings', p.rows.tsMs);
         const rows = await readingsRepository.insertBatch(trx, p.sensorId, p.rows);
         await ingestStatsRepository.add(trx, p.sensorId, 'readings', countByDay(p.allMs, rows));
         out.push(rows.length);
