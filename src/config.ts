@@ -145,6 +145,14 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** loadConfig's parsers, for a group of variables parsed in a function of its own (opcuaConfig):
+ * each records a bad value in loadConfig's problems and returns the default. */
+interface Parsers {
+  str(name: string): string | undefined;
+  url(name: string, protocols: string[]): string | undefined;
+  oneOf<T extends string>(name: string, allowed: readonly T[], def: T): T;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -196,6 +204,13 @@ export function loadConfig(env: Env = process.env): Config {
     if (['on', 'true', '1', 'yes'].includes(raw)) return true;
     if (['off', 'false', '0', 'no'].includes(raw)) return false;
     problems.push(`${name} must be on or off, got "${raw}"`);
+    return def;
+  };
+
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], def: T): T => {
+    const raw = str(name) ?? def;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
     return def;
   };
 
@@ -328,7 +343,7 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
-  const opcua = opcuaConfig(env, str, url, problems);
+  const opcua = opcuaConfig(env, { str, url, oneOf }, problems);
 
   const dataDirRaw = str('PROGNOS_DATA_DIR') ?? './data';
   const heartbeatFile = str('WORKER_HEARTBEAT_FILE');
@@ -392,20 +407,9 @@ const OPCUA_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
 const OPCUA_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
 
 /** The OPCUA_* variables: connection and identity here, the node mapping in OPCUA_CONFIG. */
-function opcuaConfig(
-  env: Env,
-  str: (name: string) => string | undefined,
-  url: (name: string, protocols: string[]) => string | undefined,
-  problems: string[],
-): OpcuaConfig | undefined {
+function opcuaConfig(env: Env, { str, url, oneOf }: Parsers, problems: string[]): OpcuaConfig | undefined {
   const endpoint = url('OPCUA_ENDPOINT', ['opc.tcp:']);
   const mappingRaw = str('OPCUA_CONFIG');
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], def: T): T => {
-    const raw = str(name) ?? def;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-    return def;
-  };
   const securityMode = oneOf('OPCUA_SECURITY_MODE', OPCUA_MODES, 'None');
   const securityPolicy = oneOf(
     'OPCUA_SECURITY_POLICY',

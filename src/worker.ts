@@ -100,7 +100,8 @@ export async function startWorker(
 export async function startOpcua(config: Config, ctx: AppContext): Promise<OpcuaIngestor | undefined> {
   if (!config.opcua) return undefined;
   const { startOpcuaIngestor } = await import('./acquisition/opcua/opcua-ingestor.js');
-  // Not awaited: with the server unreachable the client keeps trying; jobs still run.
+  // Resolves once the mapping is checked, not once connected (its `ready`, not awaited): with
+  // the server unreachable the client keeps trying while the jobs run.
   return startOpcuaIngestor({
     config: config.opcua,
     readings: ctx.readings,

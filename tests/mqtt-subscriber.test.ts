@@ -5,16 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMqttSubscriber, type MqttSubscriber } from '../src/acquisition/mqtt-subscriber.js';
 import { countRows, createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
 import { MQTT_URL, skipReason } from './helpers/database.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from './helpers/until.js';
 
 describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
   const prefix = `prognos-test-${randomBytes(4).toString('hex')}`;

@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
 import { nodeIdOf, startPlant, T0, type PlantServer, type VariableSpec } from './helpers/opcua-plant.js';
 import { freePort } from './helpers/private-servers.js';
+import { until } from './helpers/until.js';
 
 const SPECS: VariableSpec[] = [
   { folder: 'Pump7', name: 'de-temp', dataType: 'Double', value: (k) => (k % 7 === 3 ? 'bad' : 40 + k / 8) },
@@ -24,18 +25,6 @@ const SPECS: VariableSpec[] = [
   { folder: 'Fan3', name: 'running', dataType: 'Boolean', value: () => true },
   { folder: 'Fan3', name: 'label', dataType: 'String', value: () => 'no sensor has this name' },
 ];
-
-async function until(
-  what: string,
-  probe: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('OPC UA ingestion (node-opcua server on loopback)', () => {
   let ctx: TestCtx;
@@ -237,6 +226,7 @@ describe('OPC UA ingestion (node-opcua server on loopback)', () => {
       const refused = await start('wrong');
       await until('the refusal to be logged', () => errors.length > 0);
       await refused.close();
+      await refused.ready; // ends once closed, though it was waiting to retry
       expect(errors[0]).toMatch(/^OPC UA session could not be set up; retrying: .*BadUserAccessDenied/);
 
       const secured = await start('s3cret');

@@ -136,6 +136,26 @@ describe('OPC UA ingestor start-up', () => {
     ]);
   });
 
+  it('names the asset field for an ambiguous asset name', async () => {
+    await createAsset(app, { name: 'Mixer' });
+    await createAsset(app, { name: 'Mixer' });
+    const err = await start(
+      opcua({
+        nodes: [{ nodeId: 'ns=1;s=M', asset: 'Mixer', sensor: 'speed' }],
+        folders: [{ nodeId: 'ns=1;s=MixerFolder', asset: 'Mixer' }],
+      }),
+    ).catch((e: unknown) => e);
+    expect((err as ConfigError).problems).toEqual([
+      'OPCUA_CONFIG nodes[0].asset: 2 assets are named Mixer: use externalRef',
+    ]);
+    const folder = await start(opcua({ folders: [{ nodeId: 'ns=1;s=MixerFolder', asset: 'Mixer' }] })).catch(
+      (e: unknown) => e,
+    );
+    expect((folder as ConfigError).problems).toEqual([
+      'OPCUA_CONFIG folders[0].asset: 2 assets are named Mixer: use externalRef',
+    ]);
+  });
+
   it('refuses identity files it cannot read', async () => {
     const err = await start(
       opcua(JSON.parse(MAPPING), {

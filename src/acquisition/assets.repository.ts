@@ -71,6 +71,11 @@ export const sensorsRepository = {
     return db.selectFrom('sensors').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  getMany(db: Db, ids: readonly number[]): Promise<Sensor[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db.selectFrom('sensors').selectAll().where('id', 'in', ids).execute();
+  },
+
   findByRef(db: Db, assetId: number, ref: string): Promise<Sensor[]> {
     return db
       .selectFrom('sensors')

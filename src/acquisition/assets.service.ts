@@ -1,6 +1,6 @@
 /** Assets and their sensors: create, list, get and update, with cross-field checks. */
 import type { Kysely } from 'kysely';
-import type { AssetUpdate, DB, NewSensor, Sensor, SensorKind } from '../db/schema.js';
+import type { Asset, AssetUpdate, DB, NewSensor, Sensor, SensorKind } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { assetsRepository as assets, sensorsRepository as sensors } from './assets.repository.js';
 import {
@@ -154,9 +154,14 @@ export class AssetsService {
     return s;
   }
 
-  /** The sensor an outside reference names (MQTT topics): the asset by externalRef or, failing
-   * that, by name when exactly one asset has it; then its sensor by externalRef or name. */
+  /** The sensor an outside reference names (MQTT topics, the OPC UA mapping): the asset, then
+   * its sensor, as assetByRef and sensorOfAsset. */
   async sensorByRefs(assetRef: string, sensorRef: string): Promise<Sensor> {
+    return this.sensorOfAsset(await this.assetByRef(assetRef), assetRef, sensorRef);
+  }
+
+  /** The asset by externalRef or, failing that, by name when exactly one asset has it. */
+  async assetByRef(assetRef: string): Promise<Asset> {
     const found = await assets.findByRef(this.db, assetRef);
     const byRef = found.filter((a) => a.external_ref === assetRef);
     const candidates = byRef.length > 0 ? byRef : found.filter((a) => a.name === assetRef);
@@ -168,7 +173,13 @@ export class AssetsService {
         `${candidates.length} assets are named ${assetRef}: use externalRef`,
       );
     }
-    const list = await sensors.findByRef(this.db, candidates[0]!.id, sensorRef);
+    return candidates[0]!;
+  }
+
+  /** The asset's sensor by externalRef or name; `assetRef` is how the caller named the asset
+   * (for the message). */
+  async sensorOfAsset(asset: Asset, assetRef: string, sensorRef: string): Promise<Sensor> {
+    const list = await sensors.findByRef(this.db, asset.id, sensorRef);
     const sensor = list.find((s) => s.external_ref === sensorRef) ?? list.find((s) => s.name === sensorRef);
     if (!sensor) throw notFound(`sensor of asset ${assetRef}:`, sensorRef);
     return sensor;

@@ -91,12 +91,23 @@ export class ReadingsService {
     batches: ReadonlyArray<{ sensorId: number; readings: unknown; field?: string }>,
     source: IngestSource = 'http',
   ): Promise<IngestResult[]> {
-    const prepared: PreparedBatch[] = [];
-    for (const b of batches) prepared.push(this.prepare(await this.sensor(b.sensorId), b.readings, b.field));
+    // One query for every sensor of the window (a sensor split into several batches included).
+    const ids = [...new Set(batches.map((b) => b.sensorId))];
+    const byId = new Map((await sensorsRepository.getMany(this.db, ids)).map((s) => [s.id, s]));
+    const prepared = batches.map((b) => {
+      const sensor = byId.get(b.sensorId);
+      if (!sensor) throw notFound('sensor', b.sensorId);
+      return this.prepare(sensor, b.readings, b.field);
+    });
     const inserted = await this.db.transaction().execute(async (trx) => {
+      // Once for the window: its batches almost always fall in the same month or two.
+      await ensurePartitionsFor(
+        trx,
+        'readings',
+        prepared.flatMap((p) => p.rows.tsMs),
+      );
       const out: number[] = [];
       for (const p of prepared) {
-        await ensurePartitionsFor(trx, 'readings', p.rows.tsMs);
         const rows = await readingsRepository.insertBatch(trx, p.sensorId, p.rows);
         await ingestStatsRepository.add(trx, p.sensorId, 'readings', countByDay(p.allMs, rows));
         out.push(rows.length);

@@ -24,6 +24,7 @@ import {
 import type { Logger } from 'pino';
 import { ConfigError, type OpcuaConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
+import type { Asset } from '../../db/schema.js';
 import type { AssetsService } from '../assets.service.js';
 import type { ReadingsService } from '../readings.service.js';
 import { toReading } from './data-value.js';
@@ -73,7 +74,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
   const mapping = loadOpcuaMapping(opts.config.mapping);
   const identity = userIdentity(opts.config.identity);
   const targets = await resolveNodes(mapping.nodes, opts.assets);
-  await checkFolderAssets(mapping, opts.assets);
+  const folderAssets = await resolveFolderAssets(mapping, opts.assets);
 
   const batcher = new ReadingBatcher({
     readings: opts.readings,
@@ -87,6 +88,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
   let session: ClientSession | undefined;
   let subscription: ClientSubscription | undefined;
   let closing = false;
+  let wake = () => {};
 
   const onValue = (target: Target, dv: DataValue) => {
     counts.received += 1;
@@ -110,7 +112,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
     counts.monitored = 0;
     await client.connect(opts.config.endpoint);
     session = await client.createSession(identity);
-    const all = [...targets, ...(await browseFolders(session, mapping, opts.assets, log))];
+    const all = [...targets, ...(await browseFolders(session, mapping, folderAssets, opts.assets, log))];
     subscription = await session.createSubscription2({
       requestedPublishingInterval: mapping.publishingIntervalMs,
       // Keep-alives every 10 publishing intervals; the server keeps the subscription for 60 of them.
@@ -169,7 +171,15 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
         session = undefined;
         subscription = undefined;
         await client.disconnect().catch(() => {});
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 1_000 * 2 ** attempt)));
+        if (closing) return;
+        // close() cuts the wait short, so that `ready` settles once closed, not up to 30 s later.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** attempt));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
   })();
@@ -181,6 +191,7 @@ export async function startOpcuaIngestor(opts: OpcuaIngestorOptions): Promise<Op
     stats: () => ({ ...batcher.snapshot(), ...counts, skipped: { ...counts.skipped } }),
     async close() {
       closing = true;
+      wake();
       await subscription?.terminate().catch(() => {});
       await session?.close().catch(() => {});
       await client.disconnect().catch(() => {});
@@ -197,40 +208,36 @@ async function resolveNodes(nodes: NodeMapping[], assets: AssetsService): Promis
   const problems: string[] = [];
   const out: Target[] = [];
   for (const n of nodes) {
-    try {
-      const sensor = await assets.sensorByRefs(n.asset, n.sensor);
-      out.push({ ...n, sensorId: sensor.id });
-    } catch (err) {
-      if (!(err instanceof AppError && err.statusCode < 500)) throw err;
-      const field = err.message.startsWith(`asset ${n.asset} `) ? 'asset' : 'sensor';
-      problems.push(`OPCUA_CONFIG ${n.field}.${field}: ${err.message}`);
-    }
+    const asset = await orProblem(assets.assetByRef(n.asset), `${n.field}.asset`, problems);
+    const sensor =
+      asset &&
+      (await orProblem(assets.sensorOfAsset(asset, n.asset, n.sensor), `${n.field}.sensor`, problems));
+    if (sensor) out.push({ ...n, sensorId: sensor.id });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out;
 }
 
-async function checkFolderAssets(mapping: OpcuaMapping, assets: AssetsService): Promise<void> {
+/** Each folder's asset, resolved once at start-up (browsing matches its sensors on every session). */
+async function resolveFolderAssets(mapping: OpcuaMapping, assets: AssetsService): Promise<Asset[]> {
   const problems: string[] = [];
+  const out: Asset[] = [];
   for (const f of mapping.folders) {
-    const e = await sensorError(assets, f.asset, '');
-    if (e && (e.code !== 'not_found' || e.message.startsWith(`asset ${f.asset} `)))
-      problems.push(`OPCUA_CONFIG ${f.field}.asset: ${e.message}`);
+    const asset = await orProblem(assets.assetByRef(f.asset), `${f.field}.asset`, problems);
+    if (asset) out.push(asset);
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  return out;
 }
 
-async function sensorError(
-  assets: AssetsService,
-  asset: string,
-  sensor: string,
-): Promise<AppError | undefined> {
+/** A lookup the mapping got wrong (a 4xx: unknown, ambiguous) becomes a problem naming its field. */
+async function orProblem<T>(lookup: Promise<T>, field: string, problems: string[]): Promise<T | undefined> {
   try {
-    await assets.sensorByRefs(asset, sensor);
-    return undefined;
+    return await lookup;
   } catch (err) {
-    if (err instanceof AppError && err.statusCode < 500) return err;
-    throw err;
+    if (!(err instanceof AppError && err.statusCode < 500)) throw err;
+    problems.push(`OPCUA_CONFIG ${field}: ${err.message}`);
+    return undefined;
   }
 }
 
@@ -238,11 +245,12 @@ async function sensorError(
 async function browseFolders(
   session: ClientSession,
   mapping: OpcuaMapping,
+  folderAssets: Asset[],
   assets: AssetsService,
   log: Logger,
 ): Promise<Target[]> {
   const out: Target[] = [];
-  for (const f of mapping.folders) {
+  for (const [i, f] of mapping.folders.entries()) {
     const refs: ReferenceDescription[] = [];
     let result = await session.browse({
       nodeId: f.nodeId,
@@ -268,7 +276,11 @@ async function browseFolders(
     const unmapped: string[] = [];
     for (const ref of refs) {
       const name = ref.browseName.name ?? '';
-      const sensor = await assets.sensorByRefs(f.asset, name).catch(() => undefined);
+      // Only "no such sensor" means unmapped; a database error fails this attempt (retried).
+      const sensor = await assets.sensorOfAsset(folderAssets[i]!, f.asset, name).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return undefined;
+        throw err;
+      });
       if (sensor)
         out.push({
           nodeId: ref.nodeId as NodeId,

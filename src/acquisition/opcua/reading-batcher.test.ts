@@ -82,10 +82,16 @@ describe('ReadingBatcher', () => {
     const b = new ReadingBatcher({ readings: service, windowMs: 1000, maxPerBatch: 100, logger });
     b.add(1, t, 1);
     b.add(2, t, 2);
+    b.add(3, t, 3);
     expect(b.add(1, Date.now() + 48 * 3600_000, 3)).toBe(false); // past ingestion's 24 h of clock skew
     await b.flush();
-    expect(written).toEqual([[{ sensorId: 1, readings: [{ ts: t, value: 1 }] }]]);
+    expect(written).toEqual([
+      [{ sensorId: 1, readings: [{ ts: t, value: 1 }] }],
+      [{ sensorId: 3, readings: [{ ts: t, value: 3 }] }],
+    ]);
     expect(b.snapshot().rejected).toEqual({ invalid_timestamp: 1, not_found: 1 });
+    // The window counts once, however many sensor-by-sensor retries stored it.
+    expect(b.snapshot().windowsStored).toBe(1);
   });
 
   it('bounds what it keeps while the database is down, dropping the oldest and counting them', async () => {

@@ -97,6 +97,7 @@ export class ReadingBatcher {
     );
     try {
       this.count(await this.opts.readings.ingestMany(batches, 'opcua'));
+      this.stats.windowsStored += 1;
       if (this.dbDown) this.opts.logger.info('OPC UA readings: database reachable again');
       this.dbDown = false;
     } catch (err) {
@@ -119,19 +120,21 @@ export class ReadingBatcher {
         return;
       }
       // One sensor's batch spoilt the window: store the others, drop only that one.
+      let stored = false;
       for (const b of batches) {
         try {
           this.count(await this.opts.readings.ingestMany([b], 'opcua'));
+          stored = true;
         } catch (e) {
           this.opts.logger.warn({ err: e, sensorId: b.sensorId }, 'OPC UA readings refused');
           this.reject(e instanceof AppError ? e.code : 'internal', b.readings.length);
         }
       }
+      if (stored) this.stats.windowsStored += 1;
     }
   }
 
   private count(results: Array<{ inserted: number; duplicates: number }>): void {
-    this.stats.windowsStored += 1;
     for (const r of results) {
       this.stats.inserted += r.inserted;
       this.stats.duplicates += r.duplicates;
