@@ -230,7 +230,8 @@ export class ScoringService {
   /**
    * The suspected fault, from the waveform this forecast rests on: the request's capture, else
    * the stored capture its feature row was cut from (extraction keeps the link, source_id), at
-   * that capture's own sample rate, over windows of the feature set's length. Null without a
+   * that capture's own sample rate, over windows of the feature set's length (longer ones when
+   * the capture holds them and those cannot separate the lines). Null without a
    * waveform, bearing geometry or shaft speed: nothing to read the defect lines against.
    * The whole capture is read (not the row's window), so every row cut from one capture has
    * the same diagnosis: within a batch it is computed once per capture (`diagnoses`).
@@ -243,7 +244,9 @@ export class ScoringService {
   ): Promise<Diagnosis | null> {
     const { bearing, shaftHz } = ctx;
     if (!bearing || !shaftHz) return null;
-    const options = { shaftHz, bearing, windowLength };
+    // Up to eight windows' worth of samples are read either way: averaged over windows of the
+    // feature set's length, or, where those bins cannot separate the lines, as longer windows.
+    const options = { shaftHz, bearing, windowLength, maxWindowLength: 8 * windowLength };
     if (req.capture)
       return diagnoseWaveform(req.capture.samples, { ...options, sampleRateHz: req.capture.sampleRateHz });
     const stored = req.diagnosisCapture;
