@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { capturesRepository } from '../src/acquisition/captures.repository.js';
 import { extractForAsset } from '../src/features/features.service.js';
 import { initSignal } from '../src/signal/fft.js';
 import { SKF_6205 } from '../src/signal/bearing.js';
@@ -60,18 +61,21 @@ describe('forecasts name the CWRU fault from the capture', () => {
 
   const asset = (name: string, rpm: number, bearing: object | null = GEOMETRY) =>
     createAsset(app, { name, nominalSpeedRpm: rpm, ...(bearing ? { bearing } : {}) });
+  /** POST /v1/score with a snippet of a record as the capture. */
+  const scoreSnippet = (assetId: number, file: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      payload: {
+        assetId,
+        capture: { ts: '2026-01-01T00:00:00Z', sampleRateHz: RATE, samples: snippet(file) },
+      },
+    });
 
   for (const r of RECORDS) {
     it(`POST /v1/score: ${r.name} → ${r.fault}`, async () => {
       const assetId = await asset(`CWRU ${r.name}`, r.rpm);
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/score',
-        payload: {
-          assetId,
-          capture: { ts: '2026-01-01T00:00:00Z', sampleRateHz: RATE, samples: snippet(r.file) },
-        },
-      });
+      const res = await scoreSnippet(assetId, r.file);
       expect(res.statusCode).toBe(200);
       const d = res.json().diagnosis;
       expect(d.fault).toBe(r.fault);
@@ -117,16 +121,41 @@ describe('forecasts name the CWRU fault from the capture', () => {
     expect(d.evidence[0]).toMatchObject({ line: 'BPFO', present: true });
   });
 
+  it('windows cut from one capture read and diagnose it once per batch', async () => {
+    const r = RECORDS[0];
+    const assetId = await asset('CWRU two windows', r.rpm);
+    const sensor = await createSensor(app, assetId, { kind: 'vibration', unit: 'g', sampleRateHz: RATE });
+    // 12 000 samples: two 4096-sample windows of the default set.
+    const samples = Array.from(readF32Sample(join(cwruSampleDir, r.file)));
+    const ingest = await app.inject({
+      method: 'POST',
+      url: `/v1/sensors/${sensor}/captures`,
+      payload: { ts: '2026-01-03T00:00:00Z', sampleRateHz: RATE, samples },
+    });
+    expect(ingest.statusCode).toBe(201);
+    await extractForAsset(ctx.database.db, { assetId, featureSet: 'prognos-vibration' });
+    const reads = vi.spyOn(capturesRepository, 'byIdNear');
+    try {
+      const run = await ctx.scoring.scoreNewRows({ assetIds: [assetId], perAsset: 2, source: 'scheduled' });
+      expect(run.scored).toBe(2);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+    await ctx.scoring.settled();
+    const stored = await ctx.database.db
+      .selectFrom('forecasts')
+      .select('diagnosis')
+      .where('asset_id', '=', assetId)
+      .execute();
+    expect(stored).toHaveLength(2);
+    expect(stored[0]!.diagnosis).toMatchObject({ fault: 'outer_race' });
+    expect(stored[1]!.diagnosis).toEqual(stored[0]!.diagnosis);
+  });
+
   it('names no fault without bearing geometry', async () => {
     const assetId = await asset('no geometry', 1796, null);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/score',
-      payload: {
-        assetId,
-        capture: { ts: '2026-01-01T00:00:00Z', sampleRateHz: RATE, samples: snippet(RECORDS[0].file) },
-      },
-    });
+    const res = await scoreSnippet(assetId, RECORDS[0].file);
     expect(res.statusCode).toBe(200);
     expect(res.json().diagnosis).toBeNull();
   });
@@ -136,14 +165,7 @@ describe('forecasts name the CWRU fault from the capture', () => {
     // live diagnosis has no level model to say "damaged, but not a race", so it must at least not
     // send the technician to a race that is sound.
     const assetId = await asset('CWRU ball', BALL.rpm);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/score',
-      payload: {
-        assetId,
-        capture: { ts: '2026-01-01T00:00:00Z', sampleRateHz: RATE, samples: snippet(BALL.file) },
-      },
-    });
+    const res = await scoreSnippet(assetId, BALL.file);
     expect(res.statusCode).toBe(200);
     expect(['outer_race', 'inner_race']).not.toContain(res.json().diagnosis.fault);
   });

@@ -82,6 +82,21 @@ describe(`temperature baselines learnt from data (${DATABASE_URL ? 'PostgreSQL' 
     expect(stored?.window_end.getTime()).toBe(repairEnd.getTime() + 7 * DAY_MS);
   });
 
+  it('keeps the baseline when retention drops the oldest readings (no repair, no new life)', async () => {
+    const before = await assetBaselinesRepository.latest(database.db, ids[2]!);
+    expect(before).toBeDefined();
+    const sensors = database.db.selectFrom('sensors').select('id').where('asset_id', '=', ids[2]!);
+    await database.db
+      .deleteFrom('readings')
+      .where('sensor_id', 'in', sensors)
+      .where('ts', '<', new Date(Date.parse(fleet.start) + 2 * DAY_MS))
+      .execute();
+    expect(await learnTemperatureBaseline(database.db, ids[2]!)).toBe(before!.temperature_c);
+    expect((await assetBaselinesRepository.latest(database.db, ids[2]!))?.life_start).toEqual(
+      before!.life_start,
+    );
+  });
+
   it('learns nothing before a life has a week of data, keeping the previous baseline', async () => {
     const before = await assetBaselinesRepository.latest(database.db, ids[1]!);
     const lateRepair = new Date(Date.parse(fleet.start) + 9 * DAY_MS);

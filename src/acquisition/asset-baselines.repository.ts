@@ -37,18 +37,22 @@ export const assetBaselinesRepository = {
       .execute();
   },
 
-  /** Start of the current life: the end of the latest repair or replacement, else the first
-   * temperature reading; and the newest temperature reading (how far the data reaches). */
-  async lifeOf(db: Db, assetId: number): Promise<{ start: Date | null; newest: Date | null }> {
-    const { rows } = await sql<{ start: Date | null; newest: Date | null }>`
-      select coalesce(
-          (select max(coalesce(e.ended_at, e.occurred_at)) from maintenance_events e
-            where e.asset_id = ${assetId} and e.kind in ('repair', 'replacement')),
+  /** Start of the current life: the end of the latest repair or replacement (`repairEnd`), else
+   * the first temperature reading; and the newest temperature reading (how far the data reaches). */
+  async lifeOf(
+    db: Db,
+    assetId: number,
+  ): Promise<{ start: Date | null; newest: Date | null; repairEnd: Date | null }> {
+    const { rows } = await sql<{ start: Date | null; newest: Date | null; repairEnd: Date | null }>`
+      select coalesce(l.repair_end,
           (select min(r.ts) from readings r join sensors s on s.id = r.sensor_id
             where s.asset_id = ${assetId} and s.kind = 'temperature')) as start,
         (select max(r.ts) from readings r join sensors s on s.id = r.sensor_id
-          where s.asset_id = ${assetId} and s.kind = 'temperature') as newest`.execute(db);
-    return rows[0] ?? { start: null, newest: null };
+          where s.asset_id = ${assetId} and s.kind = 'temperature') as newest,
+        l.repair_end as "repairEnd"
+      from (select max(coalesce(e.ended_at, e.occurred_at)) as repair_end from maintenance_events e
+        where e.asset_id = ${assetId} and e.kind in ('repair', 'replacement')) l`.execute(db);
+    return rows[0] ?? { start: null, newest: null, repairEnd: null };
   },
 
   /** Median and count of the asset's unflagged temperature readings in [from, to). */

@@ -138,9 +138,11 @@ export async function extractForAsset(db: Kysely<DB>, opts: ExtractOptions): Pro
 
   const bearing = bearingOf(asset);
   if (!bearing) await log('bearing geometry incomplete or invalid: env_* features are NaN');
-  // A baseline set on the asset wins; else the one learnt from its first healthy period.
-  const baseline =
-    asset.temperature_baseline_c ?? (await learnTemperatureBaseline(db, asset.id)) ?? undefined;
+  // A baseline set on the asset wins; else the one learnt from its first healthy period. Only
+  // the temperature features read it: a vibration-only set does not query or learn one.
+  const baseline = set.temperature
+    ? (asset.temperature_baseline_c ?? (await learnTemperatureBaseline(db, asset.id)) ?? undefined)
+    : undefined;
   const nominalHz = asset.nominal_speed_rpm ? asset.nominal_speed_rpm / 60 : null;
   const speed = sensors.find((s) => s.kind === 'speed' && toShaftHz(s.unit));
   const extractor = new FeatureExtractor(set.vibration);

@@ -36,7 +36,11 @@ export async function learnTemperatureBaseline(
   const latest = await repo.latest(db, assetId);
   const life = await repo.lifeOf(db, assetId);
   if (!life.start || !life.newest) return latest?.temperature_c ?? null;
-  if (latest && latest.life_start.getTime() >= life.start.getTime()) return latest.temperature_c;
+  // Only a repair or replacement begins a new life: without one since the stored baseline's
+  // life began, a later first reading means older readings were dropped (retention), and the
+  // oldest week left is no healthy period of a new bearing.
+  if (latest && (life.repairEnd === null || life.repairEnd.getTime() <= latest.life_start.getTime()))
+    return latest.temperature_c;
   const windowEnd = new Date(life.start.getTime() + healthyDays * DAY_MS);
   if (life.newest.getTime() < windowEnd.getTime()) return latest?.temperature_c ?? null;
   const { median, n } = await repo.temperatureMedian(db, assetId, life.start, windowEnd);

@@ -65,6 +65,9 @@ export interface ScoringDeps {
   afterCommit?: (forecastIds: number[]) => Promise<void>;
 }
 
+/** Diagnoses of stored captures within one batch, by capture and the asset context read with it. */
+type DiagnosisCache = Map<string, Promise<Diagnosis | null>>;
+
 const ENV_INDICATORS = ['env_bpfo', 'env_bpfi', 'env_bsf', 'env_ftf', 'kurtosis', 'crest_factor', 'rms'];
 
 export class ScoringService {
@@ -149,14 +152,16 @@ export class ScoringService {
     return row;
   }
 
-  async score(req: ScoreRequest): Promise<Forecast> {
+  /** `diagnoses`: a batch's diagnoses by stored capture (scoreNewRows), so windows cut from the
+   * same capture read and diagnose it once. */
+  async score(req: ScoreRequest, diagnoses?: DiagnosisCache): Promise<Forecast> {
     const start = performance.now();
-    const forecast = await this.scoreOnce(req);
+    const forecast = await this.scoreOnce(req, diagnoses);
     observeScoring(req.source ?? 'api', (performance.now() - start) / 1000);
     return forecast;
   }
 
-  private async scoreOnce(req: ScoreRequest): Promise<Forecast> {
+  private async scoreOnce(req: ScoreRequest, diagnoses?: DiagnosisCache): Promise<Forecast> {
     const asset = await this.asset(req.assetId);
     if (!asset) throw notFound('asset', req.assetId);
     const set = chooseFeatureSet(req, (req.temperature?.length ?? 0) > 0);
@@ -191,7 +196,7 @@ export class ScoringService {
     });
     const indicators: Record<string, number | null> = {};
     for (const name of ENV_INDICATORS) indicators[name] = featureValue(set, vector, name);
-    const diagnosis = await this.diagnose(req, ctx, set.vibration.params.windowLength);
+    const diagnosis = await this.diagnose(req, ctx, set.vibration.params.windowLength, diagnoses);
     return this.writer.submit({
       asset_id: asset.id,
       // Millisecond precision, set here rather than by now(): history cursors carry a JS Date,
@@ -225,34 +230,45 @@ export class ScoringService {
   /**
    * The suspected fault, from the waveform this forecast rests on: the request's capture, else
    * the stored capture its feature row was cut from (extraction keeps the link, source_id), at
-   * that capture's own sample rate, over windows of the feature set's length. Null without a
+   * that capture's own sample rate, over windows of the feature set's length (longer ones when
+   * the capture holds them and those cannot separate the lines). Null without a
    * waveform, bearing geometry or shaft speed: nothing to read the defect lines against.
+   * The whole capture is read (not the row's window), so every row cut from one capture has
+   * the same diagnosis: within a batch it is computed once per capture (`diagnoses`).
    */
   private async diagnose(
     req: ScoreRequest,
     ctx: { shaftHz: number | null; bearing: ReturnType<typeof bearingOf> },
     windowLength: number,
+    diagnoses?: DiagnosisCache,
   ): Promise<Diagnosis | null> {
-    if (!ctx.bearing || !ctx.shaftHz) return null;
-    let wave: { sampleRateHz: number; samples: ArrayLike<number> } | null = req.capture ?? null;
-    if (!wave && req.diagnosisCapture) {
-      const { sensorId, id, windowStart } = req.diagnosisCapture;
+    const { bearing, shaftHz } = ctx;
+    if (!bearing || !shaftHz) return null;
+    // Up to eight windows' worth of samples are read either way: averaged over windows of the
+    // feature set's length, or, where those bins cannot separate the lines, as longer windows.
+    const options = { shaftHz, bearing, windowLength, maxWindowLength: 8 * windowLength };
+    if (req.capture)
+      return diagnoseWaveform(req.capture.samples, { ...options, sampleRateHz: req.capture.sampleRateHz });
+    const stored = req.diagnosisCapture;
+    if (!stored) return null;
+    // The asset's shaft speed and geometry can change between two rows of a batch (a PATCH).
+    const key = `${stored.sensorId}:${stored.id}:${windowLength}:${shaftHz}:${JSON.stringify(bearing)}`;
+    const hit = diagnoses?.get(key);
+    if (hit) return hit;
+    const run = (async () => {
       const c = await capturesRepository.byIdNear(this.deps.db, {
-        sensorId,
-        id,
-        startedBefore: windowStart,
+        sensorId: stored.sensorId,
+        id: stored.id,
+        startedBefore: stored.windowStart,
         maxSpanMs: MAX_CAPTURE_SPAN_MS,
       });
       const samples = c ? decodeFloat32(c.samples, c.n_samples) : undefined;
-      if (c && samples) wave = { sampleRateHz: c.sample_rate_hz, samples };
-    }
-    if (!wave) return null;
-    return diagnoseWaveform(wave.samples, {
-      sampleRateHz: wave.sampleRateHz,
-      shaftHz: ctx.shaftHz,
-      bearing: ctx.bearing,
-      windowLength,
-    });
+      return c && samples ? diagnoseWaveform(samples, { ...options, sampleRateHz: c.sample_rate_hz }) : null;
+    })();
+    diagnoses?.set(key, run);
+    // A failed read is not remembered: the next row of the capture tries again.
+    run.catch(() => diagnoses?.delete(key));
+    return run;
   }
 
   private async applyModels(
@@ -340,10 +356,11 @@ export class ScoringService {
     });
     let scored = 0;
     let failed = 0;
+    const diagnoses: DiagnosisCache = new Map();
     for (const row of todo) {
       if (o.signal?.aborted) break;
       try {
-        await this.score(scoreRequestOf(row, o.source));
+        await this.score(scoreRequestOf(row, o.source), diagnoses);
         scored += 1;
       } catch (err) {
         if (!o.onFailure) throw err;

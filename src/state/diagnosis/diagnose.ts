@@ -19,7 +19,8 @@
  * a level reference for the machine (a baseline), a strong 1× line is not by itself imbalance,
  * so imbalance, misalignment and looseness are left to rules that have one. Lines the window's
  * bins cannot separate from another family's are left out; with too few clear probes for a null
- * (a short window against a slow shaft) the answer is 'unknown', not a guess.
+ * (a short window against a slow shaft) the answer is 'unknown', not a guess; a longer waveform
+ * is then read in longer windows (maxWindowLength), the resolution the decision needs.
  */
 import { defectFrequencies, type BearingGeometry } from '../../signal/bearing.js';
 import { SpectrumAnalyzer } from '../../signal/spectrum.js';
@@ -252,6 +253,13 @@ export interface DiagnoseOptions {
   windowLength: number;
   /** At most this many consecutive windows are averaged (default 8). */
   maxWindows?: number;
+  /**
+   * When the answer is 'unknown' (the bins cannot separate the lines, or leave too few probes for
+   * a null: no test was made), it is read again on windows twice as long, while the waveform and
+   * this many samples allow: the finest resolution needed, no finer (a line smeared by slip or a
+   * shaft speed off its nominal value is a reason not to go finer). Default: `windowLength` only.
+   */
+  maxWindowLength?: number;
   threshold?: number;
 }
 
@@ -261,7 +269,14 @@ export interface DiagnoseOptions {
  * speed is unknown.
  */
 export function diagnoseWaveform(samples: ArrayLike<number>, o: DiagnoseOptions): Diagnosis | null {
-  const n = o.windowLength;
+  let d = diagnoseWindows(samples, o, o.windowLength);
+  const limit = Math.min(o.maxWindowLength ?? o.windowLength, samples.length);
+  for (let n = 2 * o.windowLength; d?.fault === 'unknown' && n <= limit; n *= 2)
+    d = diagnoseWindows(samples, o, n);
+  return d;
+}
+
+function diagnoseWindows(samples: ArrayLike<number>, o: DiagnoseOptions, n: number): Diagnosis | null {
   const windows = Math.min(o.maxWindows ?? 8, Math.floor(samples.length / n));
   if (windows < 1 || !(o.shaftHz > 0) || !(o.sampleRateHz > 0)) return null;
   const d = diagnoserFor(n, o.sampleRateHz, o.bearing);

@@ -23,7 +23,7 @@ export function diagnosisSentence(d) {
   if (!d)
     return 'No diagnosis: the forecast rests on no waveform, or the asset has no bearing geometry or speed.';
   if (d.fault === 'unknown') {
-    return 'No diagnosis: the spectrum cannot separate the defect lines (window too short for this shaft speed).';
+    return 'No diagnosis: the spectrum cannot separate the defect lines (capture too short for this shaft speed).';
   }
   if (d.fault === 'none') {
     const strongest = d.evidence.find((e) => e.z !== null);
