@@ -161,7 +161,7 @@ describe('GET /metrics on the API', () => {
     const scoredBy = Date.now();
     const lag = (f: Awaited<ReturnType<typeof scrape>>, s: string) =>
       valueOf(f, `prognos_capture_to_forecast_lag_seconds_${s}`);
-    // Recorded off the request path: wait for it.
+    // Recorded as the forecast commits, from the capture time its feature row carried.
     await vi.waitFor(async () => expect(lag(await scrape(), 'count')).toBe(lag(before, 'count') + 1), {
       timeout: 10_000,
     });
