@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startMqttSubscriber } from '../src/acquisition/mqtt-subscriber.js';
 import { loadConfig } from '../src/config.js';
 import { startMetricsServer } from '../src/http/metrics-server.js';
 import { JOBS } from '../src/jobs/names.js';
 import { startWorker } from '../src/worker.js';
 import { createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
 import { createTestDatabase, DATABASE_URL, MQTT_URL, REDIS_URL, skipReason } from './helpers/database.js';
+import { startTestSubscriber } from './helpers/mqtt-subscriber.js';
 import { parsePrometheusText, valueOf } from './helpers/prometheus-text.js';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -161,7 +161,7 @@ describe('GET /metrics on the API', () => {
     const scoredBy = Date.now();
     const lag = (f: Awaited<ReturnType<typeof scrape>>, s: string) =>
       valueOf(f, `prognos_capture_to_forecast_lag_seconds_${s}`);
-    // Recorded off the request path: wait for it.
+    // Recorded as the forecast commits, from the capture time its feature row carried.
     await vi.waitFor(async () => expect(lag(await scrape(), 'count')).toBe(lag(before, 'count') + 1), {
       timeout: 10_000,
     });
@@ -179,15 +179,7 @@ describe('GET /metrics on the API', () => {
     'shows the MQTT subscriber’s connection: 1 once connected, 0 once closed',
     async () => {
       const prefix = `metrics-${randomBytes(4).toString('hex')}`;
-      const mqtt = startMqttSubscriber({
-        url: MQTT_URL!,
-        readings: ctx.readings,
-        assets: ctx.assets,
-        logger: ctx.logger,
-        prefix,
-        clientId: `${prefix}-sub`,
-        clean: true,
-      });
+      const mqtt = startTestSubscriber(ctx, prefix);
       await mqtt.ready;
       expect(valueOf(await scrape(), 'prognos_connection_up', { source: 'mqtt' })).toBe(1);
       await mqtt.close();

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMqttSubscriber, type MqttSubscriber } from '../src/acquisition/mqtt-subscriber.js';
+import type { MqttSubscriber } from '../src/acquisition/mqtt-subscriber.js';
 import { countRows, createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
 import { MQTT_URL, skipReason } from './helpers/database.js';
+import { startTestSubscriber } from './helpers/mqtt-subscriber.js';
 import { until } from './helpers/until.js';
 
 describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
@@ -25,15 +26,7 @@ describe.runIf(MQTT_URL)('MQTT live ingestion (local broker)', () => {
       rangeMin: -40,
       rangeMax: 150,
     });
-    subscriber = startMqttSubscriber({
-      url: MQTT_URL!,
-      readings: ctx.readings,
-      assets: ctx.assets,
-      logger: ctx.logger,
-      prefix,
-      clientId: `${prefix}-sub`,
-      clean: true,
-    });
+    subscriber = startTestSubscriber(ctx, prefix);
     await subscriber.ready;
     publisher = await mqtt.connectAsync(MQTT_URL!, { clientId: `${prefix}-pub` });
     await publisher.subscribeAsync(`${prefix}/+/+/errors`, { qos: 1 });

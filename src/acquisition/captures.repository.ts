@@ -145,20 +145,20 @@ export interface BulkCapture {
 }
 
 /** Multi-row insert on a bulk session (importers/series-writer.ts batches); existing (sensor,
- * ts) rows are kept. Returns the rows inserted, for exact per-day counts. */
+ * ts) rows are kept. Returns the rows inserted, for exact per-day and byte counts. */
 export async function insertCaptureRows(
   session: SqlSession,
   rows: readonly BulkCapture[],
-): Promise<Array<{ sensor_id: number; ts: number }>> {
+): Promise<Array<{ sensor_id: number; ts: number; n_samples: number }>> {
   const params: unknown[] = [];
   const tuples = rows.map((c, i) => {
     params.push(c.sensorId, c.epochSec, c.sampleRateHz, c.nSamples, c.samples);
     const p = i * 5;
     return `($${p + 1}::bigint, to_timestamp($${p + 2}::float8), $${p + 3}::float8, $${p + 4}::int, $${p + 5}::bytea)`;
   });
-  const r = await session.query<{ sensor_id: number; ts: number }>(
+  const r = await session.query<{ sensor_id: number; ts: number; n_samples: number }>(
     `insert into captures (sensor_id, ts, sample_rate_hz, n_samples, samples) values ${tuples.join(',')}
-     on conflict do nothing returning sensor_id, extract(epoch from ts)::float8 as ts`,
+     on conflict do nothing returning sensor_id, extract(epoch from ts)::float8 as ts, n_samples`,
     params,
   );
   return r.rows;

@@ -2,8 +2,9 @@
  * `apply-retention`: drops the monthly partitions of captures and readings older than their
  * retention (RETENTION_CAPTURES_DAYS, RETENTION_READINGS_DAYS; 0 keeps a table forever). A
  * partition goes only once all of it is older than the cut, so between N and N + one month of
- * data is kept. Scheduled daily when a retention is set; harmless to run again. feature_rows and
- * forecasts are not partitioned and are not touched (README "Retention").
+ * data is kept. Scheduled daily with the configured days (0 and 0 drop nothing); harmless to
+ * run again. feature_rows and forecasts are not partitioned and are not touched (README
+ * "Retention").
  */
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';

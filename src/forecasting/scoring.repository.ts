@@ -12,6 +12,8 @@ export interface UnscoredRow {
   window_end: Date;
   /** The capture the window was cut from (feature_rows.source_id); null for reading-based rows. */
   source_id: number | null;
+  /** When that capture was stored (captures.created_at); null without one, or once it is gone. */
+  capture_stored_at: Date | null;
   values: number[];
   set_name: string;
   /** The stored feature set's feature names, in the order of `values`. */
@@ -25,29 +27,12 @@ export interface UnscoredFilter {
   featureSetHash?: string | undefined;
   /** The newest this many rows of each asset. */
   perAsset: number;
-}
-
-/** A feature row's key as a forecast's lineage records it (inputs.featureRow). */
-export interface FeatureRowKey {
-  sensorId: number;
-  featureSetId: number;
-  windowStart: string;
+  /** The longest capture (MAX_CAPTURE_SPAN_MS): a row's capture started at most this long
+   * before the row's window, which bounds the capture lookup to a partition or two. */
+  captureSpanMs: number;
 }
 
 export const scoringRepository = {
-  /** When the captures behind these feature rows were stored (rows not from a capture, or
-   * whose capture is gone, have none). */
-  async captureStoredAt(db: Db, keys: readonly FeatureRowKey[]): Promise<Date[]> {
-    const { rows } = await sql<{ created_at: Date }>`
-      select c.created_at
-      from unnest(${keys.map((k) => k.sensorId)}::bigint[], ${keys.map((k) => k.featureSetId)}::bigint[],
-        ${keys.map((k) => k.windowStart)}::timestamptz[]) as k(sensor_id, feature_set_id, window_start)
-      join feature_rows fr on fr.sensor_id = k.sensor_id and fr.feature_set_id = k.feature_set_id
-        and fr.window_start = k.window_start and fr.source = 'capture'
-      join captures c on c.sensor_id = fr.sensor_id and c.id = fr.source_id`.execute(db);
-    return rows.map((r) => r.created_at);
-  },
-
   /** Feature rows of active assets newer than the asset's latest forecast (a forecast as of a
    * row's window end or later covers it), the newest `perAsset` of each asset; by asset, then
    * oldest first, so forecasts are written in the order their windows ended. */
@@ -56,9 +41,13 @@ export const scoringRepository = {
     const hash = f.featureSetHash ?? null;
     const { rows } = await sql<UnscoredRow>`
       select r.asset_id, r.sensor_id, r.feature_set_id, r.window_start, r.window_end, r.source_id, r."values",
-        fs.name as set_name, array(select jsonb_array_elements_text(fs.definition->'featureNames')) as names
+        fs.name as set_name, array(select jsonb_array_elements_text(fs.definition->'featureNames')) as names,
+        (select c.created_at from captures c
+          where r.source = 'capture' and c.sensor_id = r.sensor_id and c.id = r.source_id
+            and c.ts <= r.window_start and c.ts > r.window_start - ${f.captureSpanMs} * interval '1 millisecond'
+        ) as capture_stored_at
       from (
-        select fr.asset_id, fr.sensor_id, fr.feature_set_id, fr.window_start, fr.window_end, fr.source_id, fr."values",
+        select fr.asset_id, fr.sensor_id, fr.feature_set_id, fr.window_start, fr.window_end, fr.source, fr.source_id, fr."values",
           row_number() over (partition by fr.asset_id order by fr.window_end desc, fr.window_start desc) as newest
         from feature_rows fr
         join feature_sets s on s.id = fr.feature_set_id

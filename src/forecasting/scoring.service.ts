@@ -27,7 +27,7 @@ import { forecastsRepository as repo, type NewForecast } from './forecasts.repos
 import { GroupCommitter } from './group-commit.js';
 import { chooseFeatureSet, featureValue, liveFeatureVector, type LiveInput } from './live-features.js';
 import { clamp01, riskScore } from './risk.js';
-import { scoringRepository, type FeatureRowKey, type UnscoredRow } from './scoring.repository.js';
+import { scoringRepository, type UnscoredRow } from './scoring.repository.js';
 
 export interface ScoreRequest extends LiveInput {
   assetId: number;
@@ -35,6 +35,9 @@ export interface ScoreRequest extends LiveInput {
   diagnosisCapture?: { sensorId: number; id: number; windowStart: Date };
   /** Ids of stored inputs (capture ids, feature-row keys), recorded in the lineage. */
   inputIds?: Record<string, unknown>;
+  /** When the stored capture behind the input was stored: the start of the forecast's
+   * capture-to-forecast lag (live API input has none). */
+  captureStoredAt?: Date;
   source?: 'api' | 'scheduled' | 'demo';
   asOf?: Date;
 }
@@ -83,9 +86,7 @@ export class ScoringService {
         // Rows come back in insertion order with a single VALUES list; match by position.
         // One multi-row INSERT is atomic on its own: no BEGIN/COMMIT round trips.
         const stored = await repo.insertMany(deps.db, rows);
-        const committedAt = Date.now();
         this.afterCommit(stored.map((f) => f.id));
-        void this.recordLag(stored, committedAt);
         return stored;
       },
     });
@@ -113,26 +114,6 @@ export class ScoringService {
     })();
   }
 
-  /**
-   * The capture-to-forecast lag of committed forecasts (prognos_capture_to_forecast_lag_seconds):
-   * from when each one's capture was stored to the forecast's commit. Only forecasts over a
-   * feature row of a capture have one (live API input is never stored). Off the request path,
-   * and a failed lookup costs a figure, never a forecast.
-   */
-  private async recordLag(stored: Forecast[], committedAt: number): Promise<void> {
-    const keys = stored.flatMap((f) => {
-      const row = (f.lineage.inputs as { featureRow?: FeatureRowKey } | undefined)?.featureRow;
-      return row ? [row] : [];
-    });
-    if (keys.length === 0) return;
-    try {
-      for (const storedAt of await scoringRepository.captureStoredAt(this.deps.db, keys))
-        observeCaptureToForecastLag((committedAt - storedAt.getTime()) / 1000);
-    } catch (err) {
-      this.deps.logger?.debug({ err }, 'capture-to-forecast lag not recorded');
-    }
-  }
-
   /** Resolves when every committed forecast so far has been through the work-order rules. */
   async settled(): Promise<void> {
     await this.writer.drain();
@@ -158,6 +139,9 @@ export class ScoringService {
     const start = performance.now();
     const forecast = await this.scoreOnce(req, diagnoses);
     observeScoring(req.source ?? 'api', (performance.now() - start) / 1000);
+    // The forecast is committed once scoreOnce resolves (group commit); the capture's storage
+    // time came with its feature row, so the lag costs no query.
+    if (req.captureStoredAt) observeCaptureToForecastLag((Date.now() - req.captureStoredAt.getTime()) / 1000);
     return forecast;
   }
 
@@ -353,6 +337,7 @@ export class ScoringService {
       assetIds: o.assetIds,
       featureSetHash: o.featureSetHash,
       perAsset: o.perAsset ?? 1,
+      captureSpanMs: MAX_CAPTURE_SPAN_MS,
     });
     let scored = 0;
     let failed = 0;
@@ -388,6 +373,7 @@ function scoreRequestOf(row: UnscoredRow, source: ScoreNewRowsOptions['source'])
     ),
     asOf: row.window_end,
     source,
+    ...(row.capture_stored_at ? { captureStoredAt: row.capture_stored_at } : {}),
     ...(row.source_id !== null
       ? {
           diagnosisCapture: {

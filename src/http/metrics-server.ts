@@ -43,8 +43,6 @@ export async function startMetricsServer(opts: {
       (err: unknown) => error(500, 'internal', `metrics not collected: ${(err as Error).message}`),
     );
   });
-  // A scrape that hangs must not hold the worker's shutdown.
-  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -54,6 +52,7 @@ export async function startMetricsServer(opts: {
   });
   return {
     port: (server.address() as AddressInfo).port,
+    // closeAllConnections: an idle keep-alive scrape connection must not hold the worker's shutdown.
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -15,9 +15,9 @@ export async function scheduleJobs(ctx: CoreContext): Promise<void> {
   if (ctx.config.drift.intervalMinutes > 0) {
     await ctx.jobs.schedule(JOBS.checkDrift, {}, ctx.config.drift.intervalMinutes * 60_000);
   }
-  // Old months go daily; nothing is scheduled while every table keeps its data forever.
+  // Old months go daily. Scheduled even when both are 0 (a run that drops nothing): BullMQ keeps
+  // a scheduler and its payload in Redis across restarts, so skipping it would leave an earlier
+  // configuration's retention dropping partitions after the operator turned it off.
   const { capturesDays, readingsDays } = ctx.config.retention;
-  if (capturesDays > 0 || readingsDays > 0) {
-    await ctx.jobs.schedule(JOBS.applyRetention, { capturesDays, readingsDays }, DAY_MS);
-  }
+  await ctx.jobs.schedule(JOBS.applyRetention, { capturesDays, readingsDays }, DAY_MS);
 }

@@ -173,15 +173,9 @@ export class SeriesWriter {
       }
       this.stats.record('captures', groups, perGroup);
       this.counted('captures', rows.length, inserted.length);
-      // Duplicates skipped are not returned; a batch's captures are of one length in every
-      // importer, so the bytes stored are the batch's share.
-      const bytes = encoded.reduce((sum, c) => sum + c.samples.byteLength, 0);
-      countIngested(
-        'import',
-        'captures',
-        inserted.length,
-        Math.round((bytes * inserted.length) / rows.length),
-      );
+      // Duplicates skipped are not returned: the bytes are those of the rows stored (float32).
+      const samples = inserted.reduce((sum, row) => sum + row.n_samples, 0);
+      countIngested('import', 'captures', inserted.length, samples * 4);
     });
   }
 
