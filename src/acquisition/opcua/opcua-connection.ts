@@ -72,6 +72,9 @@ export function createOpcuaClient(
 
   const at = { endpoint: config.endpoint };
   let down = false;
+  // Down until connected, as MQTT's gauge: a client that never reaches its server shows 0 from
+  // the start, not only after its first backoff.
+  connectionState('opcua', false);
   client.on('backoff', (retry: number, delay: number) => {
     connectionState('opcua', false);
     if (down) return;
