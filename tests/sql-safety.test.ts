@@ -241,7 +241,7 @@ const REVIEWED: Array<{ file: string; site: string; why: string }> = [
   },
   {
     file: 'src/acquisition/captures.repository.ts',
-    site: '.query<{ sensor_id: number; ts: number }>( `insert into captures',
+    site: '.query<{ sensor_id: number; ts: number; n_samples: number }>( `insert into captures',
     why: 'tuples are generated "($n, …)" placeholders; every value is a bound parameter',
   },
 ];
