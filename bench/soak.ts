@@ -13,6 +13,8 @@
  * (after a warm-up), and a least-squares slope. Checks that every reading and capture the
  * server acknowledged is in the database. Exits 1 on any error, any loss, or memory growth past
  * the bounds (heapUsed always; RSS too, except that PGlite's page cache grows with the data).
+ * Then prints what `GET /metrics` shows (behind a METRICS_TOKEN) and fails if its counters
+ * disagree with the client's count or the stored rows (bench/soak-metrics.ts).
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +33,7 @@ import { InlineJobQueue } from '../src/jobs/inline-queue.js';
 import { initSignal } from '../src/signal/fft.js';
 import { KINDS, type ClientPlan, type ClientReport } from './soak-client.js';
 import { memoryGrowth, percentile, type MemorySample } from './soak-stats.js';
+import { reportMetrics } from './soak-metrics.js';
 import { promoteHealthModel } from './soak-model.js';
 import { adminQuery, withDatabase } from '../tests/helpers/database.js';
 
@@ -55,6 +58,7 @@ const gc = runInNewContext('gc') as () => void;
 async function main(): Promise<number> {
   await initSignal();
   const base = process.env.DATABASE_URL;
+  const metricsToken = randomBytes(16).toString('hex');
   const dbName = `prognos_soak_${randomBytes(3).toString('hex')}`;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'prognos-soak-'));
   let url: string | undefined;
@@ -71,6 +75,7 @@ async function main(): Promise<number> {
     RATE_LIMIT_BURST: '1000000',
     PROGNOS_MODELS_DIR: path.join(tmp, 'models'),
     PROGNOS_SCORING_INTERVAL_MINUTES: '0',
+    METRICS_TOKEN: metricsToken,
   });
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
@@ -188,6 +193,14 @@ async function main(): Promise<number> {
       );
       if (!ok) failed = true;
     }
+
+    const metricProblems = await reportMetrics(origin, metricsToken, {
+      readings: { acknowledged: report.readings.inserted, stored: stored.readings },
+      captures: { acknowledged: report.captures.inserted, stored: stored.captures },
+      scoresOk: report.score.requests - report.score.errors,
+    });
+    for (const p of metricProblems) console.log(`metrics: ${p}`);
+    if (metricProblems.length > 0) failed = true;
 
     const g = memoryGrowth(samples);
     const pglite = ctx.database.kind === 'pglite';
