@@ -218,7 +218,7 @@ export function connectionState(source: string, up: boolean): void {
 const sparkplugOnline = new client.Gauge({
   name: 'prognos_sparkplug_online',
   help: 'Sparkplug B edge nodes and devices (device "" is the node itself): 1 online, 0 stale (sequence gap, death, awaiting rebirth)',
-  labelNames: ['group_id', 'edge_node', 'device'] as const,
+  labelNames: ['group', 'node', 'device'] as const,
   registers,
 });
 const sparkplugDropped = new client.Counter({
@@ -228,9 +228,9 @@ const sparkplugDropped = new client.Counter({
   registers,
 });
 const sparkplugRebirths = new client.Counter({
-  name: 'prognos_sparkplug_rebirth_requests_total',
+  name: 'prognos_sparkplug_rebirths_total',
   help: 'Rebirth requests (NCMD Node Control/Rebirth) sent to Sparkplug B edge nodes, by group',
-  labelNames: ['group_id'] as const,
+  labelNames: ['group'] as const,
   registers,
 });
 
@@ -241,7 +241,7 @@ export function sparkplugState(
   device: string | undefined,
   online: boolean,
 ): void {
-  sparkplugOnline.set({ group_id: groupId, edge_node: edgeNode, device: device ?? '' }, online ? 1 : 0);
+  sparkplugOnline.set({ group: groupId, node: edgeNode, device: device ?? '' }, online ? 1 : 0);
 }
 
 export function countSparkplugDropped(reason: string, n: number): void {
@@ -249,7 +249,7 @@ export function countSparkplugDropped(reason: string, n: number): void {
 }
 
 export function countSparkplugRebirth(groupId: string): void {
-  sparkplugRebirths.inc({ group_id: groupId });
+  sparkplugRebirths.inc({ group: groupId });
 }
 
 /** The exposition: Prometheus text format 0.0.4. */

@@ -47,7 +47,7 @@ interface SparkplugStats extends BatcherStats {
 }
 
 export interface SparkplugHost {
-  /** Resolves at the first broker connection with the subscription in place. */
+  /** Resolves at the first broker connection with the subscription in place (or at close). */
   ready: Promise<void>;
   flush(): Promise<void>;
   stats(): SparkplugStats;
@@ -170,22 +170,26 @@ export async function startSparkplugHost(opts: SparkplugHostOptions): Promise<Sp
   client.on('error', (err) => log.warn({ err }, 'Sparkplug B connection error'));
 
   batcher.start();
+  let closing: Promise<void> | undefined;
   return {
     ready,
     flush: () => batcher.flush(),
     stats: () => ({ ...batcher.snapshot(), ...counts, dropped: { ...counts.dropped } }),
     states: () => sessions.states(),
-    async close() {
-      if (mapping.hostId && client.connected)
-        await client
-          .publishAsync(stateTopic(mapping.hostId), state(false), { qos: 1, retain: true })
-          .catch(() => {});
-      await client.endAsync().catch(() => {});
-      connectionState('sparkplug', false);
-      await batcher.close();
-      log.info({ ...batcher.snapshot(), ...counts }, 'Sparkplug B ingestion totals');
-    },
+    close: () => (closing ??= shutdown()),
   };
+
+  async function shutdown(): Promise<void> {
+    if (mapping.hostId && client.connected)
+      await client
+        .publishAsync(stateTopic(mapping.hostId), state(false), { qos: 1, retain: true })
+        .catch(() => {});
+    await client.endAsync().catch(() => {});
+    connectionState('sparkplug', false);
+    await batcher.close();
+    log.info({ ...batcher.snapshot(), ...counts }, 'Sparkplug B ingestion totals');
+    resolveReady(); // closed before the broker ever answered: nothing left to wait for
+  }
 }
 
 /** Each mapped metric's sensor id, by metricKey; every unknown asset or sensor is reported at once. */

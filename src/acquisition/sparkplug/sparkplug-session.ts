@@ -30,7 +30,7 @@ export type StaleReason = 'seq_gap' | 'ndeath' | 'ddeath' | 'awaiting_birth' | '
 export type DropReason = 'stale' | 'no_birth' | 'unknown_alias' | 'no_timestamp' | 'null' | 'not_numeric';
 
 /** One metric value of a trusted message, by the name its birth gave it. */
-export interface Sample {
+interface Sample {
   edgeNode: string;
   /** Undefined for the node's own metrics (NBIRTH, NDATA). */
   device?: string;
@@ -39,7 +39,7 @@ export interface Sample {
   value: number;
 }
 
-export interface StateChange {
+interface StateChange {
   edgeNode: string;
   device?: string;
   online: boolean;
