@@ -212,11 +212,12 @@ describe('Sparkplug B session rules', () => {
         metrics: [
           { alias: 10, value: 1 },
           { alias: 11, value: 'null' },
+          { alias: 10, tsMs: T, value: 'not_numeric' },
         ],
       },
       T,
     );
-    expect(out.dropped).toEqual({ no_timestamp: 1, null: 1 });
+    expect(out.dropped).toEqual({ no_timestamp: 1, null: 1, not_numeric: 1 });
   });
 });
 
@@ -297,6 +298,9 @@ describe('SPARKPLUG_CONFIG', () => {
       'SPARKPLUG_CONFIG metrics[3].edge_node: is not a known key (known: edgeNode, device, metric, asset, sensor)',
       'SPARKPLUG_CONFIG metrics[3].metric: T of E is already mapped by metrics[2]',
     ]);
+    expect(
+      problems({ groupId: 'STATE', metrics: [{ edgeNode: 'E', metric: 'm', asset: 'A', sensor: 's' }] }),
+    ).toEqual(['SPARKPLUG_CONFIG groupId: "STATE" is reserved by Sparkplug for host application state']);
     expect(problems({ groupId: 'G', metrics: [] })).toEqual([
       'SPARKPLUG_CONFIG metrics: is required: an array mapping at least one metric to a sensor',
     ]);

@@ -22,7 +22,7 @@ import {
 import type { AssetsService } from '../assets.service.js';
 import { ReadingBatcher, type BatcherStats } from '../opcua/reading-batcher.js';
 import type { ReadingsService } from '../readings.service.js';
-import { decodeSparkplug, encodeSparkplug } from './sparkplug-decode.js';
+import { decodeSparkplug, encodeSparkplug, type DecodedPayload } from './sparkplug-decode.js';
 import { loadSparkplugMapping, metricKey, type MetricMapping } from './sparkplug-mapping.js';
 import { SparkplugSessions, type EndpointState, type Outcome } from './sparkplug-session.js';
 import { NAMESPACE, ncmdTopic, parseTopic, stateTopic } from './sparkplug-topic.js';
@@ -126,7 +126,7 @@ export async function startSparkplugHost(opts: SparkplugHostOptions): Promise<Sp
     const t = parseTopic(topic);
     if (!t || t.groupId !== group) return;
     counts.messages += 1;
-    let decoded;
+    let decoded: DecodedPayload;
     try {
       decoded = decodeSparkplug(bytes);
     } catch (err) {

@@ -102,6 +102,8 @@ export function parseSparkplugMapping(json: unknown, where = 'SPARKPLUG_CONFIG')
   };
 
   const groupId = topicId(top, 'groupId', '') ?? '';
+  // spBv1.0/STATE/<host> is the host applications' topic, not a group's.
+  if (groupId === 'STATE') fail('groupId', '"STATE" is reserved by Sparkplug for host application state');
   const hostId = topicId(top, 'hostId', '', true);
   const metrics: MetricMapping[] = [];
   const seen = new Map<string, string>();
