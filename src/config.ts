@@ -23,6 +23,8 @@ export interface Config {
   readonly mqttUrl: string | undefined;
   /** OPC UA server to subscribe to (OPCUA_ENDPOINT and OPCUA_CONFIG); unset = no OPC UA client. */
   readonly opcua: OpcuaConfig | undefined;
+  /** Sparkplug B host application (SPARKPLUG_CONFIG, on SPARKPLUG_URL or MQTT_URL); unset = none. */
+  readonly sparkplug: SparkplugConfig | undefined;
   /** Embedded database directory, or `memory://` for a throw-away in-memory database. */
   readonly dataDir: string;
   /** Model registry artifacts: `<modelsDir>/<name>/<version>/`. */
@@ -105,6 +107,13 @@ export interface OpcuaConfig {
     | { readonly kind: 'anonymous' }
     | { readonly kind: 'password'; readonly userName: string; readonly password: string }
     | { readonly kind: 'certificate'; readonly certificateFile: string; readonly privateKeyFile: string };
+}
+
+export interface SparkplugConfig {
+  /** The broker the edge nodes publish to: SPARKPLUG_URL, else MQTT_URL. */
+  readonly url: string;
+  /** The metric mapping (src/acquisition/sparkplug/sparkplug-mapping.ts): inline JSON or a file path. */
+  readonly mapping: { readonly inline: string } | { readonly file: string };
 }
 
 export interface IngestLimitsConfig {
@@ -344,6 +353,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const opcua = opcuaConfig(env, { str, url, oneOf }, problems);
+  const mqttUrl = url('MQTT_URL', MQTT_PROTOCOLS);
+  const sparkplug = sparkplugConfig({ str, url }, mqttUrl, problems);
 
   const dataDirRaw = str('PROGNOS_DATA_DIR') ?? './data';
   const heartbeatFile = str('WORKER_HEARTBEAT_FILE');
@@ -356,8 +367,9 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 1000),
     dbStartupWaitMs: int('DB_STARTUP_WAIT_MS', 30_000, 0, 600_000),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
-    mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    mqttUrl,
     opcua,
+    sparkplug,
     dataDir: dataDirRaw.startsWith('memory://') ? dataDirRaw : path.resolve(dataDirRaw),
     modelsDir: path.resolve(str('PROGNOS_MODELS_DIR') ?? './models'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -401,6 +413,37 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:'];
+
+/** SPARKPLUG_CONFIG turns the Sparkplug B host on; its broker is SPARKPLUG_URL, or MQTT_URL's. */
+function sparkplugConfig(
+  { str, url }: Pick<Parsers, 'str' | 'url'>,
+  mqttUrl: string | undefined,
+  problems: string[],
+): SparkplugConfig | undefined {
+  const own = url('SPARKPLUG_URL', MQTT_PROTOCOLS);
+  const mappingRaw = str('SPARKPLUG_CONFIG');
+  if (mappingRaw === undefined) {
+    if (str('SPARKPLUG_URL') !== undefined)
+      problems.push(
+        'SPARKPLUG_CONFIG is required when SPARKPLUG_URL is set (a JSON file path or inline JSON)',
+      );
+    return undefined;
+  }
+  const brokerUrl = own ?? (str('SPARKPLUG_URL') === undefined ? mqttUrl : undefined);
+  if (brokerUrl === undefined) {
+    if (str('SPARKPLUG_URL') === undefined && str('MQTT_URL') === undefined)
+      problems.push('SPARKPLUG_CONFIG needs a broker: set SPARKPLUG_URL (or MQTT_URL)');
+    return undefined;
+  }
+  return Object.freeze({
+    url: brokerUrl,
+    mapping: Object.freeze(
+      mappingRaw.startsWith('{') ? { inline: mappingRaw } : { file: path.resolve(mappingRaw) },
+    ),
+  });
 }
 
 const OPCUA_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;

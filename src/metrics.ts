@@ -32,7 +32,7 @@ export function observeHttpRequest(method: string, route: string, status: number
 }
 
 /** Where stored data came from; `demo` is `prognos demo`'s live stream of the simulated fleet. */
-export type IngestSource = 'http' | 'mqtt' | 'opcua' | 'import' | 'demo';
+export type IngestSource = 'http' | 'mqtt' | 'opcua' | 'sparkplug' | 'import' | 'demo';
 export type IngestKind = 'readings' | 'captures';
 
 const ingestRows = new client.Counter({
@@ -213,6 +213,43 @@ const connectionUp = new client.Gauge({
 /** A live-data client's connection state (the MQTT subscriber; OPC UA and others alike). */
 export function connectionState(source: string, up: boolean): void {
   connectionUp.set({ source }, up ? 1 : 0);
+}
+
+const sparkplugOnline = new client.Gauge({
+  name: 'prognos_sparkplug_online',
+  help: 'Sparkplug B edge nodes and devices (device "" is the node itself): 1 online, 0 stale (sequence gap, death, awaiting rebirth)',
+  labelNames: ['group', 'node', 'device'] as const,
+  registers,
+});
+const sparkplugDropped = new client.Counter({
+  name: 'prognos_sparkplug_dropped_total',
+  help: 'Sparkplug B metric values not stored, by reason (stale, no_birth, unknown_alias, unmapped, not_numeric…)',
+  labelNames: ['reason'] as const,
+  registers,
+});
+const sparkplugRebirths = new client.Counter({
+  name: 'prognos_sparkplug_rebirths_total',
+  help: 'Rebirth requests (NCMD Node Control/Rebirth) sent to Sparkplug B edge nodes, by group',
+  labelNames: ['group'] as const,
+  registers,
+});
+
+/** Whether a Sparkplug B node's (device undefined) or device's data is trusted. */
+export function sparkplugState(
+  groupId: string,
+  edgeNode: string,
+  device: string | undefined,
+  online: boolean,
+): void {
+  sparkplugOnline.set({ group: groupId, node: edgeNode, device: device ?? '' }, online ? 1 : 0);
+}
+
+export function countSparkplugDropped(reason: string, n: number): void {
+  if (n > 0) sparkplugDropped.inc({ reason }, n);
+}
+
+export function countSparkplugRebirth(groupId: string): void {
+  sparkplugRebirths.inc({ group: groupId });
 }
 
 /** The exposition: Prometheus text format 0.0.4. */

@@ -2,6 +2,7 @@
  * mode the API process runs the same processors in-process instead. */
 import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-subscriber.js';
 import type { OpcuaIngestor } from './acquisition/opcua/opcua-ingestor.js';
+import { startSparkplugHost, type SparkplugHost } from './acquisition/sparkplug/sparkplug-host.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
 import { startMetricsServer, type MetricsServer } from './http/metrics-server.js';
@@ -20,6 +21,8 @@ export interface RunningWorker {
   metrics: MetricsServer | undefined;
   /** Live readings over OPC UA, when OPCUA_ENDPOINT is set. */
   opcua: OpcuaIngestor | undefined;
+  /** Sparkplug B metrics, when SPARKPLUG_CONFIG is set. */
+  sparkplug: SparkplugHost | undefined;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,12 @@ export async function startWorker(
     ctx.logger.info({ port: metrics.port }, `metrics at http://${config.host}:${metrics.port}/metrics`);
   // Before the job processors: a bad mapping stops start-up with nothing else to undo.
   const opcua = await startOpcua(config, ctx).catch(async (err: unknown) => {
+    await metrics?.close();
+    await ctx.close();
+    throw err;
+  });
+  const sparkplug = await startSparkplug(config, ctx).catch(async (err: unknown) => {
+    await opcua?.close();
     await metrics?.close();
     await ctx.close();
     throw err;
@@ -88,12 +97,13 @@ export async function startWorker(
     await heartbeat?.stop(); // first: a worker that is stopping is no longer healthy
     await mqtt?.close(); // then stop taking messages (unacknowledged ones are redelivered)
     await opcua?.close(); // ends the subscription, then stores the pending window
+    await sparkplug?.close(); // STATE offline, disconnects, then stores the pending window
     await pool.close();
     await metrics?.close();
     await ctx.close();
   };
   if (opts.handleSignals !== false) onShutdown(ctx.logger, config.shutdownTimeoutMs, [close]);
-  return { ctx, pool, mqtt, metrics, opcua, close };
+  return { ctx, pool, mqtt, metrics, opcua, sparkplug, close };
 }
 
 /** Loaded only when configured: node-opcua is large and prints a warning when imported. */
@@ -104,6 +114,19 @@ export async function startOpcua(config: Config, ctx: AppContext): Promise<Opcua
   // the server unreachable the client keeps trying while the jobs run.
   return startOpcuaIngestor({
     config: config.opcua,
+    readings: ctx.readings,
+    assets: ctx.assets,
+    logger: ctx.logger,
+    maxPerBatch: config.ingestLimits.maxReadingsPerBatch,
+  });
+}
+
+/** Resolves once the mapping is checked against the assets, not once connected: with the broker
+ * unreachable mqtt.js keeps reconnecting while the jobs run. */
+export async function startSparkplug(config: Config, ctx: AppContext): Promise<SparkplugHost | undefined> {
+  if (!config.sparkplug) return undefined;
+  return startSparkplugHost({
+    config: config.sparkplug,
     readings: ctx.readings,
     assets: ctx.assets,
     logger: ctx.logger,

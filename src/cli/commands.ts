@@ -17,6 +17,7 @@ import { opcuaCommand } from './opcua.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { sparkplugCommand } from './sparkplug.js';
 import { suggestionsCommand } from './suggestions.js';
 import { trainCommand } from './train.js';
 import { workerCommand } from './worker.js';
@@ -36,6 +37,7 @@ export const commands: Command[] = [
   importCommand,
   mqttCommand,
   opcuaCommand,
+  sparkplugCommand,
   simulateCommand,
   evalCmapssCommand,
   evalCwruCommand,

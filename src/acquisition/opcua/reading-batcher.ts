@@ -12,6 +12,7 @@
 import type { Logger } from 'pino';
 import { AppError, isDatabaseUnavailable } from '../../errors.js';
 import { validateReadings } from '../ingest-validation.js';
+import type { IngestSource } from '../../metrics.js';
 import type { ReadingsService } from '../readings.service.js';
 
 interface Reading {
@@ -34,6 +35,9 @@ export interface ReadingBatcherOptions {
   maxPerBatch: number;
   logger: Logger;
   maxPending?: number;
+  /** Whose readings these are, for the ingestion metrics and the log (OPC UA by default). */
+  source?: IngestSource;
+  label?: string;
 }
 
 export class ReadingBatcher {
@@ -44,7 +48,13 @@ export class ReadingBatcher {
   private dbDown = false;
   private readonly stats: BatcherStats = { windowsStored: 0, inserted: 0, duplicates: 0, rejected: {} };
 
-  constructor(private readonly opts: ReadingBatcherOptions) {}
+  private readonly source: IngestSource;
+  private readonly label: string;
+
+  constructor(private readonly opts: ReadingBatcherOptions) {
+    this.source = opts.source ?? 'opcua';
+    this.label = opts.label ?? 'OPC UA';
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.flush(), this.opts.windowMs);
@@ -83,7 +93,10 @@ export class ReadingBatcher {
     clearInterval(this.timer);
     await this.flush();
     if (this.pendingCount > 0) {
-      this.opts.logger.error({ readings: this.pendingCount }, 'OPC UA readings not stored at shutdown');
+      this.opts.logger.error(
+        { readings: this.pendingCount },
+        `${this.label} readings not stored at shutdown`,
+      );
     }
   }
 
@@ -96,23 +109,23 @@ export class ReadingBatcher {
       chunks(list, this.opts.maxPerBatch).map((readings) => ({ sensorId, readings })),
     );
     try {
-      this.count(await this.opts.readings.ingestMany(batches, 'opcua'));
+      this.count(await this.opts.readings.ingestMany(batches, this.source));
       this.stats.windowsStored += 1;
-      if (this.dbDown) this.opts.logger.info('OPC UA readings: database reachable again');
+      if (this.dbDown) this.opts.logger.info(`${this.label} readings: database reachable again`);
       this.dbDown = false;
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
         if (!this.dbDown)
           this.opts.logger.warn(
             { err },
-            'OPC UA readings: database unavailable; keeping them for the next window',
+            `${this.label} readings: database unavailable; keeping them for the next window`,
           );
         this.dbDown = true;
         this.putBack(window);
         return;
       }
       if (!(err instanceof AppError && err.statusCode < 500)) {
-        this.opts.logger.error({ err }, 'OPC UA readings: window not stored');
+        this.opts.logger.error({ err }, `${this.label} readings: window not stored`);
         this.reject(
           'internal',
           batches.reduce((n, b) => n + b.readings.length, 0),
@@ -123,10 +136,10 @@ export class ReadingBatcher {
       let stored = false;
       for (const b of batches) {
         try {
-          this.count(await this.opts.readings.ingestMany([b], 'opcua'));
+          this.count(await this.opts.readings.ingestMany([b], this.source));
           stored = true;
         } catch (e) {
-          this.opts.logger.warn({ err: e, sensorId: b.sensorId }, 'OPC UA readings refused');
+          this.opts.logger.warn({ err: e, sensorId: b.sensorId }, `${this.label} readings refused`);
           this.reject(e instanceof AppError ? e.code : 'internal', b.readings.length);
         }
       }
