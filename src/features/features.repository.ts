@@ -1,6 +1,7 @@
 /** Every query of the features domain: feature sets, the captures and readings they are
  * extracted from, and feature rows. */
 import { sql, type Kysely } from 'kysely';
+import { ensurePartitionsAt } from '../acquisition/partitions.repository.js';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { StoredFeatureSet } from './stored-feature-sets.js';
@@ -173,6 +174,11 @@ export async function replaceFeatureRows(
   const unique = [...new Map(rows.map((r) => [r.windowStart.getTime(), r])).values()];
   let inserted = 0;
   if (unique.length > 0) {
+    await ensurePartitionsAt(
+      trx,
+      'feature_rows',
+      unique.map((r) => r.windowStart),
+    );
     const res = await sql`insert into feature_rows
         (asset_id, sensor_id, feature_set_id, window_start, window_end, source, source_id, "values")
       select ${key.assetId}, ${key.sensorId}, ${key.featureSetId}, u.ws, u.we, 'capture', u.sid, u.v::real[]
