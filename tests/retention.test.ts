@@ -15,6 +15,7 @@ import { replaceFeatureRows } from '../src/features/features.repository.js';
 import { forecastsRepository } from '../src/forecasting/forecasts.repository.js';
 import { JOBS } from '../src/jobs/names.js';
 import { createAsset, createSensor, startApp, type TestCtx } from './acquisition-helpers.js';
+import { DATABASE_URL, skipReason } from './helpers/database.js';
 
 const DAY_MS = 86_400_000;
 const MONTHS = ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'];
@@ -188,6 +189,9 @@ describe('retention by partition', () => {
       statusCode: 400,
       message: expect.stringContaining('capturesDays'),
     });
+    await expect(
+      ctx.jobs.enqueue(JOBS.applyRetention, { capturesDays: 0, readingsDays: 0, forecastsDays: 1.5 }),
+    ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('forecastsDays') });
     expect(() => loadConfig({ RETENTION_CAPTURES_DAYS: '-1', RETENTION_READINGS_DAYS: 'x' })).toThrow(
       /RETENTION_CAPTURES_DAYS[\s\S]*RETENTION_READINGS_DAYS/,
     );
@@ -298,3 +302,75 @@ describe('retention settings', () => {
     ).toEqual({ capturesDays: 90, readingsDays: 400, featuresDays: 90, forecastsDays: 0 });
   });
 });
+
+describe.runIf(DATABASE_URL)('write paths making partitions concurrently', () => {
+  let ctx: TestCtx;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    ({ ctx, app } = await startApp());
+  });
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+  });
+
+  it('store every feature row and forecast when many writers open the same new months at once', async () => {
+    const db = ctx.database.db;
+    const assetId = await createAsset(app);
+    const sensors = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        createSensor(app, assetId, { kind: 'vibration', unit: 'g', sampleRateHz: 1000 }),
+      ),
+    );
+    const { rows: sets } = await sql<{
+      id: number;
+    }>`insert into feature_sets (name, version, hash, definition) values ('c', 1, ${'c'.repeat(64)}, '{}') returning id`.execute(
+      db,
+    );
+    const featureSetId = Number(sets[0]!.id);
+    for (let round = 0; round < 3; round++) {
+      // Two months no earlier round touched, so each round races on fresh partitions.
+      const t0 = Date.UTC(2005 + round, 0, 15);
+      const windows = [new Date(t0), new Date(t0 + 40 * DAY_MS)];
+      await Promise.all([
+        ...sensors.map((sensorId, i) =>
+          db.transaction().execute((trx) =>
+            replaceFeatureRows(
+              trx,
+              { assetId, sensorId, featureSetId, lo: windows[0]!, hi: new Date(t0 + 60 * DAY_MS) },
+              windows.map((w) => ({
+                windowStart: w,
+                windowEnd: new Date(w.getTime() + 1000),
+                sourceId: i,
+                values: Float64Array.of(i),
+              })),
+            ),
+          ),
+        ),
+        ...sensors.map((_, i) =>
+          forecastsRepository.insertMany(
+            db,
+            windows.map((w) => ({
+              asset_id: assetId,
+              as_of: new Date(w.getTime() + i),
+              risk: 0.2,
+              lineage: '{}',
+              source: 'api',
+            })),
+          ),
+        ),
+      ]);
+    }
+    const { rows } = await sql<{ t: string; part: string; n: number }>`
+      select 'feature_rows' as t, tableoid::regclass::text as part, count(*)::int as n from feature_rows group by 2
+      union all
+      select 'forecasts', tableoid::regclass::text, count(*)::int from forecasts group by 2
+      order by 1, 2`.execute(db);
+    const months = ['200501', '200502', '200601', '200602', '200701', '200702'];
+    expect(rows).toEqual([
+      ...months.map((m) => ({ t: 'feature_rows', part: `feature_rows_p${m}`, n: 8 })),
+      ...months.map((m) => ({ t: 'forecasts', part: `forecasts_p${m}`, n: 8 })),
+    ]);
+  });
+});
+if (!DATABASE_URL) skipReason('DATABASE_URL', 'write paths making partitions concurrently');

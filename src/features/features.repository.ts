@@ -163,6 +163,14 @@ export async function replaceFeatureRows(
   await sql`select pg_advisory_xact_lock(hashtext(${`feature_rows:${key.sensorId}:${key.featureSetId}`}))`.execute(
     trx,
   );
+  // The months' partitions before this transaction takes any lock on feature_rows: making one
+  // locks the whole table until commit, so a writer that waited here for that partition while
+  // holding feature_rows locks (or a writer of this key, before the advisory lock) would deadlock.
+  await ensurePartitionsAt(
+    trx,
+    'feature_rows',
+    rows.map((r) => r.windowStart),
+  );
   const del = await trx
     .deleteFrom('feature_rows')
     .where('sensor_id', '=', key.sensorId)
@@ -174,11 +182,6 @@ export async function replaceFeatureRows(
   const unique = [...new Map(rows.map((r) => [r.windowStart.getTime(), r])).values()];
   let inserted = 0;
   if (unique.length > 0) {
-    await ensurePartitionsAt(
-      trx,
-      'feature_rows',
-      unique.map((r) => r.windowStart),
-    );
     const res = await sql`insert into feature_rows
         (asset_id, sensor_id, feature_set_id, window_start, window_end, source, source_id, "values")
       select ${key.assetId}, ${key.sensorId}, ${key.featureSetId}, u.ws, u.we, 'capture', u.sid, u.v::real[]
