@@ -11,16 +11,24 @@
 -- grows with their number (README "Retention" gives a measured rate), and both tables are
 -- locked meanwhile.
 
--- As in 0009, for the four partitioned tables.
+-- As in 0009, for the four partitioned tables, and now also when the default partition holds
+-- rows of the month (written by something that made no partition first): CREATE TABLE ...
+-- PARTITION OF would then fail, for that month and for good. Those rows are moved into a new
+-- table, which is attached as the month's partition.
 CREATE OR REPLACE FUNCTION prognos_ensure_partitions(p_table text, p_from timestamptz, p_to timestamptz)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   m       timestamp := date_trunc('month', p_from AT TIME ZONE 'UTC');
   stop    timestamp := date_trunc('month', p_to AT TIME ZONE 'UTC');
   part    text;
+  lo      timestamptz;
+  hi      timestamptz;
+  strays  boolean;
   created integer := 0;
+  col     text := CASE p_table WHEN 'captures' THEN 'ts' WHEN 'readings' THEN 'ts'
+                   WHEN 'feature_rows' THEN 'window_start' WHEN 'forecasts' THEN 'as_of' END;
 BEGIN
-  IF p_table NOT IN ('captures', 'readings', 'feature_rows', 'forecasts') THEN
+  IF col IS NULL THEN
     RAISE EXCEPTION 'prognos_ensure_partitions: unknown table %', p_table;
   END IF;
   IF stop - m > interval '1200 months' THEN
@@ -28,6 +36,8 @@ BEGIN
   END IF;
   WHILE m <= stop LOOP
     part := format('%s_p%s', p_table, to_char(m, 'YYYYMM'));
+    lo := m AT TIME ZONE 'UTC';
+    hi := (m + interval '1 month') AT TIME ZONE 'UTC';
     IF to_regclass(part) IS NULL THEN
       PERFORM pg_advisory_xact_lock(hashtext(part));
       IF NOT EXISTS (
@@ -35,8 +45,16 @@ BEGIN
         WHERE c.relname = part AND n.nspname = current_schema()
       ) THEN
         BEGIN
-          EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
-            part, p_table, (m AT TIME ZONE 'UTC'), ((m + interval '1 month') AT TIME ZONE 'UTC'));
+          EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= $1 AND %I < $2)',
+            p_table || '_default', col, col) INTO strays USING lo, hi;
+          IF strays THEN
+            EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, p_table);
+            EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 RETURNING *) '
+              'INSERT INTO %I SELECT * FROM moved', p_table || '_default', col, col, part) USING lo, hi;
+            EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', p_table, part, lo, hi);
+          ELSE
+            EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', part, p_table, lo, hi);
+          END IF;
           created := created + 1;
         EXCEPTION WHEN duplicate_table THEN
           NULL;

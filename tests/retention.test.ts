@@ -8,7 +8,11 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPartitionsBefore, ensurePartitions } from '../src/acquisition/partitions.repository.js';
+import {
+  dropPartitionsBefore,
+  ensurePartitions,
+  ensurePartitionsAt,
+} from '../src/acquisition/partitions.repository.js';
 import { retentionJob } from '../src/acquisition/retention.job.js';
 import { loadConfig } from '../src/config.js';
 import { replaceFeatureRows } from '../src/features/features.repository.js';
@@ -278,6 +282,50 @@ describe('retention by partition', () => {
     await expect(dropPartitionsBefore(db, 'assets' as 'forecasts', new Date())).rejects.toThrow(
       /unknown table/,
     );
+  });
+
+  it('moves rows that reached the default partition into their month when it is made', async () => {
+    const db = ctx.database.db;
+    const strays = async () =>
+      (
+        await sql<{ t: string; part: string; n: number }>`
+        select 'feature_rows' as t, tableoid::regclass::text as part, count(*)::int as n from feature_rows
+          where window_start < '2024-01-01' group by 2
+        union all
+        select 'forecasts', tableoid::regclass::text, count(*)::int from forecasts where as_of < '2024-01-01' group by 2
+        order by 1`.execute(db)
+      ).rows;
+    expect(await strays()).toEqual([
+      { t: 'feature_rows', part: 'feature_rows_default', n: 1 },
+      { t: 'forecasts', part: 'forecasts_default', n: 1 },
+    ]);
+    const { rows: before } = await sql<{
+      id: number;
+    }>`select id from forecasts where as_of < '2024-01-01'`.execute(db);
+    // A forecast of June 2023 through the write path makes the month, taking the stray along.
+    const [added] = await forecastsRepository.insertMany(db, [
+      {
+        asset_id: (await sql<{ id: number }>`select min(id) as id from assets`.execute(db)).rows[0]!.id,
+        as_of: new Date('2023-06-10T00:00:00Z'),
+        risk: 0.3,
+        lineage: '{}',
+        source: 'api',
+      },
+    ]);
+    await ensurePartitionsAt(db, 'feature_rows', [new Date('2023-06-30T23:00:00Z')]);
+    expect(await strays()).toEqual([
+      { t: 'feature_rows', part: 'feature_rows_p202306', n: 1 },
+      { t: 'forecasts', part: 'forecasts_p202306', n: 2 },
+    ]);
+    const { rows: after } = await sql<{
+      id: number;
+    }>`select id from forecasts where as_of < '2024-01-01' order by as_of`.execute(db);
+    expect(after.map((r) => Number(r.id))).toEqual([Number(before[0]!.id), added!.id]);
+    // The moved month is an ordinary partition: retention drops it like any other.
+    expect(await dropPartitionsBefore(db, 'forecasts', new Date('2023-07-01T00:00:00Z'))).toEqual([
+      'forecasts_p202306',
+    ]);
+    expect(await partitions('forecasts')).toContain('forecasts_default');
   });
 });
 
