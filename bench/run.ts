@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- <name>] [bench flags] [--json]`: runs the throughput benches (each in its
- * own process, with `--json`) and prints one table of their figures; with `--json` the output
- * ends with one JSON line (the bench's own line for a single bench, an object of them for all).
- * Both need DATABASE_URL (PostgreSQL). The other files of bench/ (features, FFT candidates, the
+ * `npm run bench [-- <name>] [bench flags] [--json]`: runs the throughput benches and the
+ * retention sizing (each in its own process, with `--json`) and prints one table of their
+ * figures; with `--json` the output ends with one JSON line (the bench's own line for a single
+ * bench, an object of them for all). All need DATABASE_URL (PostgreSQL). The other files of bench/ (features, FFT candidates, the
  * ML sweeps, the soak) have prerequisites of their own and run on their own (bench/README.md).
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +24,18 @@ const BENCHES: Record<string, { file: string; rows: (f: Figures) => string[][] }
       ['ingest', 'binary COPY', `${f.copy_rows_s} rows/s`, `${f.connections} connections`],
       ['ingest', 'HTTP API', `${f.http_rows_s} rows/s`, `${f.connections} connections`],
       ['ingest', 'ratio HTTP/COPY', `${f.ratio}`, `${f.rows} rows`],
+    ],
+  },
+  sizing: {
+    file: 'bench/retention-sizing.ts',
+    rows: (f) => [
+      ...['captures', 'readings', 'feature_rows', 'forecasts'].map((t) => [
+        'sizing',
+        t,
+        `${f[`${t}_bytes_per_asset_day`]} B/asset-day`,
+        `${f[`${t}_bytes_per_row`]} B/row`,
+      ]),
+      ['sizing', 'migration 0020 copy', `${f.migration_rows_per_second} rows/s`, `${f.migration_rows} rows`],
     ],
   },
 };

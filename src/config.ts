@@ -78,6 +78,8 @@ export interface Config {
 interface RetentionConfig {
   readonly capturesDays: number;
   readonly readingsDays: number;
+  readonly featuresDays: number;
+  readonly forecastsDays: number;
 }
 
 export interface DriftConfig {
@@ -406,10 +408,7 @@ export function loadConfig(env: Env = process.env): Config {
     drift: Object.freeze(drift),
     metricsToken,
     metricsPort: optInt('METRICS_PORT', 0, 65535),
-    retention: Object.freeze({
-      capturesDays: int('RETENTION_CAPTURES_DAYS', 0, 0, 365 * 100),
-      readingsDays: int('RETENTION_READINGS_DAYS', 0, 0, 365 * 100),
-    }),
+    retention: Object.freeze(retentionConfig(int, problems)),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -444,6 +443,35 @@ function sparkplugConfig(
       mappingRaw.startsWith('{') ? { inline: mappingRaw } : { file: path.resolve(mappingRaw) },
     ),
   });
+}
+
+/** The RETENTION_* days; 0 = forever. Feature rows and forecasts may not go before the
+ * waveforms they come from: models retrain on features, and forecasts are the audit trail of
+ * what was concluded from the data, so both outlive the raw captures. */
+function retentionConfig(
+  int: (name: string, def: number, min: number, max: number) => number,
+  problems: string[],
+): RetentionConfig {
+  const days = (name: string) => int(name, 0, 0, 365 * 100);
+  const r = {
+    capturesDays: days('RETENTION_CAPTURES_DAYS'),
+    readingsDays: days('RETENTION_READINGS_DAYS'),
+    featuresDays: days('RETENTION_FEATURES_DAYS'),
+    forecastsDays: days('RETENTION_FORECASTS_DAYS'),
+  };
+  for (const [name, kept] of [
+    ['RETENTION_FEATURES_DAYS', r.featuresDays],
+    ['RETENTION_FORECASTS_DAYS', r.forecastsDays],
+  ] as const) {
+    // 0 keeps forever, which is never shorter; a capture retention of 0 keeps waveforms forever,
+    // and features or forecasts with a finite one are then shorter-lived than their source.
+    const shorter = kept > 0 && (r.capturesDays === 0 || kept < r.capturesDays);
+    if (shorter)
+      problems.push(
+        `${name} (${kept}) must be 0 (forever) or at least RETENTION_CAPTURES_DAYS (${r.capturesDays === 0 ? '0, forever' : r.capturesDays}): features and forecasts are kept longer than raw waveforms`,
+      );
+  }
+  return r;
 }
 
 const OPCUA_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;

@@ -2,14 +2,35 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { SqlSession } from '../db/sql-session.js';
 
-/** The time-series tables partitioned by month (migrations define prognos_ensure_partitions). */
-export const PARTITIONED_TABLES = ['captures', 'readings'] as const;
+/** The tables partitioned by month (migrations 0001, 0020 define prognos_ensure_partitions):
+ * captures and readings by ts, feature_rows by window_start, forecasts by as_of. */
+export const PARTITIONED_TABLES = ['captures', 'readings', 'feature_rows', 'forecasts'] as const;
+export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
+
+const monthStart = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+
+/** Creates the monthly partitions holding these times (one call per distinct month), so the rows
+ * written next land in their month and not in the default partition, where retention cannot
+ * reach them and which would stop that month's partition from ever being created. */
+export async function ensurePartitionsAt(
+  db: Kysely<DB>,
+  table: PartitionedTable,
+  times: readonly Date[],
+): Promise<void> {
+  const months = [...new Set(times.map(monthStart))]
+    .sort((a, b) => a - b)
+    .map((m) => new Date(m).toISOString());
+  if (months.length === 0) return;
+  await sql`select prognos_ensure_partitions(${table}, m, m) from unnest(${months}::timestamptz[]) as m`.execute(
+    db,
+  );
+}
 
 /** Creates the missing monthly partitions of `table` from `monthsBack` before now to
  * `monthsAhead` after it; idempotent. Returns how many it created. */
 export async function ensurePartitions(
   db: Kysely<DB>,
-  table: (typeof PARTITIONED_TABLES)[number],
+  table: PartitionedTable,
   monthsBack: number,
   monthsAhead: number,
 ): Promise<number> {
@@ -23,7 +44,7 @@ export async function ensurePartitions(
 /** The partitions of `table` covering [from, to] (epoch seconds), on a bulk import's session. */
 export async function ensurePartitionsBetween(
   session: SqlSession,
-  table: (typeof PARTITIONED_TABLES)[number],
+  table: PartitionedTable,
   fromSec: number,
   toSec: number,
 ): Promise<void> {
@@ -34,12 +55,12 @@ export async function ensurePartitionsBetween(
   ]);
 }
 
-/** Drops the monthly partitions of `table` that end at or before `cut` (migration 0018: never
- * the default partition, one straddling the cut, or one not named by prognos_ensure_partitions);
- * returns their names. */
+/** Drops the monthly partitions of `table` that end at or before `cut` (migrations 0018, 0020:
+ * never the default partition, one straddling the cut or reaching into the current month, or
+ * one not named by prognos_ensure_partitions); returns their names. */
 export async function dropPartitionsBefore(
   db: Kysely<DB>,
-  table: (typeof PARTITIONED_TABLES)[number],
+  table: PartitionedTable,
   cut: Date,
 ): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`

@@ -1,6 +1,7 @@
 /** Every query of the features domain: feature sets, the captures and readings they are
  * extracted from, and feature rows. */
 import { sql, type Kysely } from 'kysely';
+import { ensurePartitionsAt } from '../acquisition/partitions.repository.js';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { StoredFeatureSet } from './stored-feature-sets.js';
@@ -161,6 +162,14 @@ export async function replaceFeatureRows(
 ): Promise<{ deleted: number; inserted: number }> {
   await sql`select pg_advisory_xact_lock(hashtext(${`feature_rows:${key.sensorId}:${key.featureSetId}`}))`.execute(
     trx,
+  );
+  // The months' partitions before this transaction takes any lock on feature_rows: making one
+  // locks the whole table until commit, so a writer that waited here for that partition while
+  // holding feature_rows locks (or a writer of this key, before the advisory lock) would deadlock.
+  await ensurePartitionsAt(
+    trx,
+    'feature_rows',
+    rows.map((r) => r.windowStart),
   );
   const del = await trx
     .deleteFrom('feature_rows')

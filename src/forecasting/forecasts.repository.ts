@@ -1,12 +1,21 @@
 /** Every query on forecasts. */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { ensurePartitionsAt } from '../acquisition/partitions.repository.js';
 import type { DB, Forecast, ForecastsTable } from '../db/schema.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 export type NewForecast = Insertable<ForecastsTable>;
 
 export const forecastsRepository = {
-  insertMany(q: Q, rows: NewForecast[]): Promise<Forecast[]> {
+  /** Makes the as_of months' partitions first (migration 0020): idempotent, so the insert stays
+   * one atomic statement even without a transaction. */
+  async insertMany(q: Q, rows: NewForecast[]): Promise<Forecast[]> {
+    if (rows.length === 0) return [];
+    await ensurePartitionsAt(
+      q,
+      'forecasts',
+      rows.map((r) => new Date(r.as_of)),
+    );
     return q.insertInto('forecasts').values(rows).returningAll().execute();
   },
 

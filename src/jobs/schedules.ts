@@ -15,9 +15,13 @@ export async function scheduleJobs(ctx: CoreContext): Promise<void> {
   if (ctx.config.drift.intervalMinutes > 0) {
     await ctx.jobs.schedule(JOBS.checkDrift, {}, ctx.config.drift.intervalMinutes * 60_000);
   }
-  // Old months go daily. Scheduled even when both are 0 (a run that drops nothing): BullMQ keeps
+  // Old months go daily. Scheduled even when all are 0 (a run that drops nothing): BullMQ keeps
   // a scheduler and its payload in Redis across restarts, so skipping it would leave an earlier
   // configuration's retention dropping partitions after the operator turned it off.
-  const { capturesDays, readingsDays } = ctx.config.retention;
-  await ctx.jobs.schedule(JOBS.applyRetention, { capturesDays, readingsDays }, DAY_MS);
+  const { capturesDays, readingsDays, featuresDays, forecastsDays } = ctx.config.retention;
+  await ctx.jobs.schedule(
+    JOBS.applyRetention,
+    { capturesDays, readingsDays, featuresDays, forecastsDays },
+    DAY_MS,
+  );
 }
