@@ -111,7 +111,7 @@ export interface OpcuaConfig {
     | { readonly kind: 'certificate'; readonly certificateFile: string; readonly privateKeyFile: string };
 }
 
-export interface MqttConfig {
+interface MqttConfig {
   /** A window of messages is stored in one transaction this long after its first message. */
   readonly batchMs: number;
   /** ...or as soon as it holds this many messages. */
