@@ -189,6 +189,41 @@ describe.runIf(bin)('MQTT delivery (private Mosquitto with deploy/mosquitto.conf
     await stop(b);
   }, 180_000);
 
+  it('acknowledges nothing while the database is unavailable: held, retried, or redelivered', async () => {
+    const prefix = `dbdown-${randomBytes(3).toString('hex')}`;
+    const targets = await sensors(prefix, 2);
+    const ids = targets.map((t) => t.id);
+    // The real service behind a switch that fails every write as an unreachable server does.
+    let down = true;
+    let refused = 0;
+    const flaky = Object.create(ctx.readings) as typeof ctx.readings;
+    flaky.ingestMany = async (...args) => {
+      if (down) {
+        refused += 1;
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      }
+      return ctx.readings.ingestMany(...args);
+    };
+    const first = subscribe(prefix, { readings: flaky });
+    await first.ready;
+    await burst(targets, 300, 0);
+    await until('windows refused', () => refused >= 2);
+    // Closing during the outage: what it holds stays unacknowledged, on the broker.
+    await stop(first);
+    expect((await stored(ids)).rows).toBe(0);
+
+    const second = subscribe(prefix, { readings: flaky });
+    await second.ready;
+    await burst(targets, 200, 300);
+    await until('retried', () => refused >= 4);
+    down = false; // the database is back: the held window is retried, then the rest follows
+    await storedAtLeast(ids, 500);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await stored(ids)).toEqual({ rows: 500, distinct: 500 });
+    expect(second.stats().rejected + second.stats().failed).toBe(0);
+    await stop(second);
+  }, 120_000);
+
   it('rejects invalid and oversized messages, acknowledged, without holding back the valid ones', async () => {
     const prefix = `poison-${randomBytes(3).toString('hex')}`;
     const [target] = await sensors(prefix, 1);
