@@ -130,6 +130,7 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | undefined;
   let closing = false;
+  let wake: (() => void) | undefined;
 
   const claimed = claimClientId(opts.clientId, log, opts.slotDir);
   const clean = opts.clean ?? false;
@@ -225,7 +226,12 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
         if (closing) throw new GaveUp();
         const delay = Math.min(5_000, 200 * 2 ** attempt);
         log.warn({ err, attempt, delay }, `database unavailable; retrying ${what}`);
-        await new Promise((r) => setTimeout(r, delay));
+        // close() cuts the wait short: one last attempt, then the window is left to the broker.
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          wake = () => (clearTimeout(t), resolve());
+        });
+        wake = undefined;
       }
     }
   }
@@ -356,6 +362,7 @@ export function startMqttSubscriber(opts: MqttSubscriberOptions): MqttSubscriber
     stats: () => ({ ...stats }),
     async close() {
       closing = true;
+      wake?.();
       // What was received is stored and acknowledged before the connection ends.
       flushNow();
       await flushing;
