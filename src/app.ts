@@ -20,6 +20,7 @@ import { installRequestMetrics, metricsRoutes } from './http/metrics.routes.js';
 import { openapiOptions } from './http/openapi.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { DebugRequestLogs } from './http/request-logs.js';
+import { requestTimeoutOptions } from './http/slow-clients.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { ErrorBody } from './http/schemas.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
@@ -46,6 +47,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     loggerInstance: ctx.logger as FastifyBaseLogger,
     ...(opts.quietRequests ? { logController: new DebugRequestLogs() } : {}),
     bodyLimit: ctx.config.bodyLimitBytes,
+    // A body that trickles in holds a connection and a parser: 408 past REQUEST_TIMEOUT_MS.
+    ...requestTimeoutOptions(ctx.config.requestTimeoutMs),
     // Behind a proxy the request id comes from it; otherwise Fastify makes one.
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },

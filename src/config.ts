@@ -21,6 +21,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** MQTT broker for live readings; unset = no MQTT subscriber. */
   readonly mqttUrl: string | undefined;
+  /** How the MQTT subscriber batches, keeps its session and shares the load (MQTT_*). */
+  readonly mqtt: MqttConfig;
   /** OPC UA server to subscribe to (OPCUA_ENDPOINT and OPCUA_CONFIG); unset = no OPC UA client. */
   readonly opcua: OpcuaConfig | undefined;
   /** Sparkplug B host application (SPARKPLUG_CONFIG, on SPARKPLUG_URL or MQTT_URL); unset = none. */
@@ -31,6 +33,8 @@ export interface Config {
   readonly modelsDir: string;
   /** Largest request body, for every content type (JSON and binary captures alike). */
   readonly bodyLimitBytes: number;
+  /** Time a client has to send a whole request, body included (408 past it); 0 = none. */
+  readonly requestTimeoutMs: number;
   /** Batch limits of ingestion: readings per batch, samples per capture (413 past them). */
   readonly ingestLimits: IngestLimitsConfig;
   /** Token bucket per API key: `perMinute` refill, `burst` capacity; perMinute 0 = no limit. */
@@ -118,6 +122,19 @@ export interface SparkplugConfig {
   readonly mapping: { readonly inline: string } | { readonly file: string };
 }
 
+interface MqttConfig {
+  /** A window of messages is stored in one transaction this long after its first message. */
+  readonly batchMs: number;
+  /** ...or as soon as it holds this many messages. */
+  readonly batchMax: number;
+  /** How long the broker keeps the session (subscription and queued messages) while offline. */
+  readonly sessionExpiryS: number;
+  /** Shared subscription group (`$share/<group>/…`): processes of one group split the messages. */
+  readonly shareGroup: string | undefined;
+  /** Client id; unset = `prognos-<hostname>-<slot>`, a slot per process on the host. */
+  readonly clientId: string | undefined;
+}
+
 export interface IngestLimitsConfig {
   readonly maxReadingsPerBatch: number;
   readonly maxCaptureSamples: number;
@@ -162,6 +179,7 @@ interface Parsers {
   str(name: string): string | undefined;
   url(name: string, protocols: string[]): string | undefined;
   oneOf<T extends string>(name: string, allowed: readonly T[], def: T): T;
+  int(name: string, def: number, min: number, max: number): number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -354,7 +372,7 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
-  const opcua = opcuaConfig(env, { str, url, oneOf }, problems);
+  const opcua = opcuaConfig(env, { str, url, oneOf, int }, problems);
   const mqttUrl = url('MQTT_URL', MQTT_PROTOCOLS);
   const sparkplug = sparkplugConfig({ str, url }, mqttUrl, problems);
 
@@ -370,11 +388,13 @@ export function loadConfig(env: Env = process.env): Config {
     dbStartupWaitMs: int('DB_STARTUP_WAIT_MS', 30_000, 0, 600_000),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     mqttUrl,
+    mqtt: mqttConfig({ str, int }, problems),
     opcua,
     sparkplug,
     dataDir: dataDirRaw.startsWith('memory://') ? dataDirRaw : path.resolve(dataDirRaw),
     modelsDir: path.resolve(str('PROGNOS_MODELS_DIR') ?? './models'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 120_000, 0, 3_600_000),
     ingestLimits: Object.freeze({
       maxReadingsPerBatch: int('MAX_READINGS_PER_BATCH', 10_000, 1, 1_000_000),
       // 2^22 float32 samples are 16 MiB, the default body limit: 164 s at 25.6 kHz.
@@ -472,6 +492,28 @@ function retentionConfig(
       );
   }
   return r;
+}
+
+// A share group or client id is one topic level / an MQTT string: no wildcards, no separators.
+const MQTT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+function mqttConfig({ str, int }: Pick<Parsers, 'str' | 'int'>, problems: string[]): MqttConfig {
+  const shareGroup = str('MQTT_SHARE_GROUP');
+  if (shareGroup !== undefined && !MQTT_NAME.test(shareGroup))
+    problems.push(
+      `MQTT_SHARE_GROUP must be 1 to 64 letters, digits, '.', '_' or '-' (no '/', '+' or '#'), got "${shareGroup}"`,
+    );
+  const clientId = str('MQTT_CLIENT_ID');
+  if (clientId !== undefined && !MQTT_NAME.test(clientId))
+    problems.push(`MQTT_CLIENT_ID must be 1 to 64 letters, digits, '.', '_' or '-', got "${clientId}"`);
+  return Object.freeze({
+    batchMs: int('MQTT_BATCH_MS', 50, 1, 10_000),
+    // At most 65535 / 2: the subscriber asks the broker for twice this many messages in flight.
+    batchMax: int('MQTT_BATCH_MAX', 500, 1, 32_767),
+    sessionExpiryS: int('MQTT_SESSION_EXPIRY_S', 3_600, 0, 4_294_967_295),
+    shareGroup,
+    clientId,
+  });
 }
 
 const OPCUA_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;

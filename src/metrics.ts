@@ -252,6 +252,18 @@ export function countSparkplugRebirth(groupId: string): void {
   sparkplugRebirths.inc({ group: groupId });
 }
 
+const mqttMessages = new client.Counter({
+  name: 'prognos_mqtt_messages_total',
+  help: 'MQTT messages handled, by outcome: stored (duplicates included), rejected (invalid), failed (internal error)',
+  labelNames: ['outcome'] as const,
+  registers,
+});
+
+/** MQTT messages acknowledged with an outcome (a message not yet stored is not counted). */
+export function countMqttMessages(outcome: 'stored' | 'rejected' | 'failed', n = 1): void {
+  if (n > 0) mqttMessages.inc({ outcome }, n);
+}
+
 /** The exposition: Prometheus text format 0.0.4. */
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };

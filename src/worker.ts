@@ -1,6 +1,10 @@
 /** The worker process: BullMQ processors for every queue. Needs REDIS_URL; in the embedded
  * mode the API process runs the same processors in-process instead. */
-import { startMqttSubscriber, type MqttSubscriber } from './acquisition/mqtt-subscriber.js';
+import {
+  mqttSubscriberSettings,
+  startMqttSubscriber,
+  type MqttSubscriber,
+} from './acquisition/mqtt-subscriber.js';
 import type { OpcuaIngestor } from './acquisition/opcua/opcua-ingestor.js';
 import { startSparkplugHost, type SparkplugHost } from './acquisition/sparkplug/sparkplug-host.js';
 import type { Config } from './config.js';
@@ -72,7 +76,7 @@ export async function startWorker(
   // Not awaited: with the broker down the subscriber keeps reconnecting; jobs still run.
   const mqtt = config.mqttUrl
     ? startMqttSubscriber({
-        url: config.mqttUrl,
+        ...mqttSubscriberSettings(config),
         readings: ctx.readings,
         assets: ctx.assets,
         logger: ctx.logger,

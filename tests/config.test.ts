@@ -71,6 +71,35 @@ describe('config', () => {
     expect(() => loadConfig({ JOB_STALL_CHECK_MS: 'soon' })).toThrow(/JOB_STALL_CHECK_MS/);
   });
 
+  it('reads the MQTT subscriber and request timeout settings, refusing topic wildcards', () => {
+    expect(loadConfig({})).toMatchObject({
+      mqtt: { batchMs: 50, batchMax: 500, sessionExpiryS: 3600, shareGroup: undefined, clientId: undefined },
+      requestTimeoutMs: 120_000,
+    });
+    const c = loadConfig({
+      MQTT_BATCH_MS: '20',
+      MQTT_BATCH_MAX: '1000',
+      MQTT_SESSION_EXPIRY_S: '0',
+      MQTT_SHARE_GROUP: 'plant-a',
+      MQTT_CLIENT_ID: 'prognos-line-1',
+      REQUEST_TIMEOUT_MS: '0',
+    });
+    expect(c.mqtt).toEqual({
+      batchMs: 20,
+      batchMax: 1000,
+      sessionExpiryS: 0,
+      shareGroup: 'plant-a',
+      clientId: 'prognos-line-1',
+    });
+    expect(c.requestTimeoutMs).toBe(0);
+    expect(() => loadConfig({ MQTT_SHARE_GROUP: 'a/#' })).toThrow(/MQTT_SHARE_GROUP must be .* got "a\/#"/);
+    expect(() => loadConfig({ MQTT_CLIENT_ID: 'a+b' })).toThrow(/MQTT_CLIENT_ID/);
+    expect(() => loadConfig({ MQTT_BATCH_MAX: '40000' })).toThrow(
+      /MQTT_BATCH_MAX must be an integer from 1 to 32767/,
+    );
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: 'slow' })).toThrow(/REQUEST_TIMEOUT_MS/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ' }).databaseUrl).toBeUndefined();
   });

@@ -6,28 +6,7 @@ import { badRequest } from '../errors.js';
 import type { ReadingsService } from './readings.service.js';
 import { Paged, errorResponses } from '../http/schemas.js';
 import { IdParams, PageQuery } from './assets.schemas.js';
-import { INGEST_LIMITS } from './ingest-validation.js';
-
-// ts and value are checked by the service, not by ajv: ajv's type coercion would quietly turn
-// null into 0 and "12" into 12, and MQTT messages must be judged by exactly the same rules.
-const ReadingIn = Type.Object(
-  {
-    ts: Type.Unknown({
-      description: 'ISO-8601 with a zone ("2024-05-01T12:00:00.250Z") or epoch milliseconds; ms resolution',
-    }),
-    value: Type.Unknown({ description: 'A finite number' }),
-  },
-  { additionalProperties: false },
-);
-const ReadingsBody = Type.Object(
-  {
-    readings: Type.Array(ReadingIn, {
-      minItems: 1,
-      description: `At most MAX_READINGS_PER_BATCH (default ${INGEST_LIMITS.maxReadingsPerBatch}) readings, any order; stored atomically`,
-    }),
-  },
-  { additionalProperties: false },
-);
+import { ReadingsBody } from './readings.schemas.js';
 
 const IngestResult = Type.Object(
   {

@@ -1,4 +1,4 @@
-import { startMqttSubscriber } from '../acquisition/mqtt-subscriber.js';
+import { mqttSubscriberSettings, startMqttSubscriber } from '../acquisition/mqtt-subscriber.js';
 import { ingestionCommand } from './ingestion-command.js';
 
 /** The MQTT subscriber on its own (`prognos worker` also runs it when MQTT_URL is set). */
@@ -9,7 +9,7 @@ export const mqttCommand = ingestionCommand({
   missing: (config) => (config.mqttUrl ? undefined : 'MQTT_URL is not set'),
   async start(config, ctx) {
     const subscriber = startMqttSubscriber({
-      url: config.mqttUrl!,
+      ...mqttSubscriberSettings(config),
       readings: ctx.readings,
       assets: ctx.assets,
       logger: ctx.logger,

@@ -7,11 +7,23 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
 import { applySecurityHeaders, SECURITY_HEADERS } from './security-headers.js';
+import { clientGone, markTimedOut } from './slow-clients.js';
 
 /** Requests Node's HTTP parser refuses (bad header, header too large, timeout): no Fastify
  * request exists, so the answer is written to the socket, in the same shape as every error. */
-export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(
+  this: FastifyInstance,
+  err: Error & { code?: string },
+  socket: Socket,
+): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    markTimedOut(socket);
+    this.log.info(
+      { remoteAddress: socket.remoteAddress },
+      'request timed out: not received whole within REQUEST_TIMEOUT_MS (408)',
+    );
+  }
   const [status, label, code, message] =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'Request Timeout', 'request_timeout', 'the request took too long to arrive']
@@ -45,6 +57,21 @@ export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, r
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    // First: the socket's ECONNRESET would otherwise read as the database being unreachable.
+    const gone = clientGone(req);
+    if (gone === 'abort')
+      req.log.info({ reason: err.message }, 'client aborted the request before its body arrived');
+    if (gone !== undefined) {
+      return reply.status(gone === 'timeout' ? 408 : 400).send({
+        error:
+          gone === 'timeout'
+            ? { code: 'request_timeout', message: 'the request took too long to arrive' }
+            : {
+                code: 'client_aborted',
+                message: 'the client closed the connection before the request arrived',
+              },
+      });
+    }
     if (err instanceof AppError) {
       if (err.statusCode >= 500) req.log.warn({ err }, err.message);
       for (const [k, v] of Object.entries(err.headers ?? {})) reply.header(k, v);

@@ -5,7 +5,7 @@
  * process exit should a test runner die before its afterAll.
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -195,4 +195,88 @@ export async function startPrivateRedis(bin: string): Promise<PrivateRedis> {
   cleanups.add(killNow);
   await redis.start();
   return redis;
+}
+
+export function mosquittoBinary(): string | undefined {
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto']) {
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export interface PrivateMosquitto {
+  readonly port: number;
+  readonly url: string;
+  /** SIGTERM: Mosquitto saves its persistence file (sessions, queued messages) and exits. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A Mosquitto on a free loopback port with `settings` (mosquitto.conf lines: the broker limits
+ * under test) and persistence in a temporary directory.
+ */
+export async function startPrivateMosquitto(bin: string, settings: string[] = []): Promise<PrivateMosquitto> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'prognos-mosquitto-'));
+  const port = await freePort();
+  const conf = path.join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      `log_dest file ${path.join(dir, 'mosquitto.log')}`,
+      ...settings,
+      '',
+    ].join('\n'),
+  );
+  // Running as root, Mosquitto drops to the user `mosquitto`, which must own the directory.
+  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'mosquitto']).status === 0) {
+    const uid = Number(execFileSync('id', ['-u', 'mosquitto'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'mosquitto'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, gid);
+  }
+  let proc: ChildProcess | undefined;
+  const killNow = () => proc?.kill('SIGKILL');
+  const broker: PrivateMosquitto = {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    async start() {
+      proc = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+      await waitForPort(port, true);
+    },
+    async stop() {
+      const p = proc;
+      if (!p || p.exitCode !== null) return;
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      await exited;
+      proc = undefined;
+      await waitForPort(port, false);
+    },
+    async close() {
+      cleanups.delete(killNow);
+      await broker.stop().catch(killNow);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  cleanups.add(killNow);
+  await broker.start();
+  return broker;
+}
+
+async function waitForPort(port: number, up: boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (open === up) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} did not come ${up ? 'up' : 'down'}`);
 }
