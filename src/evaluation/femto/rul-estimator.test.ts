@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateFemto, readRunIndicators } from './evaluate-femto.js';
-import { healthTrack, type SnapshotIndicators } from './health-indicator.js';
+import { HEALTH_DEFAULTS, healthTrack, type SnapshotIndicators } from './health-indicator.js';
 import { phm2012Score, phm2012Summary, estimateBearingRul, summariseRun } from './rul-estimator.js';
 import { createRng } from '../../maths/random.js';
 
@@ -44,16 +44,72 @@ describe('FEMTO RUL estimator', () => {
     const cut = test.findIndex((s) => s.t >= 2400); // ~400 s after the onset
     const truth = test.at(-1)!.t - test[cut]!.t;
     const p = estimateBearingRul(test.slice(0, cut + 1), training);
-    expect(p.method).toBe('exponential');
+    expect(p).toMatchObject({ method: 'exponential', state: 'degrading' });
     expect(Math.abs(p.predicted_rul_s - truth)).toBeLessThan(0.15 * truth);
   });
 
-  it('without an onset, predicts the training onset-to-end time with an interval up to the life', () => {
-    const training = [summariseRun('train', syntheticRun(4000, 0.003, 2))];
-    const p = estimateBearingRul(syntheticRun(1e9, 0, 4, 100), training);
-    expect(p.method).toBe('no-onset');
-    expect(p.predicted_rul_s).toBe(training[0]!.post_onset_s);
-    expect(p.interval_s[1]).toBeGreaterThan(p.interval_s[0]);
+  // Changed with the population prior (issue 19): without an onset the RUL used to be the
+  // training onset-to-end time; it is now the population's remaining life given the running time.
+  it('without an onset, says "no degradation detected" and gives the population remaining life', () => {
+    const training = [
+      summariseRun('a', syntheticRun(4000, 0.003, 2)),
+      summariseRun('b', syntheticRun(6000, 0.004, 5)),
+      summariseRun('c', syntheticRun(9000, 0.002, 6)),
+    ];
+    const healthy = syntheticRun(1e9, 0, 4, 100);
+    const p = estimateBearingRul(healthy, training);
+    expect(p).toMatchObject({
+      state: 'no-onset',
+      status: 'no degradation detected',
+      method: 'population-weibull',
+    });
+    // Independent of the fit code: with the fitted Weibull, S(t + RUL)/S(t) = 1/2 at the median
+    // and 0.9 / 0.1 at the interval's ends, t the running time.
+    const { shape, scale } = p.population!;
+    const s = (t: number): number => Math.exp(-((t / scale) ** shape));
+    const t = healthy.at(-1)!.t;
+    expect(s(t + p.predicted_rul_s) / s(t)).toBeCloseTo(0.5, 9);
+    expect(s(t + p.interval_s[0]) / s(t)).toBeCloseTo(0.9, 9);
+    expect(s(t + p.interval_s[1]) / s(t)).toBeCloseTo(0.1, 9);
+    // The population is the training lives: the median life lies among them.
+    const lives = training.map((r) => r.life_s).sort((x, y) => x - y);
+    expect(scale * Math.LN2 ** (1 / shape)).toBeGreaterThan(lives[0]!);
+    expect(scale * Math.LN2 ** (1 / shape)).toBeLessThan(lives[2]!);
+  });
+
+  it("past the training runs' onset-to-end times, a degrading bearing still has time left", () => {
+    const training = [
+      summariseRun('a', syntheticRun(4000, 0.003, 2)),
+      summariseRun('b', syntheticRun(6000, 0.004, 5)),
+      summariseRun('c', syntheticRun(9000, 0.002, 6)),
+    ];
+    const longest = Math.max(...training.map((r) => r.post_onset_s!));
+    // rms steps up at 1000 s and stays: an onset, but no exponential growth to extrapolate.
+    const rng = createRng(8);
+    const test = Array.from({ length: Math.ceil((1000 + longest + 500) / 10) }, (_, i) => {
+      const noise = 1 + 0.05 * (rng() - 0.5);
+      return { t: i * 10, rms: (i * 10 > 1000 ? 0.6 : 0.3) * noise, peak: 1.5 * noise };
+    });
+    const p = estimateBearingRul(test, training);
+    expect(p).toMatchObject({ state: 'degrading', method: 'similarity' });
+    expect(p.predicted_rul_s).toBeGreaterThan(0);
+    expect(p.interval_s[0]).toBeLessThanOrEqual(p.predicted_rul_s);
+    expect(p.interval_s[1]).toBeGreaterThan(p.predicted_rul_s);
+  });
+
+  it('detects the onset on the indicator it is given', () => {
+    // rms flat, kurtosis rising from 2000 s: only a kurtosis indicator sees the onset.
+    const run = syntheticRun(1e9, 0, 7, 400).map((s) => ({
+      ...s,
+      kurtosis: s.t > 2000 ? 3 + (s.t - 2000) / 100 : 3,
+    }));
+    expect(healthTrack(run).onset).toBeNull();
+    const track = healthTrack(run, { ...HEALTH_DEFAULTS, indicator: 'kurtosis~median5' });
+    expect(track.t[track.onset!]).toBeGreaterThan(2000);
+    expect(track.t[track.onset!]).toBeLessThan(2300);
+    expect(() =>
+      healthTrack(syntheticRun(1e9, 0, 7, 40), { ...HEALTH_DEFAULTS, indicator: 'crest' }),
+    ).toThrow(/do not carry the indicator "crest"/);
   });
 
   it('scores like PHM 2012: late predictions cost more than early ones', () => {
@@ -101,7 +157,14 @@ describe('FEMTO RUL estimator', () => {
     const run = await readRunIndicators(join(root, 'datasets/femto-sample/Bearing2_7'));
     expect(run.files).toBe(3);
     expect(run.snapshots.map((s) => s.t)).toEqual([0, 10, 20]);
-    for (const s of run.snapshots) expect(s.rms > 0 && s.peak > s.rms).toBe(true);
+    for (const s of run.snapshots) {
+      expect(s.rms > 0 && s.peak > s.rms).toBe(true);
+      // Parseval: the four bands (Hann, noise-bandwidth corrected) hold about the variance of
+      // both axes, i.e. 2 · rms² less the DC part; within 20 % for a 0.1 s snapshot.
+      const bands = s.bands!.reduce((a, b) => a + b, 0);
+      expect(bands).toBeGreaterThan(0);
+      expect(bands).toBeLessThan(2 * s.rms ** 2 * 1.2);
+    }
   });
 });
 

@@ -141,7 +141,7 @@ export function weibullRemainingLife(w: Weibull, t: number): RemainingLife {
 }
 
 /** p-quantile of T − t given T > t from a Kaplan–Meier: the first failure time where S ≤ (1 − p)·S(t). */
-export function kmRemainingQuantile(km: KaplanMeier, t: number, p: number): number {
+function kmRemainingQuantile(km: KaplanMeier, t: number, p: number): number {
   const st = kmSurvival(km, t);
   if (!(st > 0)) return NaN;
   const target = (1 - p) * st;
