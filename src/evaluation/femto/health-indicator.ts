@@ -36,6 +36,8 @@ export interface SnapshotIndicators {
   bands?: readonly number[];
 }
 
+// One analyser for every snapshot of the run (they all have one length): its buffers and window
+// sums are made once, not per file.
 let analyzer: SpectrumAnalyzer | null = null;
 
 function bandPower(x: Float32Array | Float64Array): Float64Array {
