@@ -11,15 +11,19 @@ import { parseFlags, UsageError, type Command } from './command.js';
 const USAGE = 'prognos eval cwru --train FILE... --test FILE... [--window N] [--seed N] [--model staged|mlp]';
 
 /** `--train a b c --test d e` → lists per flag (parseArgs has no multi-value options). */
-export function collectFileLists(argv: readonly string[]): {
+export function collectFileLists(
+  argv: readonly string[],
+  names: readonly string[] = ['train', 'test'],
+): {
   lists: Record<string, string[]>;
   rest: string[];
 } {
-  const lists: Record<string, string[]> = { train: [], test: [] };
+  const lists: Record<string, string[]> = Object.fromEntries(names.map((n) => [n, []]));
   const rest: string[] = [];
   let current: string | null = null;
+  const pattern = new RegExp(`^--(${names.join('|')})(?:=(.*))?$`);
   for (const arg of argv) {
-    const flag = /^--(train|test)(?:=(.*))?$/.exec(arg);
+    const flag = pattern.exec(arg);
     if (flag) {
       current = flag[1]!;
       if (flag[2]) lists[current]!.push(flag[2]);

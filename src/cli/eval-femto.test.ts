@@ -51,3 +51,21 @@ describe('eval femto on data that cannot give an answer', () => {
     ).rejects.toThrow(new UsageError('no training run shows a degradation onset'));
   });
 });
+
+describe('eval femto --indicators', () => {
+  it('refuses mixed modes and a bad cut fraction, naming the flag', async () => {
+    const sample = sampleDir('femto-sample');
+    const a = join(sample, 'Bearing3_1');
+    const b = join(sample, 'Bearing2_7');
+    await expect(evalFemtoCommand.run(['--indicators', a, b, '--train', a])).rejects.toThrow(
+      /--indicators runs leave-one-bearing-out/,
+    );
+    await expect(evalFemtoCommand.run(['--indicators', a, b, '--cut-fraction', '1.5'])).rejects.toThrow(
+      /--cut-fraction must be between 0 and 1/,
+    );
+    await expect(
+      evalFemtoCommand.run(['--train', a, '--test', `${b}:10`, '--cut-fraction', '0.5']),
+    ).rejects.toThrow(/--cut-fraction goes with --indicators/);
+    await expect(evalFemtoCommand.run(['--indicators', a])).rejects.toThrow(/at least two bearing folders/);
+  });
+});

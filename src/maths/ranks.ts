@@ -15,7 +15,8 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   return ranks;
 }
 
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Pearson's correlation; NaN when either side is constant. */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;

@@ -11,7 +11,13 @@ import {
   type FemtoRowIssue,
 } from '../../acquisition/formats/femto.js';
 import { FormatError } from '../../acquisition/formats/format-error.js';
-import { snapshotIndicators, type SnapshotIndicators } from './health-indicator.js';
+import {
+  HEALTH_DEFAULTS,
+  snapshotIndicators,
+  type HealthOptions,
+  type SnapshotIndicators,
+} from './health-indicator.js';
+import { scoreCandidates, type CandidateScore } from './indicator-choice.js';
 import {
   phm2012Score,
   estimateBearingRul,
@@ -42,9 +48,17 @@ const QUALITY_EXAMPLES = 3;
 export async function readRunIndicators(
   dir: string,
   limit?: number,
-): Promise<{ snapshots: SnapshotIndicators[]; files: number; gaps: number[]; quality: RunQuality }> {
+): Promise<{
+  snapshots: SnapshotIndicators[];
+  /** Position of each snapshot's file in the folder's file list (unreadable files leave holes). */
+  positions: number[];
+  files: number;
+  gaps: number[];
+  quality: RunQuality;
+}> {
   const { acc, gaps } = await listFemtoBearingDir(dir);
   const snapshots: SnapshotIndicators[] = [];
+  const positions: number[] = [];
   const quality: RunQuality = {
     flagged_rows: 0,
     dropped_rows: 0,
@@ -52,7 +66,7 @@ export async function readRunIndicators(
     unreadable_files: 0,
     examples: [],
   };
-  for (const ref of acc.slice(0, limit ?? acc.length)) {
+  for (const [position, ref] of acc.slice(0, limit ?? acc.length).entries()) {
     const issues: FemtoRowIssue[] = [];
     let s: FemtoAccSnapshot;
     try {
@@ -73,8 +87,9 @@ export async function readRunIndicators(
       }
     }
     snapshots.push(snapshotIndicators((ref.index - 1) * FEMTO_SNAPSHOT_PERIOD_S, s.horizontal, s.vertical));
+    positions.push(position);
   }
-  return { snapshots, files: acc.length, gaps: gaps.acc, quality };
+  return { snapshots, positions, files: acc.length, gaps: gaps.acc, quality };
 }
 
 export interface FemtoEvalResult extends BearingRulEstimate {
@@ -85,7 +100,7 @@ export interface FemtoEvalResult extends BearingRulEstimate {
   cut: number;
   test_files: number;
   quality: RunQuality;
-  training: RunSummary[];
+  training: TrainingSet;
 }
 
 type Log = (message: string) => void;
@@ -99,29 +114,67 @@ function warnQuality(dir: string, quality: RunQuality, log: Log): void {
   );
 }
 
-/** Reads and summarises the run-to-failure bearings (once, whatever the number of test bearings). */
+/** What the FEMTO model learns from its run-to-failure bearings. */
+export interface TrainingSet {
+  runs: RunSummary[];
+  /** Onset detection settings, with the indicator chosen on these runs. */
+  health: HealthOptions;
+  /** Every candidate indicator's fitness on these runs, best first. */
+  candidates: CandidateScore[];
+}
+
+/** Chooses the onset indicator on run-to-failure runs (indicator-choice.ts) and summarises them with it. */
+export function trainOn(
+  runs: readonly { name: string; snapshots: readonly SnapshotIndicators[] }[],
+  log: Log = () => {},
+  /** Onset indicator to use instead of the fittest (for comparisons): a candidate's name. */
+  indicator?: string,
+): TrainingSet {
+  if (runs.some((r) => r.snapshots.length < 2)) {
+    // Nothing to measure a trend on, and no onset to learn from.
+    throw new RangeError('no training run shows a degradation onset');
+  }
+  const candidates = scoreCandidates(
+    runs.map((r) => r.snapshots),
+    HEALTH_DEFAULTS.baselineSnapshots,
+  );
+  const chosen = indicator === undefined ? candidates[0]! : candidates.find((c) => c.name === indicator);
+  if (!chosen) throw new RangeError(`health indicator "${indicator}" is not one every training run carries`);
+  const health = { ...HEALTH_DEFAULTS, indicator: chosen.name };
+  log(
+    `health indicator: ${health.indicator} (${indicator === undefined ? 'fittest' : 'given'}; fitness ` +
+      `${chosen.fitness.toFixed(3)} = monotonicity ${chosen.monotonicity.toFixed(3)} + trendability ` +
+      `${chosen.trendability.toFixed(3)} + prognosability ${chosen.prognosability.toFixed(3)} over ${runs.length} run(s))`,
+  );
+  const summaries = runs.map((r) => summariseRun(r.name, r.snapshots, health));
+  for (const s of summaries) {
+    log(
+      `${s.name}: life ${s.life_s} s, onset ${s.onset_s ?? 'none'} s, onset to end ${s.post_onset_s ?? '-'} s`,
+    );
+  }
+  return { runs: summaries, health, candidates };
+}
+
+/** Reads the run-to-failure bearings (once, whatever the number of test bearings) and trains on them. */
 export async function summariseTraining(
   trainDirs: readonly string[],
   log: Log = () => {},
-): Promise<RunSummary[]> {
-  const training: RunSummary[] = [];
+  indicator?: string,
+): Promise<TrainingSet> {
+  const runs: { name: string; snapshots: SnapshotIndicators[] }[] = [];
   for (const dir of trainDirs) {
     const run = await readRunIndicators(dir);
     if (run.gaps.length > 0) log(`${dir}: missing vibration files ${run.gaps.slice(0, 10).join(', ')}`);
     warnQuality(dir, run.quality, log);
-    const summary = summariseRun(dir, run.snapshots);
-    training.push(summary);
-    log(
-      `${dir}: ${run.files} files, life ${summary.life_s} s, onset ${summary.onset_s ?? 'none'} s, ` +
-        `onset to end ${summary.post_onset_s ?? '-'} s`,
-    );
+    log(`${dir}: ${run.files} files`);
+    runs.push({ name: dir, snapshots: run.snapshots });
   }
-  return training;
+  return trainOn(runs, log, indicator);
 }
 
 /** One test bearing cut after `cut` files, against already summarised training runs. */
 export async function evaluateFemtoBearing(
-  training: RunSummary[],
+  training: TrainingSet,
   testDir: string,
   cut: number,
   options: { trueRulS?: number; log?: Log } = {},
@@ -134,9 +187,9 @@ export async function evaluateFemtoBearing(
       `${testDir} holds ${test.files} vibration files: a cut at ${cut} leaves nothing to predict`,
     );
   }
-  const prediction = estimateBearingRul(test.snapshots, training);
+  const prediction = estimateBearingRul(test.snapshots, training.runs, { health: training.health });
   log(
-    `${testDir} cut at ${cut}: ${prediction.method}, onset ${prediction.onset_s ?? 'none'}, ` +
+    `${testDir} cut at ${cut}: ${prediction.status} (${prediction.method}), onset ${prediction.onset_s ?? 'none'}, ` +
       `predicted RUL ${prediction.predicted_rul_s.toFixed(0)} s`,
   );
   // A complete run ends at its last file: RUL at the cut is the files after it × 10 s.

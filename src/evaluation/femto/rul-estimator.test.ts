@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateFemto, readRunIndicators } from './evaluate-femto.js';
-import { healthTrack, type SnapshotIndicators } from './health-indicator.js';
+import {
+  HEALTH_DEFAULTS,
+  healthTrack,
+  snapshotIndicators,
+  type SnapshotIndicators,
+} from './health-indicator.js';
 import { phm2012Score, phm2012Summary, estimateBearingRul, summariseRun } from './rul-estimator.js';
 import { createRng } from '../../maths/random.js';
 
@@ -44,16 +49,52 @@ describe('FEMTO RUL estimator', () => {
     const cut = test.findIndex((s) => s.t >= 2400); // ~400 s after the onset
     const truth = test.at(-1)!.t - test[cut]!.t;
     const p = estimateBearingRul(test.slice(0, cut + 1), training);
-    expect(p.method).toBe('exponential');
+    expect(p).toMatchObject({ method: 'exponential', state: 'degrading' });
     expect(Math.abs(p.predicted_rul_s - truth)).toBeLessThan(0.15 * truth);
   });
 
-  it('without an onset, predicts the training onset-to-end time with an interval up to the life', () => {
-    const training = [summariseRun('train', syntheticRun(4000, 0.003, 2))];
-    const p = estimateBearingRul(syntheticRun(1e9, 0, 4, 100), training);
-    expect(p.method).toBe('no-onset');
-    expect(p.predicted_rul_s).toBe(training[0]!.post_onset_s);
-    expect(p.interval_s[1]).toBeGreaterThan(p.interval_s[0]);
+  // Changed with the population prior (issue 19): without an onset the RUL used to be the
+  // training onset-to-end time; it is now the population's remaining life given the running time.
+  it('without an onset, says "no degradation detected" and gives the population remaining life', () => {
+    const training = [
+      summariseRun('a', syntheticRun(4000, 0.003, 2)),
+      summariseRun('b', syntheticRun(6000, 0.004, 5)),
+      summariseRun('c', syntheticRun(9000, 0.002, 6)),
+    ];
+    const healthy = syntheticRun(1e9, 0, 4, 100);
+    const p = estimateBearingRul(healthy, training);
+    expect(p).toMatchObject({
+      state: 'no-onset',
+      status: 'no degradation detected',
+      method: 'population-weibull',
+    });
+    // Independent of the fit code: with the fitted Weibull, S(t + RUL)/S(t) = 1/2 at the median
+    // and 0.9 / 0.1 at the interval's ends, t the running time.
+    const { shape, scale } = p.population!;
+    const s = (t: number): number => Math.exp(-((t / scale) ** shape));
+    const t = healthy.at(-1)!.t;
+    expect(s(t + p.predicted_rul_s) / s(t)).toBeCloseTo(0.5, 9);
+    expect(s(t + p.interval_s[0]) / s(t)).toBeCloseTo(0.9, 9);
+    expect(s(t + p.interval_s[1]) / s(t)).toBeCloseTo(0.1, 9);
+    // The population is the training lives: the median life lies among them.
+    const lives = training.map((r) => r.life_s).sort((x, y) => x - y);
+    expect(scale * Math.LN2 ** (1 / shape)).toBeGreaterThan(lives[0]!);
+    expect(scale * Math.LN2 ** (1 / shape)).toBeLessThan(lives[2]!);
+  });
+
+  it('detects the onset on the indicator it is given', () => {
+    // rms flat, kurtosis rising from 2000 s: only a kurtosis indicator sees the onset.
+    const run = syntheticRun(1e9, 0, 7, 400).map((s) => ({
+      ...s,
+      kurtosis: s.t > 2000 ? 3 + (s.t - 2000) / 100 : 3,
+    }));
+    expect(healthTrack(run).onset).toBeNull();
+    const track = healthTrack(run, { ...HEALTH_DEFAULTS, indicator: 'kurtosis~median5' });
+    expect(track.t[track.onset!]).toBeGreaterThan(2000);
+    expect(track.t[track.onset!]).toBeLessThan(2300);
+    expect(() =>
+      healthTrack(syntheticRun(1e9, 0, 7, 40), { ...HEALTH_DEFAULTS, indicator: 'crest' }),
+    ).toThrow(/do not carry the indicator "crest"/);
   });
 
   it('scores like PHM 2012: late predictions cost more than early ones', () => {
@@ -102,6 +143,23 @@ describe('FEMTO RUL estimator', () => {
     expect(run.files).toBe(3);
     expect(run.snapshots.map((s) => s.t)).toEqual([0, 10, 20]);
     for (const s of run.snapshots) expect(s.rms > 0 && s.peak > s.rms).toBe(true);
+  });
+
+  it('computes the snapshot indicators of two sines by their textbook values', () => {
+    // 1 g at 5 kHz horizontally, 2 g at 10 kHz vertically, both on a bin (25.6 kHz / 2560 = 10 Hz):
+    // power A²/2 in the band holding each (3.2–6.4 and 9.6–12.8 kHz), rms sqrt((0.5 + 2) / 2),
+    // peak 2 g, crest √2 and kurtosis 1.5 for any sine.
+    const sine = (amp: number, hz: number): Float64Array =>
+      Float64Array.from({ length: 2560 }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / 25_600));
+    const s = snapshotIndicators(0, sine(1, 5000), sine(2, 10_000));
+    expect(s.rms).toBeCloseTo(Math.sqrt(1.25), 9);
+    expect(s.peak).toBeCloseTo(2, 6);
+    expect(s.crest).toBeCloseTo(Math.SQRT2, 6);
+    expect(s.kurtosis).toBeCloseTo(1.5, 6);
+    const [b0, b1, b2, b3] = s.bands!;
+    expect(b1).toBeCloseTo(0.5, 6);
+    expect(b3).toBeCloseTo(2, 6);
+    expect(b0! + b2!).toBeLessThan(1e-9);
   });
 });
 
