@@ -22,7 +22,7 @@ import { createTestContext } from './helpers/context.js';
 import { REDIS_URL } from './helpers/database.js';
 import { sampleDir } from './helpers/datasets.js';
 import { parsePrometheusText, valueOf } from './helpers/prometheus-text.js';
-import { gaussianNoise } from './helpers/signals.js';
+import { gaussianNoise, sine } from './helpers/signals.js';
 import { until } from './helpers/until.js';
 import { BASE } from './import-helpers.js';
 
@@ -173,6 +173,40 @@ for (const mode of ['inline', 'bullmq'] as const) {
       const refreshes = (await refreshesDone()) - before;
       expect(refreshes).toBeGreaterThanOrEqual(1);
       expect(refreshes).toBeLessThan(burst / 2);
+    }, 90_000);
+
+    it('the work-order rules run on the loop’s forecasts (advice, no call)', async () => {
+      // ISO 20816 group 1, rigid: C/D at 7.1 mm/s. 2 g at 30 Hz is ~100 mm/s RMS, zone D.
+      const assetId = await createAsset(app, {
+        name: `loop-${mode}-zone-d`,
+        isoMachineGroup: 1,
+        isoFoundation: 'rigid',
+      });
+      const sensorId = await createSensor(app, assetId, { kind: 'vibration', unit: 'g', sampleRateHz: RATE });
+      for (let k = 0; k < 2; k++) {
+        const samples = Array.from(sine(SAMPLES, RATE, 30, 2), (x, i) => x + 0.01 * Math.sin(i));
+        const res = await app.inject({
+          method: 'POST',
+          url: `/v1/sensors/${sensorId}/captures`,
+          payload: { ts: new Date(T0 + k * 60_000).toISOString(), sampleRateHz: RATE, samples },
+        });
+        expect(res.statusCode).toBe(201);
+      }
+      await until('four forecasts', async () => (await count('forecasts', assetId)) === 4, 60_000);
+      await idle();
+      const zones = await db()
+        .selectFrom('forecasts')
+        .select('iso_zone')
+        .where('asset_id', '=', assetId)
+        .execute();
+      expect(zones.map((z) => z.iso_zone)).toEqual(['D', 'D', 'D', 'D']);
+      const suggestions = await db()
+        .selectFrom('work_order_suggestions')
+        .select(['rules', 'status'])
+        .where('asset_id', '=', assetId)
+        .execute();
+      expect(suggestions).toHaveLength(1);
+      expect(suggestions[0]!.rules).toContain('iso_zone');
     }, 90_000);
 
     it('a bulk import wakes it too (no HTTP)', async () => {

@@ -393,7 +393,8 @@ export class ScoringService {
     for (const row of todo) {
       if (o.signal?.aborted) break;
       try {
-        await this.score(scoreRequestOf(row, o.source), diagnoses);
+        // Keyed as the live loop keys them: a row this and the loop both reach is stored once.
+        await this.score({ ...scoreRequestOf(row, o.source), inputIdentity: rowIdentity(row) }, diagnoses);
         scored += 1;
       } catch (err) {
         if (!o.onFailure) throw err;
