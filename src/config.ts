@@ -75,7 +75,7 @@ export interface Config {
   readonly liveLoop: LiveLoopConfig;
 }
 
-export interface LiveLoopConfig {
+interface LiveLoopConfig {
   readonly enabled: boolean;
   /** An asset's refresh runs this long after the first data of a burst; the rest of the burst
    * joins it. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeImport, planImport } from '../src/acquisition/importers/run-import.js';
+import { CapturesService } from '../src/acquisition/captures.service.js';
 import { ingestMarksRepository } from '../src/acquisition/ingest-marks.repository.js';
 import { buildApp } from '../src/app.js';
 import { getFeatureSet } from '../src/features/stored-feature-sets.js';
@@ -207,6 +208,29 @@ for (const mode of ['inline', 'bullmq'] as const) {
         .execute();
       expect(suggestions).toHaveLength(1);
       expect(suggestions[0]!.rules).toContain('iso_zone');
+    }, 90_000);
+
+    it('a lost wake-up is caught by the refresh-pending sweep', async () => {
+      const { assetId, sensorId } = await pump();
+      // Stored and marked, but never enqueued (as when Redis is down at ingest time).
+      const unhooked = new CapturesService(db());
+      await unhooked.ingestJson(sensorId, {
+        ts: new Date(T0).toISOString(),
+        sampleRateHz: RATE,
+        samples: Array.from(gaussianNoise(SAMPLES, 7, 0.5)),
+      });
+      await db()
+        .transaction()
+        .execute((trx) =>
+          ingestMarksRepository.mark(trx, [
+            { sensorId, kind: 'captures', fromMs: T0, toMs: T0 + (1000 * SAMPLES) / RATE },
+          ]),
+        );
+      expect(await count('forecasts', assetId)).toBe(0);
+      const { id } = await ctx.jobs.enqueue(JOBS.refreshPending, { olderThanMs: 0 });
+      expect((await ctx.jobs.waitFor(id, 30_000)).result).toMatchObject({ enqueued: 1 });
+      await until('forecasts', async () => (await count('forecasts', assetId)) === 2, 60_000);
+      await idle();
     }, 90_000);
 
     it('a bulk import wakes it too (no HTTP)', async () => {

@@ -59,7 +59,7 @@ export interface RefreshResult {
  * span runs to its end); a reading may change the temperature or speed context of windows up to
  * a capture length around it.
  */
-export function refreshRange(m: IngestMark): { from: Date; to: Date } | undefined {
+function refreshRange(m: IngestMark): { from: Date; to: Date } | undefined {
   const froms: number[] = [];
   const tos: number[] = [];
   if (m.capture_from && m.capture_to) {
@@ -80,7 +80,7 @@ export function refreshRange(m: IngestMark): { from: Date; to: Date } | undefine
  * sensor (as live scoring picks one, live-features.ts). A sensor with no configured rate gets
  * the default set; a rate no set serves, none.
  */
-export function featureSetsFor(
+function featureSetsFor(
   sensors: ReadonlyArray<{ kind: string; sample_rate_hz: number | null }>,
 ): string[] {
   const withTemperature = sensors.some((s) => s.kind === 'temperature');
