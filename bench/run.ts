@@ -2,7 +2,7 @@
  * `npm run bench [-- <name>] [bench flags] [--json]`: runs the throughput benches (each in its
  * own process, with `--json`) and prints one table of their figures; with `--json` the output
  * ends with one JSON line (the bench's own line for a single bench, an object of them for all).
- * Both need DATABASE_URL (PostgreSQL). The other files of bench/ (features, FFT candidates, the
+ * score and ingest need DATABASE_URL (PostgreSQL); live-loop runs embedded without it. The other files of bench/ (features, FFT candidates, the
  * ML sweeps, the soak) have prerequisites of their own and run on their own (bench/README.md).
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +24,23 @@ const BENCHES: Record<string, { file: string; rows: (f: Figures) => string[][] }
       ['ingest', 'binary COPY', `${f.copy_rows_s} rows/s`, `${f.connections} connections`],
       ['ingest', 'HTTP API', `${f.http_rows_s} rows/s`, `${f.connections} connections`],
       ['ingest', 'ratio HTTP/COPY', `${f.ratio}`, `${f.rows} rows`],
+    ],
+  },
+  'live-loop': {
+    file: 'bench/live-loop-lag.ts',
+    rows: (f) => [
+      [
+        'live-loop',
+        `capture-to-forecast lag, ${f.assets} assets`,
+        `p50 ${f.lag_p50_s} s`,
+        `p99 ${f.lag_p99_s} s`,
+      ],
+      [
+        'live-loop',
+        'forecasts written by the loop',
+        `${f.forecasts_per_s} /s`,
+        `debounce ${f.debounce_ms} ms`,
+      ],
     ],
   },
 };
