@@ -39,6 +39,8 @@ export interface TwinEvalResult {
   score: AdviceScore;
   failuresBeforeCut: number;
   captures: number;
+  /** Forecasts the loop wrote during the replay (none would mean the loop never ran). */
+  forecasts: number;
   perMachine: Array<{
     machine: string;
     mode: string;
@@ -142,6 +144,10 @@ export async function runTwinEval(
   const sensorOf = (machineId: string, sensor: string) =>
     sensors.get(byMachine.get(machineId)!.id)!.get(sensor)!;
 
+  const before = await repo.countRows(
+    db,
+    assets.map((a) => a.id),
+  );
   const fleet = continuationFleet(full, o.cutDays, o.days - o.cutDays);
   const pending = new Map<string, { ts: string; value: number }[]>();
   const trueRul: Record<string, number | null> = {};
@@ -241,6 +247,10 @@ export async function runTwinEval(
   });
   await advance(toMs);
 
+  const after = await repo.countRows(
+    db,
+    assets.map((a) => a.id),
+  );
   const opened: SuggestionOpened[] = (await allSuggestions(app, '')).flatMap((s) => {
     const machineId = machineOf(s.asset.externalRef);
     return machineId ? [{ machineId, atMs: Date.parse(s.createdAt) }] : [];
@@ -262,6 +272,7 @@ export async function runTwinEval(
     score,
     failuresBeforeCut: truth.filter((t) => t.failureAtMs !== null && t.failureAtMs <= fromMs).length,
     captures,
+    forecasts: after.forecasts - before.forecasts,
     perMachine,
   };
 }

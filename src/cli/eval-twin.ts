@@ -81,7 +81,7 @@ export const evalTwinCommand: Command = {
           `  ${m.machine.padEnd(10)} ${m.mode.padEnd(13)} failure ${m.failureAt ?? '—'}  first suggestion after the cut ${m.firstSuggestionAt ?? '—'}`,
         );
       log(
-        `${r.captures} captures replayed; ${r.failuresBeforeCut} failures before the cut (training labels)`,
+        `${r.captures} captures replayed, ${r.forecasts} forecasts written by the live loop; ${r.failuresBeforeCut} failures before the cut (training labels)`,
       );
       const s = r.score;
       const round = (x: number | null, d = 1) => (x === null ? null : Number(x.toFixed(d)));
