@@ -80,9 +80,7 @@ function refreshRange(m: IngestMark): { from: Date; to: Date } | undefined {
  * sensor (as live scoring picks one, live-features.ts). A sensor with no configured rate gets
  * the default set; a rate no set serves, none.
  */
-function featureSetsFor(
-  sensors: ReadonlyArray<{ kind: string; sample_rate_hz: number | null }>,
-): string[] {
+function featureSetsFor(sensors: ReadonlyArray<{ kind: string; sample_rate_hz: number | null }>): string[] {
   const withTemperature = sensors.some((s) => s.kind === 'temperature');
   const out = new Set<string>();
   for (const s of sensors) {
