@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- <name>] [bench flags] [--json]`: runs the throughput benches and the
- * retention sizing (each in its own process, with `--json`) and prints one table of their
- * figures; with `--json` the output ends with one JSON line (the bench's own line for a single
- * bench, an object of them for all). All need DATABASE_URL (PostgreSQL). The other files of bench/ (features, FFT candidates, the
+ * `npm run bench [-- <name>] [bench flags] [--json]`: runs the throughput benches, the live
+ * loop's lag and the retention sizing (each in its own process, with `--json`) and prints one
+ * table of their figures; with `--json` the output ends with one JSON line (the bench's own line
+ * for a single bench, an object of them for all). score, ingest and sizing need DATABASE_URL
+ * (PostgreSQL); live-loop runs embedded without it. The other files of bench/ (features, FFT candidates, the
  * ML sweeps, the soak) have prerequisites of their own and run on their own (bench/README.md).
  */
 import { spawn } from 'node:child_process';
@@ -36,6 +37,23 @@ const BENCHES: Record<string, { file: string; rows: (f: Figures) => string[][] }
         `${f[`${t}_bytes_per_row`]} B/row`,
       ]),
       ['sizing', 'migration 0020 copy', `${f.migration_rows_per_second} rows/s`, `${f.migration_rows} rows`],
+    ],
+  },
+  'live-loop': {
+    file: 'bench/live-loop-lag.ts',
+    rows: (f) => [
+      [
+        'live-loop',
+        `capture-to-forecast lag, ${f.assets} assets`,
+        `p50 ${f.lag_p50_s} s`,
+        `p99 ${f.lag_p99_s} s`,
+      ],
+      [
+        'live-loop',
+        'forecasts written by the loop',
+        `${f.forecasts_per_s} /s`,
+        `debounce ${f.debounce_ms} ms`,
+      ],
     ],
   },
 };

@@ -77,6 +77,15 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Days of data kept per partitioned table, dropped a month partition at a time; 0 = forever. */
   readonly retention: RetentionConfig;
+  /** Stored captures and readings become features, forecasts and advice with no manual call. */
+  readonly liveLoop: LiveLoopConfig;
+}
+
+interface LiveLoopConfig {
+  readonly enabled: boolean;
+  /** An asset's refresh runs this long after the first data of a burst; the rest of the burst
+   * joins it. */
+  readonly debounceMs: number;
 }
 
 interface RetentionConfig {
@@ -429,6 +438,10 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     metricsPort: optInt('METRICS_PORT', 0, 65535),
     retention: Object.freeze(retentionConfig(int, problems)),
+    liveLoop: Object.freeze({
+      enabled: onOff('PROGNOS_LIVE_LOOP', true),
+      debounceMs: int('PROGNOS_LOOP_DEBOUNCE_MS', 2_000, 0, 3_600_000),
+    }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

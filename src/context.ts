@@ -21,6 +21,8 @@ import type { JobQueue } from './jobs/types.js';
 import { FeaturesService } from './features/feature-queries.service.js';
 import { ActiveModels } from './forecasting/active-models.js';
 import { ForecastsService } from './forecasting/forecasts.service.js';
+import { liveLoopHook } from './forecasting/live-loop.js';
+import type { IngestHook } from './acquisition/ingest-hook.js';
 import { ScoringService } from './forecasting/scoring.service.js';
 import { createLogger } from './logger.js';
 import { trackPool, trackQueueDepth } from './metrics.js';
@@ -57,6 +59,8 @@ export interface AppContext extends CoreContext {
   readonly dashboard: DashboardService;
   readonly drift: DriftService;
   readonly retraining: RetrainingService;
+  /** The live loop's wake-up for ingestion paths built elsewhere (bulk imports); unset = off. */
+  readonly ingestHook: IngestHook | undefined;
   close(): Promise<void>;
 }
 
@@ -158,6 +162,9 @@ export async function createContext(config: Config, options: ContextOptions = {}
       ...(database.pool ? [trackPool(database.pool)] : []),
     ];
     const training = new TrainingService(trainingDeps, () => jobs);
+    const ingestHook = config.liveLoop.enabled
+      ? liveLoopHook(() => jobs, config.liveLoop.debounceMs, logger)
+      : undefined;
     const db = database.db;
     const maintenanceDeps = {
       db,
@@ -172,8 +179,9 @@ export async function createContext(config: Config, options: ContextOptions = {}
       jobHandlers,
       jobs,
       assets: new AssetsService(db),
-      readings: new ReadingsService(db, Date.now, config.ingestLimits),
-      captures: new CapturesService(db, Date.now, config.ingestLimits),
+      readings: new ReadingsService(db, Date.now, config.ingestLimits, ingestHook),
+      captures: new CapturesService(db, Date.now, config.ingestLimits, ingestHook),
+      ingestHook,
       quality: new QualityService(db),
       features: new FeaturesService({ db, jobs }),
       models,

@@ -11,6 +11,8 @@ import { checkDriftJob, thenCheckDrift } from './drift/check-drift.job.js';
 import type { RetrainingService } from './drift/retraining.service.js';
 import { trainModelJob } from './training/train-model.job.js';
 import type { TrainingDeps } from './training/training.service.js';
+import { refreshAssetJob } from './forecasting/refresh-asset.job.js';
+import { refreshPendingJob } from './forecasting/refresh-pending.job.js';
 import { scoreFleetJob } from './forecasting/score-fleet.job.js';
 import type { ScoringService } from './forecasting/scoring.service.js';
 import { JOBS } from './jobs/names.js';
@@ -41,5 +43,7 @@ export function createJobDefinitions(deps: JobDeps): JobDefinition[] {
     deliverWebhookJob(deps),
     checkDriftJob(deps),
     retentionJob(deps),
+    refreshAssetJob(deps),
+    refreshPendingJob(deps),
   ] as JobDefinition[];
 }

@@ -71,6 +71,8 @@ const OWNERS: Record<string, string> = {
   feature_rows: 'src/features/features.repository.ts',
   feature_sets: 'src/features/features.repository.ts',
   forecasts: 'src/forecasting/forecasts.repository.ts',
+  // Written in the ingesting transaction (readings, captures, imports); cleared by the live loop.
+  ingest_marks: 'src/acquisition/ingest-marks.repository.ts',
   // Acquired data (CMMS posts, file imports, the simulator): the importers, the first stage, write it.
   maintenance_events: 'src/acquisition/maintenance-events.repository.ts',
   model_events: 'src/models/registry.repository.ts',

@@ -1663,6 +1663,10 @@ export interface components {
             };
             source: string;
             diagnosis: components["schemas"]["Diagnosis"] | null;
+            /** @description When the data the forecast rests on was received; null for live API input */
+            receivedAt: string | null;
+            /** @description Capture-to-forecast lag: scoredAt − receivedAt, in milliseconds */
+            lagMs: number | null;
         };
     };
     responses: {

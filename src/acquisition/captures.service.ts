@@ -9,6 +9,8 @@ import { countIngested, type IngestSource } from '../metrics.js';
 import { sensorsRepository } from './assets.repository.js';
 import { capturesRepository, type CaptureMeta, type CaptureRow } from './captures.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { IngestHook } from './ingest-hook.js';
+import { ingestMarksRepository } from './ingest-marks.repository.js';
 import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
 import {
   DEFAULT_BATCH_LIMITS,
@@ -61,6 +63,8 @@ export class CapturesService {
     private readonly db: Kysely<DB>,
     private readonly now: () => number = Date.now,
     private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+    /** The live loop; unset = no marks, no wake-ups (PROGNOS_LIVE_LOOP=off). */
+    private readonly hook?: IngestHook,
   ) {}
 
   private async vibrationSensor(id: number): Promise<Sensor> {
@@ -145,6 +149,7 @@ export class CapturesService {
   ) {
     const flags = captureFlags(samples, { rangeMin: sensor.range_min, rangeMax: sensor.range_max });
     const ts = new Date(tsMs);
+    const durationMs = (samples.length / rate) * 1000;
     const result = await this.db.transaction().execute(async (trx) => {
       await ensurePartitionsFor(trx, 'captures', [tsMs]);
       const id = await capturesRepository.insert(trx, {
@@ -156,8 +161,17 @@ export class CapturesService {
         flags,
       });
       await ingestStatsRepository.add(trx, sensor.id, 'captures', countByDay([tsMs], id ? [tsMs] : []));
-      return { id: id ?? (await capturesRepository.idAt(trx, sensor.id, ts))!, inserted: id ? 1 : 0 };
+      // A duplicate (a retried upload) stores nothing new: no wake-up. The demo scores its live
+      // captures itself (demo/live.ts): its data wakes nothing either.
+      const marked =
+        this.hook && id && source !== 'demo'
+          ? await ingestMarksRepository.mark(trx, [
+              { sensorId: sensor.id, kind: 'captures', fromMs: tsMs, toMs: tsMs + durationMs },
+            ])
+          : [];
+      return { id: id ?? (await capturesRepository.idAt(trx, sensor.id, ts))!, inserted: id ? 1 : 0, marked };
     });
+    if (result.marked.length > 0) this.hook?.stored(result.marked);
     countIngested(source, 'captures', result.inserted, result.inserted * samples.byteLength);
     return {
       id: result.id,

@@ -8,6 +8,8 @@ import { badRequest, notFound } from '../errors.js';
 import { countIngested, READING_BYTES, type IngestSource } from '../metrics.js';
 import { sensorsRepository } from './assets.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { spanOf, type IngestHook } from './ingest-hook.js';
+import { ingestMarksRepository, type IngestSpan } from './ingest-marks.repository.js';
 import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
 import { DEFAULT_BATCH_LIMITS, validateReadings, type BatchLimits } from './ingest-validation.js';
 import { rangeFlags } from './quality.js';
@@ -64,6 +66,8 @@ export class ReadingsService {
     private readonly db: Kysely<DB>,
     private readonly now: () => number = Date.now,
     private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+    /** The live loop; unset = no marks, no wake-ups (PROGNOS_LIVE_LOOP=off). */
+    private readonly hook?: IngestHook,
   ) {}
 
   async sensor(id: number): Promise<Sensor> {
@@ -99,6 +103,7 @@ export class ReadingsService {
       if (!sensor) throw notFound('sensor', b.sensorId);
       return this.prepare(sensor, b.readings, b.field);
     });
+    let marked: number[] = [];
     const inserted = await this.db.transaction().execute(async (trx) => {
       // Once for the window: its batches almost always fall in the same month or two.
       await ensurePartitionsFor(
@@ -107,13 +112,20 @@ export class ReadingsService {
         prepared.flatMap((p) => p.rows.tsMs),
       );
       const out: number[] = [];
+      const spans: IngestSpan[] = [];
       for (const p of prepared) {
         const rows = await readingsRepository.insertBatch(trx, p.sensorId, p.rows);
         await ingestStatsRepository.add(trx, p.sensorId, 'readings', countByDay(p.allMs, rows));
         out.push(rows.length);
+        // Only new rows wake the loop: a replayed batch changes nothing downstream.
+        const span = spanOf(rows);
+        if (span) spans.push({ sensorId: p.sensorId, kind: 'readings', ...span });
       }
+      // The demo scores its live captures itself (demo/live.ts): its data wakes nothing.
+      if (this.hook && source !== 'demo') marked = await ingestMarksRepository.mark(trx, spans);
       return out;
     });
+    if (marked.length > 0) this.hook?.stored(marked);
     const total = inserted.reduce((a, b) => a + b, 0);
     countIngested(source, 'readings', total, total * READING_BYTES);
     return prepared.map((p, i) => ({

@@ -7,6 +7,7 @@ import { evalAi4iCommand } from './eval-ai4i.js';
 import { evalCmapssCommand } from './eval-cmapss.js';
 import { evalCwruCommand } from './eval-cwru.js';
 import { evalFemtoCommand } from './eval-femto.js';
+import { evalTwinCommand } from './eval-twin.js';
 import { featuresCommand } from './features.js';
 import { healthcheckCommand } from './healthcheck.js';
 import { importCommand } from './import.js';
@@ -42,5 +43,6 @@ export const commands: Command[] = [
   evalCmapssCommand,
   evalCwruCommand,
   evalFemtoCommand,
+  evalTwinCommand,
   evalAi4iCommand,
 ];

@@ -104,6 +104,9 @@ async function runImportCommand(
     await migrate(database.db);
     const summary = await executeImport(database, plan, {
       progress: createProgress(`import ${format}`, io.stderr),
+      // Marks only: this process has no job queue of its own; the server's or worker's
+      // refresh-pending sweep takes the imported assets through the live loop within minutes.
+      ...(config.liveLoop.enabled ? { ingestHook: { stored: () => {} } } : {}),
     });
     io.stdout.write(`${summaryLine(summary)}\n`);
     return 0;

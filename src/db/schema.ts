@@ -155,6 +155,7 @@ export interface DB {
   training_runs: TrainingRunsTable;
   api_keys: ApiKeysTable;
   forecasts: ForecastsTable;
+  ingest_marks: IngestMarksTable;
   work_order_suggestions: WorkOrderSuggestionsTable;
   webhook_outbox: WebhookOutboxTable;
   retraining_suggestions: RetrainingSuggestionsTable;
@@ -266,9 +267,24 @@ export interface ForecastsTable {
   source: 'api' | 'scheduled' | 'demo';
   /** state/diagnosis/diagnose.ts `Diagnosis` as JSON (migration 0019); null without a waveform. */
   diagnosis: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** The inputs a live-loop forecast rests on (migration 0021); null for API and demo forecasts. */
+  input_key: ColumnType<string | null, string | null | undefined, never>;
+  /** When the data behind the forecast was received; null for live API input. */
+  data_received_at: ColumnType<Date | null, Date | string | null | undefined, never>;
 }
 
 export type Forecast = Selectable<ForecastsTable>;
+
+interface IngestMarksTable {
+  asset_id: number;
+  version: ColumnType<number, number | undefined, number>;
+  pending_since: Timestamp;
+  last_received_at: Timestamp;
+  capture_from: NullableTs;
+  capture_to: NullableTs;
+  reading_from: NullableTs;
+  reading_to: NullableTs;
+}
 
 export type SuggestionStatus = 'open' | 'acknowledged' | 'dismissed' | 'resolved' | 'superseded';
 type NullableTs = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

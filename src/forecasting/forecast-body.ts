@@ -63,6 +63,12 @@ export const ForecastBody = Type.Object(
     lineage: Type.Record(Type.String(), Type.Unknown()),
     source: Type.String(),
     diagnosis: Type.Union([DiagnosisBody, Type.Null()]),
+    receivedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When the data the forecast rests on was received; null for live API input',
+    }),
+    lagMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description: 'Capture-to-forecast lag: scoredAt − receivedAt, in milliseconds',
+    }),
   },
   { title: 'Forecast' },
 );
@@ -95,5 +101,8 @@ export function toForecastBody(f: Forecast): ForecastBody {
     lineage: f.lineage,
     source: f.source,
     diagnosis: f.diagnosis as unknown as Diagnosis | null,
+    receivedAt: f.data_received_at?.toISOString() ?? null,
+    // Clamped: a capture stored by another host's clock a moment "after" the forecast is lag 0.
+    lagMs: f.data_received_at ? Math.max(0, f.scored_at.getTime() - f.data_received_at.getTime()) : null,
   };
 }

@@ -7,8 +7,10 @@ type Q = Kysely<DB> | Transaction<DB>;
 export type NewForecast = Insertable<ForecastsTable>;
 
 export const forecastsRepository = {
-  /** Makes the as_of months' partitions first (migration 0020): idempotent, so the insert stays
-   * one atomic statement even without a transaction. */
+  /** Inserts the rows, making their as_of months' partitions first (migration 0020; idempotent,
+   * so the insert stays one atomic statement even without a transaction). A keyed row
+   * (input_key) whose (asset, as_of, key) is stored already is skipped (a replayed live-loop
+   * refresh). Returns the rows inserted, in insertion order. */
   async insertMany(q: Q, rows: NewForecast[]): Promise<Forecast[]> {
     if (rows.length === 0) return [];
     await ensurePartitionsAt(
@@ -16,7 +18,37 @@ export const forecastsRepository = {
       'forecasts',
       rows.map((r) => new Date(r.as_of)),
     );
-    return q.insertInto('forecasts').values(rows).returningAll().execute();
+    return q
+      .insertInto('forecasts')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['asset_id', 'as_of', 'input_key']).doNothing())
+      .returningAll()
+      .execute();
+  },
+
+  /** The stored forecasts of these keys (what a skipped keyed insert resolves to). */
+  byInputKeys(q: Q, assetId: number, keys: string[]): Promise<Forecast[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return q
+      .selectFrom('forecasts')
+      .selectAll()
+      .where('asset_id', '=', assetId)
+      .where('input_key', 'in', keys)
+      .execute();
+  },
+
+  /** Which of these input keys of the asset are stored, for as_of within [from, to]. */
+  async storedInputKeys(q: Q, assetId: number, from: Date, to: Date, keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await q
+      .selectFrom('forecasts')
+      .select('input_key')
+      .where('asset_id', '=', assetId)
+      .where('as_of', '>=', from)
+      .where('as_of', '<=', to)
+      .where('input_key', 'in', keys)
+      .execute();
+    return new Set(rows.map((r) => r.input_key!));
   },
 
   latest(q: Q, assetId: number, limit: number): Promise<Forecast[]> {

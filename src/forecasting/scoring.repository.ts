@@ -62,6 +62,44 @@ export const scoringRepository = {
     return rows;
   },
 
+  /**
+   * One page of an active asset's feature rows of a set with window_start in [from, to), after
+   * `after` (the last row of the previous page), oldest first: what a live-loop refresh
+   * extracted, scored or not (the input key tells).
+   */
+  async rowsBetween(
+    db: Db,
+    f: {
+      assetId: number;
+      featureSetId: number;
+      from: Date;
+      to: Date;
+      after: { windowStart: Date; sensorId: number } | null;
+      limit: number;
+      captureSpanMs: number;
+    },
+  ): Promise<UnscoredRow[]> {
+    const afterStart = f.after?.windowStart ?? null;
+    const afterSensor = f.after?.sensorId ?? null;
+    const { rows } = await sql<UnscoredRow>`
+      select fr.asset_id, fr.sensor_id, fr.feature_set_id, fr.window_start, fr.window_end, fr.source_id, fr."values",
+        fs.name as set_name, array(select jsonb_array_elements_text(fs.definition->'featureNames')) as names,
+        (select c.created_at from captures c
+          where fr.source = 'capture' and c.sensor_id = fr.sensor_id and c.id = fr.source_id
+            and c.ts <= fr.window_start and c.ts > fr.window_start - ${f.captureSpanMs} * interval '1 millisecond'
+        ) as capture_stored_at
+      from feature_rows fr
+      join feature_sets fs on fs.id = fr.feature_set_id
+      join assets a on a.id = fr.asset_id and a.status = 'active'
+      where fr.asset_id = ${f.assetId} and fr.feature_set_id = ${f.featureSetId}
+        and fr.window_start >= ${f.from} and fr.window_start < ${f.to}
+        and (${afterStart}::timestamptz is null
+          or (fr.window_start, fr.sensor_id) > (${afterStart}::timestamptz, ${afterSensor}::int8))
+      order by fr.window_start, fr.sensor_id
+      limit ${f.limit}`.execute(db);
+    return rows;
+  },
+
   /** The asset's `limit` newest windows of the set that ended before `before`, newest first. */
   recentWindows(db: Db, f: { assetId: number; featureSetHash: string; before: Date; limit: number }) {
     return db

@@ -3,6 +3,7 @@
  * serve that set → one forecast (health, ISO zone, failure probability, RUL with interval, top
  * contributing features, lineage), stored through group commit, then the work-order rules.
  */
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { assetsRepository } from '../acquisition/assets.repository.js';
@@ -38,6 +39,9 @@ export interface ScoreRequest extends LiveInput {
   /** When the stored capture behind the input was stored: the start of the forecast's
    * capture-to-forecast lag (live API input has none). */
   captureStoredAt?: Date;
+  /** The live loop's identity of the input (feature row and values): with the models' versions
+   * it becomes the forecast's input_key, so scoring the same input again stores nothing. */
+  inputIdentity?: string;
   source?: 'api' | 'scheduled' | 'demo';
   asOf?: Date;
 }
@@ -86,8 +90,9 @@ export class ScoringService {
         // Rows come back in insertion order with a single VALUES list; match by position.
         // One multi-row INSERT is atomic on its own: no BEGIN/COMMIT round trips.
         const stored = await repo.insertMany(deps.db, rows);
+        // Only new forecasts go through the work-order rules: a replayed one was already.
         this.afterCommit(stored.map((f) => f.id));
-        return stored;
+        return stored.length === rows.length ? stored : withSkipped(deps.db, rows, stored);
       },
     });
   }
@@ -208,7 +213,50 @@ export class ScoringService {
       }),
       source: req.source ?? 'api',
       diagnosis: diagnosis ? JSON.stringify(diagnosis) : null,
+      input_key: req.inputIdentity === undefined ? null : inputKey(req.inputIdentity, models),
+      data_received_at: req.captureStoredAt ?? null,
     });
+  }
+
+  /** The input_key a row would be stored under with the models serving its set now. */
+  async inputKeyOf(row: UnscoredRow): Promise<string> {
+    const set = chooseFeatureSet({ featureSet: row.set_name }, false);
+    return inputKey(rowIdentity(row), await this.deps.models.forFeatureSet(set.hash));
+  }
+
+  /**
+   * Scores stored feature rows keyed (the live loop): a row already scored with the same values
+   * and models is skipped before any model runs, and one scored concurrently is dropped by the
+   * unique index, so a replayed or retried refresh adds no forecast. `receivedAt`: when the
+   * data arrived, for rows whose capture's storage time is not known.
+   */
+  async scoreKeyedRows(
+    rows: UnscoredRow[],
+    o: { receivedAt: Date; signal?: AbortSignal | undefined },
+  ): Promise<{ scored: number; skipped: number }> {
+    if (rows.length === 0) return { scored: 0, skipped: 0 };
+    const keys = await Promise.all(rows.map((r) => this.inputKeyOf(r)));
+    const ends = rows.map((r) => r.window_end.getTime());
+    const stored = await repo.storedInputKeys(
+      this.deps.db,
+      rows[0]!.asset_id,
+      new Date(Math.min(...ends)),
+      new Date(Math.max(...ends)),
+      keys,
+    );
+    let scored = 0;
+    const diagnoses: DiagnosisCache = new Map();
+    for (const [i, row] of rows.entries()) {
+      if (stored.has(keys[i]!)) continue;
+      o.signal?.throwIfAborted();
+      const req = scoreRequestOf(row, 'scheduled');
+      await this.score(
+        { ...req, captureStoredAt: row.capture_stored_at ?? o.receivedAt, inputIdentity: rowIdentity(row) },
+        diagnoses,
+      );
+      scored += 1;
+    }
+    return { scored, skipped: rows.length - scored };
   }
 
   /**
@@ -345,7 +393,8 @@ export class ScoringService {
     for (const row of todo) {
       if (o.signal?.aborted) break;
       try {
-        await this.score(scoreRequestOf(row, o.source), diagnoses);
+        // Keyed as the live loop keys them: a row this and the loop both reach is stored once.
+        await this.score({ ...scoreRequestOf(row, o.source), inputIdentity: rowIdentity(row) }, diagnoses);
         scored += 1;
       } catch (err) {
         if (!o.onFailure) throw err;
@@ -361,6 +410,40 @@ export class ScoringService {
     await this.writer.close();
     await this.settled();
   }
+}
+
+/** A feature row's key and values: what its forecast rests on besides the models. */
+function rowIdentity(row: UnscoredRow): string {
+  const values = row.values.map((v) => (Number.isFinite(v) ? v : null));
+  return JSON.stringify([row.sensor_id, row.feature_set_id, row.window_start.toISOString(), values]);
+}
+
+function inputKey(identity: string, models: readonly LoadedActive[]): string {
+  const versions = models.map((m) => `${m.row.name}@${m.row.version}`).sort();
+  return createHash('sha256').update(identity).update(JSON.stringify(versions)).digest('hex').slice(0, 32);
+}
+
+/** The insert's result, with each skipped keyed row resolved to the forecast stored under its
+ * key. `stored` is `rows` in order with the skipped ones missing. */
+async function withSkipped(db: Kysely<DB>, rows: NewForecast[], stored: Forecast[]): Promise<Forecast[]> {
+  const out: Array<Forecast | undefined> = [];
+  let j = 0;
+  const same = (r: NewForecast, f: Forecast | undefined) =>
+    f !== undefined &&
+    f.asset_id === r.asset_id &&
+    (f.input_key ?? null) === (r.input_key ?? null) &&
+    f.as_of.getTime() === new Date(r.as_of).getTime();
+  for (const r of rows) out.push(same(r, stored[j]) ? stored[j++] : undefined);
+  const missing = rows.filter((_, i) => out[i] === undefined);
+  const found = new Map<string, Forecast>();
+  for (const assetId of new Set(missing.map((r) => r.asset_id)))
+    for (const f of await repo.byInputKeys(
+      db,
+      assetId,
+      missing.filter((r) => r.asset_id === assetId).map((r) => r.input_key!),
+    ))
+      found.set(`${f.asset_id}:${f.input_key}`, f);
+  return rows.map((r, i) => out[i] ?? found.get(`${r.asset_id}:${r.input_key}`)!);
 }
 
 /** A stored feature row as a scoring request; its key goes into the forecast's lineage. */

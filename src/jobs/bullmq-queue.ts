@@ -119,6 +119,20 @@ export class BullJobQueue implements JobQueue {
     const dedupId = dedupKey ? `${name}:${dedupKey}` : undefined;
     await this.connected();
     try {
+      if (options.debounceKey !== undefined) {
+        // keepLastIfActive: joins a waiting or delayed job; behind a running one, BullMQ keeps
+        // one follow-up and adds it when the running one ends. One round trip, no look-up first:
+        // this is on every ingest's path.
+        const job = await this.queue(def.queue).add(name, payload, {
+          attempts: def.attempts,
+          backoff: { type: 'exponential', delay: def.backoffMs },
+          removeOnComplete: { count: 1000, age: 7 * 24 * 3600 },
+          removeOnFail: { count: 5000 },
+          ...(options.delayMs ? { delay: options.delayMs } : {}),
+          deduplication: { id: `${name}:${options.debounceKey}`, keepLastIfActive: true },
+        });
+        return { id: `${def.queue}.${job.id}`, deduplicated: false };
+      }
       if (dedupId) {
         // BullMQ dedups by itself; asking first lets us tell the caller it got an existing job.
         const existing = await this.queue(def.queue).getDeduplicationJobId(dedupId);

@@ -16,6 +16,7 @@ interface Entry {
   status: JobStatus;
   payload: unknown;
   dedupKey: string | undefined;
+  debounceKey: string | undefined;
   controller: AbortController;
   done: Promise<void>;
   resolveDone: () => void;
@@ -49,6 +50,17 @@ export class InlineJobQueue implements JobQueue {
         }
       }
     }
+    const debounceKey = options.debounceKey;
+    if (debounceKey !== undefined) {
+      for (const e of this.jobs.values()) {
+        if (
+          e.debounceKey === debounceKey &&
+          e.status.name === name &&
+          (e.status.state === 'waiting' || e.status.state === 'delayed')
+        )
+          return { id: e.status.id, deduplicated: true };
+      }
+    }
     const id = `${def.queue}.${randomUUID()}`;
     let resolveDone!: () => void;
     const entry: Entry = {
@@ -68,22 +80,34 @@ export class InlineJobQueue implements JobQueue {
       },
       payload,
       dedupKey,
+      debounceKey,
       controller: new AbortController(),
       done: new Promise<void>((r) => (resolveDone = r)),
       resolveDone: () => resolveDone(),
     };
     this.jobs.set(id, entry);
     this.prune();
-    const previous = this.chains.get(def.queue) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      if (options.delayMs) await sleep(options.delayMs, entry.controller.signal);
-      await this.run(entry);
-    });
+    if (options.delayMs) {
+      // The delay runs beside the queue, not in it: a delayed job holds up no other job.
+      const delayed = sleep(options.delayMs, entry.controller.signal).then(() => {
+        this.delayed.delete(delayed);
+        entry.status.state = entry.controller.signal.aborted ? entry.status.state : 'waiting';
+        this.chain(def.queue, entry);
+      });
+      this.delayed.add(delayed);
+    } else this.chain(def.queue, entry);
+    return { id, deduplicated: false };
+  }
+
+  private readonly delayed = new Set<Promise<void>>();
+
+  private chain(queue: string, entry: Entry): void {
+    const previous = this.chains.get(queue) ?? Promise.resolve();
+    const run = previous.then(() => this.run(entry));
     this.chains.set(
-      def.queue,
+      queue,
       run.catch(() => {}),
     );
-    return { id, deduplicated: false };
   }
 
   private async run(entry: Entry): Promise<void> {
@@ -194,8 +218,10 @@ export class InlineJobQueue implements JobQueue {
    * contents before and after a request need the background writes to be over). */
   async idle(): Promise<void> {
     for (;;) {
+      while (this.delayed.size > 0) await Promise.allSettled([...this.delayed]);
       const chains = [...this.chains.values()];
       await Promise.allSettled(chains);
+      if (this.delayed.size > 0) continue;
       if ([...this.chains.values()].every((c, i) => c === chains[i]) && chains.length === this.chains.size)
         return;
     }
@@ -206,6 +232,7 @@ export class InlineJobQueue implements JobQueue {
     for (const t of this.schedules.values()) clearInterval(t);
     for (const e of this.jobs.values())
       if (!FINISHED.has(e.status.state)) e.controller.abort(new Error('shutdown'));
+    await Promise.allSettled([...this.delayed]);
     await Promise.allSettled([...this.chains.values()]);
   }
 

@@ -18,5 +18,7 @@ export const JOBS = {
   deliverWebhook: 'deliver-webhook',
   checkDrift: 'check-drift',
   applyRetention: 'apply-retention',
+  refreshAsset: 'refresh-asset',
+  refreshPending: 'refresh-pending',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -15,6 +15,12 @@ export async function scheduleJobs(ctx: CoreContext): Promise<void> {
   if (ctx.config.drift.intervalMinutes > 0) {
     await ctx.jobs.schedule(JOBS.checkDrift, {}, ctx.config.drift.intervalMinutes * 60_000);
   }
+  if (ctx.config.liveLoop.enabled) {
+    // A mark this old lost its wake-up; the sweep runs at once for marks left by a stopped process.
+    const olderThanMs = Math.max(30_000, 5 * ctx.config.liveLoop.debounceMs);
+    await ctx.jobs.enqueue(JOBS.refreshPending, { olderThanMs });
+    await ctx.jobs.schedule(JOBS.refreshPending, { olderThanMs }, 60_000);
+  }
   // Old months go daily. Scheduled even when all are 0 (a run that drops nothing): BullMQ keeps
   // a scheduler and its payload in Redis across restarts, so skipping it would leave an earlier
   // configuration's retention dropping partitions after the operator turned it off.

@@ -44,6 +44,13 @@ export interface JobStatus {
 export interface EnqueueOptions {
   /** Start no earlier than this many milliseconds from now. */
   delayMs?: number;
+  /**
+   * Jobs of this name and key collapse: one enqueued while another waits (or is delayed) joins
+   * it; one enqueued while another runs waits for it and then runs once, however many came
+   * meanwhile (the running one may have read the data before the newest arrived). With
+   * `delayMs`, a burst runs once, that long after its first job.
+   */
+  debounceKey?: string;
 }
 
 /** What the API and CLI see: the same whether jobs go through Redis or run in-process. */

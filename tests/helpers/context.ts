@@ -23,6 +23,9 @@ export async function createTestContext(
     // Suites of other concerns call routes without keys; the auth suite turns this on.
     PROGNOS_AUTH: 'off',
     PROGNOS_MODELS_DIR: modelsDir,
+    // Suites of other concerns count forecasts and jobs: no background refresh behind their
+    // backs. tests/live-loop.test.ts turns it on.
+    PROGNOS_LIVE_LOOP: 'off',
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...(opts.redis && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,

@@ -51,6 +51,8 @@ export async function startPrognos(
       TMPDIR: process.env.TMPDIR ?? '/tmp',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      // As in tests/helpers/context.ts: no background refresh unless a test asks for it.
+      PROGNOS_LIVE_LOOP: 'off',
       ...(command === 'serve' ? { PORT: '0', HOST: '127.0.0.1' } : {}),
       ...env,
     },

@@ -21,6 +21,7 @@ import {
   type SensorSpec,
 } from '../assets.repository.js';
 import { insertEventsUnlessDuplicate, type EventSpec } from '../maintenance-events.repository.js';
+import type { IngestHook } from '../ingest-hook.js';
 import type { ImportCounts } from './import-counts.js';
 import { SeriesWriter, type ReadingsMethod } from './series-writer.js';
 
@@ -34,6 +35,9 @@ export interface BulkWriterOptions {
   batchSize: number;
   method?: ReadingsMethod;
   onRows?: (count: number) => void;
+  /** The live loop: new rows mark their assets in the import's transactions, woken after each
+   * commit; unset = no marks. */
+  ingestHook?: IngestHook | undefined;
 }
 
 const EVENT_BATCH = 1_000;
@@ -51,16 +55,19 @@ export class BulkWriter {
   private readonly onRows: (count: number) => void;
   /** Counts when the open transaction began; null outside a transaction. */
   private before: ImportCounts | null = null;
+  private readonly hook: IngestHook | undefined;
 
   constructor(
     private readonly session: SqlSession,
     opts: BulkWriterOptions,
   ) {
     this.onRows = opts.onRows ?? (() => {});
+    this.hook = opts.ingestHook;
     this.series = new SeriesWriter(session, this.counts, {
       batchSize: opts.batchSize,
       method: opts.method ?? 'unnest',
       onRows: this.onRows,
+      markIngest: this.hook !== undefined,
     });
   }
 
@@ -82,6 +89,8 @@ export class BulkWriter {
     await this.series.settle();
     await commitTransaction(this.session);
     this.before = null;
+    const marked = this.series.takeMarked();
+    if (marked.length > 0) this.hook?.stored(marked);
   }
 
   /** Rolls back the open transaction and the counts it added. */

@@ -14,6 +14,7 @@ import { BulkWriter } from './bulk-writer.js';
 import { cmapssImporter } from './cmapss.js';
 import { cwruImporter } from './cwru.js';
 import { femtoImporter } from './femto.js';
+import type { IngestHook } from '../ingest-hook.js';
 import type { ImportCounts } from './import-counts.js';
 import { maintenanceImporter } from './maintenance.js';
 import type { ReadingsMethod } from './series-writer.js';
@@ -40,6 +41,8 @@ export interface RunImportDeps {
   progress?: ImportProgress;
   /** How readings are sent; PostgreSQL only for 'copy-stage'. Default 'unnest'. */
   method?: ReadingsMethod;
+  /** The live loop (ingest-hook.ts); unset = the import marks nothing. */
+  ingestHook?: IngestHook;
 }
 
 const CAPTURES_PER_TRANSACTION = 200;
@@ -103,6 +106,7 @@ export async function executeImport(
       const writer = new BulkWriter(session, {
         batchSize: options.batchSize,
         ...(deps.method ? { method: deps.method } : {}),
+        ingestHook: deps.ingestHook,
         ...(progress ? { onRows: (n: number) => progress.rows(n) } : {}),
       });
       const ctx: ImportContext = { writer, options };

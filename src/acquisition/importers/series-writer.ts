@@ -19,6 +19,7 @@
 import type { SqlSession } from '../../db/sql-session.js';
 import { countIngested, READING_BYTES } from '../../metrics.js';
 import { insertCaptureRows } from '../captures.repository.js';
+import { markIngestSession, type IngestSpan } from '../ingest-marks.repository.js';
 import { ensurePartitionsBetween } from '../partitions.repository.js';
 import { copyReadings, insertReadingArrays } from '../readings.repository.js';
 import { addToGroups, dayOf, groupKey, IngestStats, type BatchGroups } from './ingest-stats.js';
@@ -41,6 +42,8 @@ export interface SeriesWriterOptions {
   batchSize: number;
   method: ReadingsMethod;
   onRows: (count: number) => void;
+  /** Mark the assets of new rows for the live loop, in the import's transaction. */
+  markIngest?: boolean;
 }
 
 export class SeriesWriter {
@@ -55,6 +58,9 @@ export class SeriesWriter {
   readonly stats = new IngestStats();
   /** Readings and captures queued since the transaction began. */
   readonly pending = { readings: 0, captures: 0 };
+  /** Data spans of the open transaction's new rows, by sensor and table (the live loop's marks). */
+  private readonly spans = new Map<string, IngestSpan>();
+  private marked: number[] = [];
 
   constructor(
     private readonly session: SqlSession,
@@ -103,11 +109,33 @@ export class SeriesWriter {
     await this.flushCaptures();
     await this.inflight;
     await this.stats.write(this.session);
+    if (this.opts.markIngest) this.marked = await markIngestSession(this.session, [...this.spans.values()]);
+    this.spans.clear();
+  }
+
+  /** The assets the last settled transaction marked (read once, after its commit). */
+  takeMarked(): number[] {
+    const out = this.marked;
+    this.marked = [];
+    return out;
   }
 
   startTransaction(): void {
     this.pending.readings = 0;
     this.pending.captures = 0;
+    this.spans.clear();
+    this.marked = [];
+  }
+
+  private widen(sensorId: number, kind: IngestSpan['kind'], fromMs: number, toMs: number): void {
+    if (!this.opts.markIngest) return;
+    const key = `${kind}:${sensorId}`;
+    const s = this.spans.get(key);
+    if (!s) this.spans.set(key, { sensorId, kind, fromMs, toMs });
+    else {
+      s.fromMs = Math.min(s.fromMs, fromMs);
+      s.toMs = Math.max(s.toMs, toMs);
+    }
   }
 
   /** Forgets queued rows and created partitions after a rollback. */
@@ -118,6 +146,8 @@ export class SeriesWriter {
     this.inflight = Promise.resolve();
     this.months.clear();
     this.stats.reset();
+    this.spans.clear();
+    this.marked = [];
   }
 
   private async flushReadings(): Promise<void> {
@@ -142,6 +172,22 @@ export class SeriesWriter {
           : approximate(groups, inserted);
       this.stats.record('readings', groups, perGroup);
       this.counted('readings', n, inserted);
+      // A batch of duplicates only (a replayed import) wakes nothing; a partly new one wakes its
+      // sensors over the batch's span (re-extracting stored windows is idempotent).
+      if (inserted > 0 && this.opts.markIngest) {
+        const spans = new Map<number, [number, number]>();
+        for (let i = 0; i < n; i++) {
+          const id = idArray[i]!;
+          const t = secs[i]! * 1000;
+          const s = spans.get(id);
+          if (!s) spans.set(id, [t, t]);
+          else {
+            if (t < s[0]) s[0] = t;
+            if (t > s[1]) s[1] = t;
+          }
+        }
+        for (const [id, [f, t]] of spans) this.widen(id, 'readings', f, t);
+      }
       countIngested('import', 'readings', inserted, inserted * READING_BYTES);
     });
   }
@@ -172,6 +218,13 @@ export class SeriesWriter {
         perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
       }
       this.stats.record('captures', groups, perGroup);
+      const byKey = new Map(rows.map((c) => [`${c.sensorId}:${c.epochSec}`, c]));
+      for (const row of inserted) {
+        const c = byKey.get(`${Number(row.sensor_id)}:${Number(row.ts)}`);
+        const fromMs = Number(row.ts) * 1000;
+        const durationMs = c ? (c.samples.length / c.sampleRateHz) * 1000 : 0;
+        this.widen(Number(row.sensor_id), 'captures', fromMs, fromMs + durationMs);
+      }
       this.counted('captures', rows.length, inserted.length);
       // Duplicates skipped are not returned: the bytes are those of the rows stored (float32).
       const samples = inserted.reduce((sum, row) => sum + row.n_samples, 0);

@@ -1,0 +1,220 @@
+/**
+ * Capture-to-forecast lag of the live loop (src/forecasting/live-loop.ts): a simulated fleet of
+ * `--assets` pumps streams vibration captures over the HTTP API, sped up (one capture per asset
+ * every `--interval-ms`, asset clocks offset at random), with no extraction or scoring call; the
+ * loop turns each into feature rows and forecasts (an active health model, bearing diagnosis).
+ * Reported: the forecasts' lag (scored_at − the capture's storage time, from the database)
+ * p50/p99/max, and forecasts per second. Embedded (PGlite, in-process jobs) by default; with
+ * DATABASE_URL on a fresh PostgreSQL database of its own, and with REDIS_URL through BullMQ with
+ * workers in this process.
+ *
+ *   npm run bench -- live-loop [--assets 100] [--captures 4] [--interval-ms 5000]
+ *   DATABASE_URL=postgres://... REDIS_URL=redis://... npm run bench -- live-loop --assets 1000
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { getFeatureSet } from '../src/features/stored-feature-sets.js';
+import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
+import { createRng } from '../src/maths/random.js';
+import { withDatabase } from '../tests/helpers/database.js';
+import { BEARING_MM, RPM } from '../tests/helpers/feature-fixtures.js';
+import { activeHealthModel, vibrationRows } from '../tests/helpers/health-artifact.js';
+
+const { values } = parseArgs({
+  options: {
+    assets: { type: 'string', default: '100' },
+    captures: { type: 'string', default: '4' },
+    'interval-ms': { type: 'string', default: '5000' },
+    'debounce-ms': { type: 'string', default: '2000' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const ASSETS = Number(values.assets);
+const CAPTURES = Number(values.captures);
+const INTERVAL_MS = Number(values['interval-ms']);
+const RATE = 12_000;
+const SET = getFeatureSet('prognos-vibration')!;
+const WINDOW = SET.vibration.params.windowLength;
+const SAMPLES = 2 * WINDOW; // two windows, two forecasts per capture
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** A pump's vibration: shaft line, its harmonics, noise; amplitude growing slowly with wear. */
+function capture(seed: number, wear: number): Float32Array {
+  const rng = createRng(seed);
+  const shaft = RPM / 60;
+  const out = new Float32Array(SAMPLES);
+  for (let i = 0; i < SAMPLES; i++) {
+    const t = i / RATE;
+    out[i] =
+      0.3 * Math.sin(2 * Math.PI * shaft * t) +
+      0.1 * Math.sin(4 * Math.PI * shaft * t) +
+      (0.05 + 0.02 * wear) * (rng() - 0.5);
+  }
+  return out;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function main() {
+  const base = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  const dbName = `prognos_bench_loop_${randomBytes(3).toString('hex')}`;
+  let admin: pg.Client | undefined;
+  if (base) {
+    admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+  }
+  const modelsDir = await mkdtemp(path.join(os.tmpdir(), 'prognos-bench-models-'));
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    PROGNOS_DATA_DIR: 'memory://',
+    PROGNOS_MODELS_DIR: modelsDir,
+    PROGNOS_AUTH: 'off',
+    PROGNOS_SCORING_INTERVAL_MINUTES: '0',
+    PROGNOS_LIVE_LOOP: 'on',
+    PROGNOS_LOOP_DEBOUNCE_MS: String(values['debounce-ms']),
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    RATE_LIMIT_BURST: '10000000',
+    QUEUE_PREFIX: `prognos-bench-${randomBytes(3).toString('hex')}`,
+    ...(base ? { DATABASE_URL: withDatabase(base, dbName), DB_POOL_MAX: '20' } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  });
+  const ctx = await createContext(config);
+  let pool: WorkerPool | undefined;
+  const mode = `${base ? 'PostgreSQL' : 'embedded PGlite'} + ${redisUrl ? 'BullMQ' : 'in-process jobs'}`;
+  try {
+    if (redisUrl)
+      pool = await startWorkers({
+        handlers: ctx.jobHandlers,
+        redisUrl,
+        prefix: config.queuePrefix,
+        logger: ctx.logger,
+        concurrency: { scoring: 8 },
+      });
+    const app = await buildApp(ctx);
+    log(`live-loop bench (${mode}): ${ASSETS} assets, ${CAPTURES} captures each every ${INTERVAL_MS} ms`);
+    const healthy = vibrationRows(
+      SET,
+      Array.from({ length: 64 }, (_, k) => Float64Array.from(capture(10_000 + k, 0).subarray(0, WINDOW))),
+      RPM / 60,
+    );
+    await activeHealthModel(ctx, 'bench-loop-health', SET, healthy, { seed: 1, epochs: 20 });
+
+    const sensors: number[] = [];
+    for (let a = 0; a < ASSETS; a++) {
+      const asset = await app.inject({
+        method: 'POST',
+        url: '/v1/assets',
+        payload: {
+          name: `bench pump ${a + 1}`,
+          type: 'pump',
+          nominalSpeedRpm: RPM,
+          bearing: {
+            nBalls: BEARING_MM.nBalls,
+            ballDiameterMm: BEARING_MM.ballDiameter,
+            pitchDiameterMm: BEARING_MM.pitchDiameter,
+          },
+        },
+      });
+      if (asset.statusCode !== 201) throw new Error(`asset: ${asset.statusCode} ${asset.body}`);
+      const sensor = await app.inject({
+        method: 'POST',
+        url: `/v1/assets/${asset.json().id}/sensors`,
+        payload: { name: 'de', kind: 'vibration', unit: 'g', sampleRateHz: RATE },
+      });
+      if (sensor.statusCode !== 201) throw new Error(`sensor: ${sensor.statusCode} ${sensor.body}`);
+      sensors.push(sensor.json().id as number);
+    }
+
+    const rng = createRng(3);
+    const t0 = Date.parse('2026-06-01T00:00:00Z');
+    const started = Date.now();
+    let errors = 0;
+    // Each asset on its own clock: the first capture at a random offset within the interval.
+    await Promise.all(
+      sensors.map(async (sensorId, a) => {
+        await new Promise((r) => setTimeout(r, rng() * INTERVAL_MS));
+        for (let k = 0; k < CAPTURES; k++) {
+          const samples = capture(a * 1000 + k, k / CAPTURES);
+          const body = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+          const res = await app.inject({
+            method: 'POST',
+            url: `/v1/sensors/${sensorId}/captures`,
+            query: { ts: new Date(t0 + k * 600_000).toISOString(), sampleRateHz: String(RATE) },
+            headers: { 'content-type': 'application/octet-stream' },
+            payload: body,
+          });
+          if (res.statusCode !== 201) errors++;
+          if (k < CAPTURES - 1) await new Promise((r) => setTimeout(r, INTERVAL_MS));
+        }
+      }),
+    );
+    const streamed = Date.now();
+    const expected = ASSETS * CAPTURES * 2;
+    const db = ctx.database.db;
+    for (;;) {
+      const n = Number(
+        (
+          await db
+            .selectFrom('forecasts')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('input_key', 'is not', null)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      if (n >= expected) break;
+      if (Date.now() - streamed > 600_000) throw new Error(`only ${n} of ${expected} forecasts after 10 min`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const rows = await db
+      .selectFrom('forecasts')
+      .select(['scored_at', 'data_received_at', 'health_index'])
+      .where('input_key', 'is not', null)
+      .execute();
+    const lags = rows.map((r) => r.scored_at.getTime() - r.data_received_at!.getTime()).sort((x, y) => x - y);
+    const lastScored = Math.max(...rows.map((r) => r.scored_at.getTime()));
+    const figures = {
+      assets: ASSETS,
+      captures: ASSETS * CAPTURES,
+      forecasts: rows.length,
+      with_health: rows.filter((r) => r.health_index !== null).length,
+      errors,
+      debounce_ms: Number(values['debounce-ms']),
+      lag_p50_s: Number((quantile(lags, 0.5) / 1000).toFixed(2)),
+      lag_p99_s: Number((quantile(lags, 0.99) / 1000).toFixed(2)),
+      lag_max_s: Number((lags.at(-1)! / 1000).toFixed(2)),
+      forecasts_per_s: Number((rows.length / ((lastScored - started) / 1000)).toFixed(1)),
+      drain_after_stream_s: Number(((lastScored - streamed) / 1000).toFixed(2)),
+    };
+    log(
+      `  ${figures.forecasts} forecasts (${figures.with_health} with a health score) from ${figures.captures} captures, ${errors} errors`,
+    );
+    log(
+      `  lag p50 ${figures.lag_p50_s} s, p99 ${figures.lag_p99_s} s, max ${figures.lag_max_s} s; ${figures.forecasts_per_s} forecasts/s`,
+    );
+    if (values.json) console.log(JSON.stringify({ mode, ...figures }));
+    await app.close();
+  } finally {
+    await pool?.close();
+    await ctx.close();
+    await rm(modelsDir, { recursive: true, force: true });
+    if (admin) {
+      await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
+      await admin.end();
+    }
+  }
+}
+
+await main();
