@@ -84,6 +84,9 @@ export const evalTwinCommand: Command = {
         `${r.captures} captures replayed, ${r.forecasts} forecasts written by the live loop; ${r.failuresBeforeCut} failures before the cut (training labels)`,
       );
       const s = r.score;
+      log(
+        `RUL scored at ${s.rul_points} machine-days; mean 80 % interval width ${s.interval_width_h?.toFixed(0) ?? '—'} h`,
+      );
       const round = (x: number | null, d = 1) => (x === null ? null : Number(x.toFixed(d)));
       process.stdout.write(
         `${JSON.stringify({

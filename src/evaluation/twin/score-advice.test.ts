@@ -97,6 +97,8 @@ describe('scoreAdvice', () => {
     const s = scoreAdvice(truth, cps, [], window);
     expect(s.rul_mae_h).toBeCloseTo((32 + 96) / 2, 9);
     expect(s.interval_coverage).toBeCloseTo(0.5, 9);
+    expect(s.interval_width_h).toBeCloseTo((100 + 200) / 2, 9);
+    expect(s.rul_points).toBe(2);
   });
 
   it('measures top-3 precision with k = min(3, failing within the horizon)', () => {

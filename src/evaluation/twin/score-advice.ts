@@ -74,6 +74,10 @@ export interface AdviceScore {
   rul_mae_h: number | null;
   interval_coverage: number | null;
   top3_precision: number | null;
+  /** Mean width of the RUL intervals scored for coverage: a wide enough interval covers all. */
+  interval_width_h: number | null;
+  /** Checkpoints × degrading machines the RUL figures rest on. */
+  rul_points: number;
 }
 
 interface Episode {
@@ -146,6 +150,7 @@ export function scoreAdvice(
 
   const errors: number[] = [];
   const covered: number[] = [];
+  const widths: number[] = [];
   const precisions: number[] = [];
   for (const c of inReplay) {
     const running = truth.filter((m) => m.failureAtMs === null || m.failureAtMs > c.atMs);
@@ -156,8 +161,10 @@ export function scoreAdvice(
       if (actual === null || actual === undefined || !Number.isFinite(actual) || item?.rulHours == null)
         continue;
       errors.push(Math.abs(item.rulHours - actual));
-      if (item.rulLowerHours !== null && item.rulUpperHours !== null)
+      if (item.rulLowerHours !== null && item.rulUpperHours !== null) {
         covered.push(item.rulLowerHours <= actual && actual <= item.rulUpperHours ? 1 : 0);
+        widths.push(item.rulUpperHours - item.rulLowerHours);
+      }
     }
     const failing = new Set(
       running
@@ -182,5 +189,7 @@ export function scoreAdvice(
     rul_mae_h: mean(errors),
     interval_coverage: mean(covered),
     top3_precision: mean(precisions),
+    interval_width_h: mean(widths),
+    rul_points: errors.length,
   };
 }
