@@ -56,6 +56,28 @@ const BENCHES: Record<string, { file: string; rows: (f: Figures) => string[][] }
       ],
     ],
   },
+  'fleet-stream': {
+    file: 'bench/fleet-stream.ts',
+    rows: (f) => {
+      const c = f.cpu_ms_per_capture as unknown as Figures;
+      return [
+        [
+          'fleet-stream',
+          `captures through to forecasts, ${f.assets} assets, ${f.workers} worker(s)`,
+          `${f.captures_per_s} /s`,
+          `offered ${f.offered_captures_per_s} /s`,
+        ],
+        ['fleet-stream', 'capture-to-forecast lag', `p50 ${f.lag_p50_s} s`, `p99 ${f.lag_p99_s} s`],
+        [
+          'fleet-stream',
+          'CPU-ms per capture (ingest/extract/score/advice)',
+          `${c.total} ms total`,
+          `${c.ingest}/${c.extract}/${c.score}/${c.advice}`,
+        ],
+        ['fleet-stream', 'database growth', `${f.db_bytes_per_asset_day} B/asset-day`, ''],
+      ];
+    },
+  },
 };
 
 const args = process.argv.slice(2);
