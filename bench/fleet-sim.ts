@@ -4,7 +4,9 @@
  * windows a capture), its asset and sensors created through the API, and the health model the
  * loop scores with, trained on healthy captures of the same signal.
  */
+import type { Kysely } from 'kysely';
 import type { AppContext } from '../src/context.js';
+import type { DB } from '../src/db/schema.js';
 import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { createRng } from '../src/maths/random.js';
 import { BEARING_MM, RPM } from '../tests/helpers/feature-fixtures.js';
@@ -92,4 +94,16 @@ export async function createPump(
   if (!opts.temperature) return { assetId, vibration };
   const temperature = await sensor({ name: 'temp', kind: 'temperature', unit: '°C' });
   return { assetId, vibration, temperature };
+}
+
+/** The live loop's forecasts (those carrying an input key), their lags (scored_at − the data's
+ * storage time) sorted, and the last commit. */
+export async function loopForecasts(db: Kysely<DB>) {
+  const rows = await db
+    .selectFrom('forecasts')
+    .select(['scored_at', 'data_received_at', 'health_index'])
+    .where('input_key', 'is not', null)
+    .execute();
+  const lags = rows.map((r) => r.scored_at.getTime() - r.data_received_at!.getTime()).sort((x, y) => x - y);
+  return { rows, lags, lastScored: Math.max(...rows.map((r) => r.scored_at.getTime())) };
 }

@@ -23,7 +23,15 @@ import { createContext } from '../src/context.js';
 import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
 import { createRng } from '../src/maths/random.js';
 import { withDatabase } from '../tests/helpers/database.js';
-import { capture, createPump, fleetHealthModel, quantile, RATE, type PostJson } from './fleet-sim.js';
+import {
+  capture,
+  createPump,
+  fleetHealthModel,
+  loopForecasts,
+  quantile,
+  RATE,
+  type PostJson,
+} from './fleet-sim.js';
 
 const { values } = parseArgs({
   options: {
@@ -127,13 +135,7 @@ async function main() {
       if (Date.now() - streamed > 600_000) throw new Error(`only ${n} of ${expected} forecasts after 10 min`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const rows = await db
-      .selectFrom('forecasts')
-      .select(['scored_at', 'data_received_at', 'health_index'])
-      .where('input_key', 'is not', null)
-      .execute();
-    const lags = rows.map((r) => r.scored_at.getTime() - r.data_received_at!.getTime()).sort((x, y) => x - y);
-    const lastScored = Math.max(...rows.map((r) => r.scored_at.getTime()));
+    const { rows, lags, lastScored } = await loopForecasts(db);
     const figures = {
       assets: ASSETS,
       captures: ASSETS * CAPTURES,
