@@ -20,12 +20,18 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
-import { getFeatureSet } from '../src/features/stored-feature-sets.js';
 import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
 import { createRng } from '../src/maths/random.js';
 import { withDatabase } from '../tests/helpers/database.js';
-import { BEARING_MM, RPM } from '../tests/helpers/feature-fixtures.js';
-import { activeHealthModel, vibrationRows } from '../tests/helpers/health-artifact.js';
+import {
+  capture,
+  createPump,
+  fleetHealthModel,
+  loopForecasts,
+  quantile,
+  RATE,
+  type PostJson,
+} from './fleet-sim.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,31 +45,7 @@ const { values } = parseArgs({
 const ASSETS = Number(values.assets);
 const CAPTURES = Number(values.captures);
 const INTERVAL_MS = Number(values['interval-ms']);
-const RATE = 12_000;
-const SET = getFeatureSet('prognos-vibration')!;
-const WINDOW = SET.vibration.params.windowLength;
-const SAMPLES = 2 * WINDOW; // two windows, two forecasts per capture
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** A pump's vibration: shaft line, its harmonics, noise; amplitude growing slowly with wear. */
-function capture(seed: number, wear: number): Float32Array {
-  const rng = createRng(seed);
-  const shaft = RPM / 60;
-  const out = new Float32Array(SAMPLES);
-  for (let i = 0; i < SAMPLES; i++) {
-    const t = i / RATE;
-    out[i] =
-      0.3 * Math.sin(2 * Math.PI * shaft * t) +
-      0.1 * Math.sin(4 * Math.PI * shaft * t) +
-      (0.05 + 0.02 * wear) * (rng() - 0.5);
-  }
-  return out;
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 async function main() {
   const base = process.env.DATABASE_URL;
@@ -105,38 +87,13 @@ async function main() {
       });
     const app = await buildApp(ctx);
     log(`live-loop bench (${mode}): ${ASSETS} assets, ${CAPTURES} captures each every ${INTERVAL_MS} ms`);
-    const healthy = vibrationRows(
-      SET,
-      Array.from({ length: 64 }, (_, k) => Float64Array.from(capture(10_000 + k, 0).subarray(0, WINDOW))),
-      RPM / 60,
-    );
-    await activeHealthModel(ctx, 'bench-loop-health', SET, healthy, { seed: 1, epochs: 20 });
-
+    await fleetHealthModel(ctx, 'bench-loop-health');
+    const post: PostJson = async (url, payload) => {
+      const res = await app.inject({ method: 'POST', url, payload: payload as object });
+      return { statusCode: res.statusCode, body: res.body };
+    };
     const sensors: number[] = [];
-    for (let a = 0; a < ASSETS; a++) {
-      const asset = await app.inject({
-        method: 'POST',
-        url: '/v1/assets',
-        payload: {
-          name: `bench pump ${a + 1}`,
-          type: 'pump',
-          nominalSpeedRpm: RPM,
-          bearing: {
-            nBalls: BEARING_MM.nBalls,
-            ballDiameterMm: BEARING_MM.ballDiameter,
-            pitchDiameterMm: BEARING_MM.pitchDiameter,
-          },
-        },
-      });
-      if (asset.statusCode !== 201) throw new Error(`asset: ${asset.statusCode} ${asset.body}`);
-      const sensor = await app.inject({
-        method: 'POST',
-        url: `/v1/assets/${asset.json().id}/sensors`,
-        payload: { name: 'de', kind: 'vibration', unit: 'g', sampleRateHz: RATE },
-      });
-      if (sensor.statusCode !== 201) throw new Error(`sensor: ${sensor.statusCode} ${sensor.body}`);
-      sensors.push(sensor.json().id as number);
-    }
+    for (let a = 0; a < ASSETS; a++) sensors.push((await createPump(post, a + 1)).vibration);
 
     const rng = createRng(3);
     const t0 = Date.parse('2026-06-01T00:00:00Z');
@@ -178,13 +135,7 @@ async function main() {
       if (Date.now() - streamed > 600_000) throw new Error(`only ${n} of ${expected} forecasts after 10 min`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const rows = await db
-      .selectFrom('forecasts')
-      .select(['scored_at', 'data_received_at', 'health_index'])
-      .where('input_key', 'is not', null)
-      .execute();
-    const lags = rows.map((r) => r.scored_at.getTime() - r.data_received_at!.getTime()).sort((x, y) => x - y);
-    const lastScored = Math.max(...rows.map((r) => r.scored_at.getTime()));
+    const { rows, lags, lastScored } = await loopForecasts(db);
     const figures = {
       assets: ASSETS,
       captures: ASSETS * CAPTURES,

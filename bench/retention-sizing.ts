@@ -27,6 +27,7 @@ import { migrate, readMigrations } from '../src/db/migrator.js';
 import { replaceFeatureRows } from '../src/features/features.repository.js';
 import { getFeatureSet, DEFAULT_STORED_FEATURE_SET } from '../src/features/stored-feature-sets.js';
 import { forecastsRepository, type NewForecast } from '../src/forecasting/forecasts.repository.js';
+import { partitionedTableBytes } from './fleet-probes.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -160,10 +161,10 @@ try {
   ];
   let total = 0;
   for (const table of PARTITIONED_TABLES) {
-    const { rows } = await sql<{ bytes: string; n: string }>`
-      select (select sum(pg_total_relation_size(relid))::text from pg_partition_tree(${table}::regclass)) as bytes,
-        (select count(*)::text from ${sql.table(table)}) as n`.execute(db);
-    const bytes = Number(rows[0]!.bytes);
+    const bytes = await partitionedTableBytes(db, table);
+    const { rows } = await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(
+      db,
+    );
     const n = Number(rows[0]!.n);
     const perAssetDay = bytes / (ASSETS * DAYS);
     total += perAssetDay;

@@ -3,14 +3,18 @@
  * loop's lag and the retention sizing (each in its own process, with `--json`) and prints one
  * table of their figures; with `--json` the output ends with one JSON line (the bench's own line
  * for a single bench, an object of them for all). score, ingest and sizing need DATABASE_URL
- * (PostgreSQL); live-loop runs embedded without it. The other files of bench/ (features, FFT candidates, the
+ * (PostgreSQL); live-loop runs embedded without it. fleet-stream (real serve and worker
+ * processes on PostgreSQL and Redis, minutes) runs only when named. The other files of bench/ (features, FFT candidates, the
  * ML sweeps, the soak) have prerequisites of their own and run on their own (bench/README.md).
  */
 import { spawn } from 'node:child_process';
 
 type Figures = Record<string, number>;
 
-const BENCHES: Record<string, { file: string; rows: (f: Figures) => string[][] }> = {
+const BENCHES: Record<
+  string,
+  { file: string; rows: (f: Figures) => string[][]; /** Run only by name. */ byNameOnly?: true }
+> = {
   score: {
     file: 'bench/score-load.bench.ts',
     rows: (f) => [
@@ -56,6 +60,30 @@ const BENCHES: Record<string, { file: string; rows: (f: Figures) => string[][] }
       ],
     ],
   },
+  // Minutes, real processes, PostgreSQL and Redis: not part of the all-benches run.
+  'fleet-stream': {
+    file: 'bench/fleet-stream.ts',
+    byNameOnly: true,
+    rows: (f) => {
+      const c = f.cpu_ms_per_capture as unknown as Figures;
+      return [
+        [
+          'fleet-stream',
+          `captures through to forecasts, ${f.assets} assets, ${f.workers} worker(s)`,
+          `${f.captures_per_s} /s`,
+          `offered ${f.offered_captures_per_s} /s`,
+        ],
+        ['fleet-stream', 'capture-to-forecast lag', `p50 ${f.lag_p50_s} s`, `p99 ${f.lag_p99_s} s`],
+        [
+          'fleet-stream',
+          'CPU-ms per capture (ingest/extract/score/advice)',
+          `${c.total} ms total`,
+          `${c.ingest}/${c.extract}/${c.score}/${c.advice}`,
+        ],
+        ['fleet-stream', 'database growth', `${f.db_bytes_per_asset_day} B/asset-day`, ''],
+      ];
+    },
+  },
 };
 
 const args = process.argv.slice(2);
@@ -89,7 +117,7 @@ function run(file: string): Promise<Figures> {
 
 const results: Record<string, Figures> = {};
 let failed = false;
-for (const name of named ? [named] : Object.keys(BENCHES)) {
+for (const name of named ? [named] : Object.keys(BENCHES).filter((n) => !BENCHES[n]!.byNameOnly)) {
   try {
     results[name] = await run(BENCHES[name]!.file);
   } catch (err) {

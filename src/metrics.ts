@@ -176,6 +176,32 @@ export function observeScoring(source: string, seconds: number): void {
   scoringDuration.observe({ source }, seconds);
 }
 
+/** The stages of the data path whose CPU is counted (README "Sizing"). */
+export type CpuStage = 'ingest' | 'extract' | 'score' | 'advice';
+
+const stageCpu = new client.Counter({
+  name: 'prognos_stage_cpu_seconds_total',
+  help: 'Process CPU (user + system) spent in each data-path stage: ingest, extract, score, advice; a stage spanning awaits also counts what ran meanwhile',
+  labelNames: ['stage'] as const,
+  registers,
+});
+
+/**
+ * Runs `work`, counting the process CPU used from its start to its end against `stage`. The
+ * process is one thread, so a stage that awaits also counts whatever other job or request ran
+ * during the wait: with concurrent jobs the stages overlap and their sum can exceed
+ * process_cpu_seconds_total (the fleet-stream bench scales them to it).
+ */
+export async function inStage<T>(stage: CpuStage, work: () => Promise<T>): Promise<T> {
+  const start = process.cpuUsage();
+  try {
+    return await work();
+  } finally {
+    const d = process.cpuUsage(start);
+    stageCpu.inc({ stage }, (d.user + d.system) / 1e6);
+  }
+}
+
 const DRIFT_LEVELS = { unknown: -1, ok: 0, warn: 1, drift: 2 } as const;
 
 const driftLevel = new client.Gauge({

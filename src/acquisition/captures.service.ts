@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Sensor } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { countIngested, type IngestSource } from '../metrics.js';
+import { countIngested, inStage, type IngestSource } from '../metrics.js';
 import { sensorsRepository } from './assets.repository.js';
 import { capturesRepository, type CaptureMeta, type CaptureRow } from './captures.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -108,20 +108,26 @@ export class CapturesService {
     body: { ts: unknown; sampleRateHz?: unknown; samples: unknown },
     source: IngestSource = 'http',
   ) {
-    const sensor = await this.vibrationSensor(sensorId);
-    const tsMs = parseTimestamp(body.ts, 'ts', this.now());
-    const rate = this.rate(sensor, body.sampleRateHz);
-    return this.store(
-      sensor,
-      tsMs,
-      rate,
-      samplesFromJson(body.samples, 'samples', this.limits.maxCaptureSamples),
-      source,
-    );
+    return inStage('ingest', async () => {
+      const sensor = await this.vibrationSensor(sensorId);
+      const tsMs = parseTimestamp(body.ts, 'ts', this.now());
+      const rate = this.rate(sensor, body.sampleRateHz);
+      return this.store(
+        sensor,
+        tsMs,
+        rate,
+        samplesFromJson(body.samples, 'samples', this.limits.maxCaptureSamples),
+        source,
+      );
+    });
   }
 
   /** Binary body: little-endian float32 samples; ts and rate from the query or headers. */
   async ingestBinary(sensorId: number, bytes: Uint8Array, ts: unknown, sampleRateHz: unknown) {
+    return inStage('ingest', () => this.ingestBinaryUntimed(sensorId, bytes, ts, sampleRateHz));
+  }
+
+  private async ingestBinaryUntimed(sensorId: number, bytes: Uint8Array, ts: unknown, sampleRateHz: unknown) {
     const sensor = await this.vibrationSensor(sensorId);
     if (ts === undefined)
       throw badRequest('invalid_timestamp', 'ts is required (query ?ts= or header x-capture-ts)');

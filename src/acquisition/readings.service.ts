@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Sensor } from '../db/schema.js';
 import { badRequest, notFound } from '../errors.js';
-import { countIngested, READING_BYTES, type IngestSource } from '../metrics.js';
+import { countIngested, inStage, READING_BYTES, type IngestSource } from '../metrics.js';
 import { sensorsRepository } from './assets.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { spanOf, type IngestHook } from './ingest-hook.js';
@@ -94,6 +94,13 @@ export class ReadingsService {
   async ingestMany(
     batches: ReadonlyArray<{ sensorId: number; readings: unknown; field?: string }>,
     source: IngestSource = 'http',
+  ): Promise<IngestResult[]> {
+    return inStage('ingest', () => this.ingestManyUntimed(batches, source));
+  }
+
+  private async ingestManyUntimed(
+    batches: ReadonlyArray<{ sensorId: number; readings: unknown; field?: string }>,
+    source: IngestSource,
   ): Promise<IngestResult[]> {
     // One query for every sensor of the window (a sensor split into several batches included).
     const ids = [...new Set(batches.map((b) => b.sensorId))];

@@ -16,6 +16,7 @@ import { listSensors } from '../features/features.repository.js';
 import { extractForAsset, MAX_CAPTURE_SPAN_MS } from '../features/features.service.js';
 import { DEFAULT_STORED_FEATURE_SET, listFeatureSets } from '../features/stored-feature-sets.js';
 import { JOBS } from '../jobs/names.js';
+import { inStage } from '../metrics.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { ScoringService } from './scoring.service.js';
 import { scoringRepository } from './scoring.repository.js';
@@ -117,36 +118,41 @@ export async function refreshAsset(
   for (const set of sets) {
     let extracted;
     try {
-      extracted = await extractForAsset(deps.db, {
-        assetId,
-        ...range!,
-        featureSet: set,
-        ...(signal ? { signal } : {}),
-      });
+      extracted = await inStage('extract', () =>
+        extractForAsset(deps.db, {
+          assetId,
+          ...range!,
+          featureSet: set,
+          ...(signal ? { signal } : {}),
+        }),
+      );
     } catch (err) {
       // Deleted meanwhile: its mark went with it (ON DELETE CASCADE).
       if (err instanceof AppError && err.statusCode === 404) return result;
       throw err;
     }
     result.rowsWritten += extracted.rowsWritten;
-    let after: { windowStart: Date; sensorId: number } | null = null;
-    for (;;) {
-      signal?.throwIfAborted();
-      const page = await scoringRepository.rowsBetween(deps.db, {
-        assetId,
-        featureSetId: extracted.featureSet.id,
-        ...range!,
-        after,
-        limit: PAGE,
-        captureSpanMs: MAX_CAPTURE_SPAN_MS,
-      });
-      const r = await deps.scoring.scoreKeyedRows(page, { receivedAt: mark.last_received_at, signal });
-      result.scored += r.scored;
-      result.skipped += r.skipped;
-      if (page.length < PAGE) break;
-      const last = page.at(-1)!;
-      after = { windowStart: last.window_start, sensorId: Number(last.sensor_id) };
-    }
+    const featureSetId = extracted.featureSet.id;
+    await inStage('score', async () => {
+      let after: { windowStart: Date; sensorId: number } | null = null;
+      for (;;) {
+        signal?.throwIfAborted();
+        const page = await scoringRepository.rowsBetween(deps.db, {
+          assetId,
+          featureSetId,
+          ...range!,
+          after,
+          limit: PAGE,
+          captureSpanMs: MAX_CAPTURE_SPAN_MS,
+        });
+        const r = await deps.scoring.scoreKeyedRows(page, { receivedAt: mark.last_received_at, signal });
+        result.scored += r.scored;
+        result.skipped += r.skipped;
+        if (page.length < PAGE) break;
+        const last = page.at(-1)!;
+        after = { windowStart: last.window_start, sensorId: Number(last.sensor_id) };
+      }
+    });
   }
   // The advice (work-order rules) follows each committed batch: wait for it, so a finished
   // refresh means forecasts and suggestions are both stored.

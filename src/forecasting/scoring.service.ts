@@ -12,7 +12,7 @@ import { decodeFloat32 } from '../features/capture-windows.js';
 import { diagnoseWaveform, type Diagnosis } from '../state/diagnosis/diagnose.js';
 import type { DB, Forecast } from '../db/schema.js';
 import { notFound } from '../errors.js';
-import { observeCaptureToForecastLag, observeScoring } from '../metrics.js';
+import { inStage, observeCaptureToForecastLag, observeScoring } from '../metrics.js';
 import { bearingOf, MAX_CAPTURE_SPAN_MS } from '../features/features.service.js';
 import type { StoredFeatureSet } from '../features/stored-feature-sets.js';
 import { temperatureBaselineOf } from '../features/temperature-baseline.js';
@@ -111,7 +111,7 @@ export class ScoringService {
     this.rules = (async () => {
       while (this.pendingRules.length > 0) {
         const batch = this.pendingRules.splice(0);
-        await this.deps.afterCommit!(batch).catch((err: unknown) =>
+        await inStage('advice', () => this.deps.afterCommit!(batch)).catch((err: unknown) =>
           this.deps.logger?.error({ err }, 'work-order rules failed after a scoring batch'),
         );
       }
