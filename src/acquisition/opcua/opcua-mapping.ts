@@ -13,9 +13,9 @@
  * Variable directly below it whose browse name is a sensor's externalRef or name on that asset.
  * Every problem is reported at once, each naming its field (`OPCUA_CONFIG nodes[2].nodeId: …`).
  */
-import { readFileSync } from 'node:fs';
 import { resolveNodeId, type NodeId } from 'node-opcua-client';
 import { ConfigError, type OpcuaConfig } from '../../config.js';
+import { isJsonObject, readJsonSetting, unknownKeys } from '../json-setting.js';
 
 export interface Timing {
   samplingIntervalMs: number;
@@ -57,32 +57,14 @@ const FOLDER_KEYS = ['nodeId', 'asset', 'samplingIntervalMs', 'queueSize'];
 
 /** Reads OPCUA_CONFIG (file or inline) and validates it; throws ConfigError listing every problem. */
 export function loadOpcuaMapping(source: OpcuaConfig['mapping']): OpcuaMapping {
-  let text: string;
-  let where: string;
-  if ('inline' in source) {
-    text = source.inline;
-    where = 'OPCUA_CONFIG';
-  } else {
-    where = `OPCUA_CONFIG (${source.file})`;
-    try {
-      text = readFileSync(source.file, 'utf8');
-    } catch (err) {
-      throw new ConfigError([`${where}: cannot read the file: ${(err as Error).message}`]);
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError([`${where} is not valid JSON: ${(err as Error).message}`]);
-  }
+  const { json, where } = readJsonSetting('OPCUA_CONFIG', source);
   return parseOpcuaMapping(json, where);
 }
 
 export function parseOpcuaMapping(json: unknown, where = 'OPCUA_CONFIG'): OpcuaMapping {
   const problems: string[] = [];
   const fail = (field: string, message: string) => problems.push(`${where} ${field}: ${message}`);
-  if (!isObject(json)) throw new ConfigError([`${where} must be a JSON object`]);
+  if (!isJsonObject(json)) throw new ConfigError([`${where} must be a JSON object`]);
   unknownKeys(json, TOP_KEYS, '', fail);
 
   const int = (
@@ -133,7 +115,7 @@ export function parseOpcuaMapping(json: unknown, where = 'OPCUA_CONFIG'): OpcuaM
       fail(key, 'must be an array');
       return [];
     }
-    return v.filter((item, i) => isObject(item) || (fail(`${key}[${i}]`, 'must be an object'), false));
+    return v.filter((item, i) => isJsonObject(item) || (fail(`${key}[${i}]`, 'must be an object'), false));
   };
 
   const nodes: NodeMapping[] = [];
@@ -170,19 +152,4 @@ export function parseOpcuaMapping(json: unknown, where = 'OPCUA_CONFIG'): OpcuaM
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return mapping;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A misspelt key ("samplingInterval") would silently fall back to a default: refuse it. */
-function unknownKeys(
-  o: Record<string, unknown>,
-  allowed: string[],
-  field: string,
-  fail: (field: string, message: string) => void,
-): void {
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k)) fail(`${field}${k}`, `is not a known key (known: ${allowed.join(', ')})`);
 }

@@ -13,8 +13,8 @@
  * `device` the metric is one of the edge node's own (NBIRTH/NDATA). Every problem is reported at
  * once, each naming its field (`SPARKPLUG_CONFIG metrics[2].edgeNode: …`).
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError, type SparkplugConfig } from '../../config.js';
+import { isJsonObject, readJsonSetting, unknownKeys } from '../json-setting.js';
 import { validTopicId } from './sparkplug-topic.js';
 
 export interface MetricMapping {
@@ -48,34 +48,15 @@ export function metricKey(edgeNode: string, device: string | undefined, metric: 
 
 /** Reads SPARKPLUG_CONFIG (file or inline) and validates it; throws ConfigError listing every problem. */
 export function loadSparkplugMapping(source: SparkplugConfig['mapping']): SparkplugMapping {
-  let text: string;
-  let where: string;
-  if ('inline' in source) {
-    text = source.inline;
-    where = 'SPARKPLUG_CONFIG';
-  } else {
-    where = `SPARKPLUG_CONFIG (${source.file})`;
-    try {
-      text = readFileSync(source.file, 'utf8');
-    } catch (err) {
-      throw new ConfigError([`${where}: cannot read the file: ${(err as Error).message}`]);
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError([`${where} is not valid JSON: ${(err as Error).message}`]);
-  }
+  const { json, where } = readJsonSetting('SPARKPLUG_CONFIG', source);
   return parseSparkplugMapping(json, where);
 }
 
 export function parseSparkplugMapping(json: unknown, where = 'SPARKPLUG_CONFIG'): SparkplugMapping {
   const problems: string[] = [];
   const fail = (field: string, message: string) => problems.push(`${where} ${field}: ${message}`);
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new ConfigError([`${where} must be a JSON object`]);
-  const top = json as Record<string, unknown>;
+  if (!isJsonObject(json)) throw new ConfigError([`${where} must be a JSON object`]);
+  const top = json;
   unknownKeys(top, TOP_KEYS, '', fail);
 
   const text = (o: Record<string, unknown>, key: string, field: string, optional = false) => {
@@ -150,15 +131,4 @@ export function parseSparkplugMapping(json: unknown, where = 'SPARKPLUG_CONFIG')
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return mapping;
-}
-
-/** A misspelt key ("edge_node") would silently leave a metric unmapped: refuse it. */
-function unknownKeys(
-  o: Record<string, unknown>,
-  allowed: string[],
-  field: string,
-  fail: (field: string, message: string) => void,
-): void {
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k)) fail(`${field}${k}`, `is not a known key (known: ${allowed.join(', ')})`);
 }
