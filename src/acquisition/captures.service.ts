@@ -10,6 +10,7 @@ import { sensorsRepository } from './assets.repository.js';
 import { capturesRepository, type CaptureMeta, type CaptureRow } from './captures.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { IngestHook } from './ingest-hook.js';
+import { ensurePartitionsAt } from './partitions.repository.js';
 import { ingestMarksRepository } from './ingest-marks.repository.js';
 import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
 import {
@@ -22,7 +23,7 @@ import {
   samplesToBytes,
 } from './ingest-validation.js';
 import { captureFlags } from './quality.js';
-import { ensurePartitionsFor } from './readings.repository.js';
+
 import { parseTimeBound, parseWindow } from './readings.service.js';
 
 export interface CaptureMetaDto {
@@ -157,7 +158,7 @@ export class CapturesService {
     const ts = new Date(tsMs);
     const durationMs = (samples.length / rate) * 1000;
     const result = await this.db.transaction().execute(async (trx) => {
-      await ensurePartitionsFor(trx, 'captures', [tsMs]);
+      await ensurePartitionsAt(trx, 'captures', [tsMs]);
       const id = await capturesRepository.insert(trx, {
         sensorId: sensor.id,
         ts,

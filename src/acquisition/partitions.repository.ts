@@ -7,15 +7,19 @@ import type { SqlSession } from '../db/sql-session.js';
 export const PARTITIONED_TABLES = ['captures', 'readings', 'feature_rows', 'forecasts'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
-const monthStart = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+const monthStart = (t: Date | number) => {
+  const d = typeof t === 'number' ? new Date(t) : t;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
 
-/** Creates the monthly partitions holding these times (one call per distinct month), so the rows
+/** Creates the monthly partitions holding these times (Dates or epoch ms; one call per distinct
+ * month, one statement in all), so the rows
  * written next land in their month and not in the default partition, where retention cannot
  * reach them and which would stop that month's partition from ever being created. */
 export async function ensurePartitionsAt(
   db: Kysely<DB>,
   table: PartitionedTable,
-  times: readonly Date[],
+  times: readonly (Date | number)[],
 ): Promise<void> {
   const months = [...new Set(times.map(monthStart))]
     .sort((a, b) => a - b)

@@ -11,19 +11,6 @@ type Db = Kysely<DB>;
 export const fromMicros = (us: number): RawBuilder<Date> =>
   sql<Date>`(timestamptz 'epoch' + ${us}::int8 * interval '1 microsecond')`;
 
-const MONTH_MS = (ms: number) => {
-  const d = new Date(ms);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-};
-
-/** Creates the monthly partitions holding these timestamps (one call per distinct month). */
-export async function ensurePartitionsFor(db: Db, table: 'readings' | 'captures', tsMs: readonly number[]) {
-  const months = [...new Set(tsMs.map(MONTH_MS))].sort((a, b) => a - b).map((m) => new Date(m).toISOString());
-  await sql`select prognos_ensure_partitions(${table}, m, m) from unnest(${months}::timestamptz[]) as m`.execute(
-    db,
-  );
-}
-
 export interface ReadingRow {
   us: number;
   value: number;

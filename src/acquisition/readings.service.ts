@@ -9,11 +9,12 @@ import { countIngested, inStage, READING_BYTES, type IngestSource } from '../met
 import { sensorsRepository } from './assets.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { spanOf, type IngestHook } from './ingest-hook.js';
+import { ensurePartitionsAt } from './partitions.repository.js';
 import { ingestMarksRepository, type IngestSpan } from './ingest-marks.repository.js';
 import { countByDay, ingestStatsRepository } from './ingest-stats.repository.js';
 import { DEFAULT_BATCH_LIMITS, validateReadings, type BatchLimits } from './ingest-validation.js';
 import { rangeFlags } from './quality.js';
-import { ensurePartitionsFor, readingsRepository, type Window } from './readings.repository.js';
+import { readingsRepository, type Window } from './readings.repository.js';
 
 export interface IngestResult {
   sensorId: number;
@@ -113,7 +114,7 @@ export class ReadingsService {
     let marked: number[] = [];
     const inserted = await this.db.transaction().execute(async (trx) => {
       // Once for the window: its batches almost always fall in the same month or two.
-      await ensurePartitionsFor(
+      await ensurePartitionsAt(
         trx,
         'readings',
         prepared.flatMap((p) => p.rows.tsMs),
