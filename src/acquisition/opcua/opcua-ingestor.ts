@@ -25,6 +25,7 @@ import type { Logger } from 'pino';
 import { ConfigError, type OpcuaConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { Asset } from '../../db/schema.js';
+import { mappedSensorId, orProblem } from '../mapping-setting.js';
 import type { AssetsService } from '../assets.service.js';
 import type { ReadingsService } from '../readings.service.js';
 import { toReading } from './data-value.js';
@@ -208,11 +209,8 @@ async function resolveNodes(nodes: NodeMapping[], assets: AssetsService): Promis
   const problems: string[] = [];
   const out: Target[] = [];
   for (const n of nodes) {
-    const asset = await orProblem(assets.assetByRef(n.asset), `${n.field}.asset`, problems);
-    const sensor =
-      asset &&
-      (await orProblem(assets.sensorOfAsset(asset, n.asset, n.sensor), `${n.field}.sensor`, problems));
-    if (sensor) out.push({ ...n, sensorId: sensor.id });
+    const sensorId = await mappedSensorId(assets, 'OPCUA_CONFIG', n, problems);
+    if (sensorId !== undefined) out.push({ ...n, sensorId });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out;
@@ -223,22 +221,11 @@ async function resolveFolderAssets(mapping: OpcuaMapping, assets: AssetsService)
   const problems: string[] = [];
   const out: Asset[] = [];
   for (const f of mapping.folders) {
-    const asset = await orProblem(assets.assetByRef(f.asset), `${f.field}.asset`, problems);
+    const asset = await orProblem(assets.assetByRef(f.asset), `OPCUA_CONFIG ${f.field}.asset`, problems);
     if (asset) out.push(asset);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out;
-}
-
-/** A lookup the mapping got wrong (a 4xx: unknown, ambiguous) becomes a problem naming its field. */
-async function orProblem<T>(lookup: Promise<T>, field: string, problems: string[]): Promise<T | undefined> {
-  try {
-    return await lookup;
-  } catch (err) {
-    if (!(err instanceof AppError && err.statusCode < 500)) throw err;
-    problems.push(`OPCUA_CONFIG ${field}: ${err.message}`);
-    return undefined;
-  }
 }
 
 /** The Variables directly below each folder whose browse name is a sensor of the folder's asset. */

@@ -15,7 +15,7 @@
  */
 import { resolveNodeId, type NodeId } from 'node-opcua-client';
 import { ConfigError, type OpcuaConfig } from '../../config.js';
-import { isJsonObject, readJsonSetting, unknownKeys } from '../json-setting.js';
+import { isJsonObject, readJsonSetting, unknownKeys } from '../mapping-setting.js';
 
 export interface Timing {
   samplingIntervalMs: number;

@@ -12,13 +12,13 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { ConfigError, type SparkplugConfig } from '../../config.js';
-import { AppError } from '../../errors.js';
 import {
   connectionState,
   countSparkplugDropped,
   countSparkplugRebirth,
   sparkplugState,
 } from '../../metrics.js';
+import { mappedSensorId } from '../mapping-setting.js';
 import type { AssetsService } from '../assets.service.js';
 import { ReadingBatcher, type BatcherStats } from '../opcua/reading-batcher.js';
 import type { ReadingsService } from '../readings.service.js';
@@ -197,25 +197,11 @@ async function resolveMetrics(metrics: MetricMapping[], assets: AssetsService): 
   const problems: string[] = [];
   const out = new Map<string, number>();
   for (const m of metrics) {
-    const asset = await orProblem(assets.assetByRef(m.asset), `${m.field}.asset`, problems);
-    const sensor =
-      asset &&
-      (await orProblem(assets.sensorOfAsset(asset, m.asset, m.sensor), `${m.field}.sensor`, problems));
-    if (sensor) out.set(metricKey(m.edgeNode, m.device, m.metric), sensor.id);
+    const id = await mappedSensorId(assets, 'SPARKPLUG_CONFIG', m, problems);
+    if (id !== undefined) out.set(metricKey(m.edgeNode, m.device, m.metric), id);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out;
-}
-
-/** A lookup the mapping got wrong (a 4xx: unknown, ambiguous) becomes a problem naming its field. */
-async function orProblem<T>(lookup: Promise<T>, field: string, problems: string[]): Promise<T | undefined> {
-  try {
-    return await lookup;
-  } catch (err) {
-    if (!(err instanceof AppError && err.statusCode < 500)) throw err;
-    problems.push(`SPARKPLUG_CONFIG ${field}: ${err.message}`);
-    return undefined;
-  }
 }
 
 /** The broker URL for the log, without a password. */

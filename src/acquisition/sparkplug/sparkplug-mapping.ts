@@ -14,7 +14,7 @@
  * once, each naming its field (`SPARKPLUG_CONFIG metrics[2].edgeNode: …`).
  */
 import { ConfigError, type SparkplugConfig } from '../../config.js';
-import { isJsonObject, readJsonSetting, unknownKeys } from '../json-setting.js';
+import { isJsonObject, readJsonSetting, unknownKeys } from '../mapping-setting.js';
 import { validTopicId } from './sparkplug-topic.js';
 
 export interface MetricMapping {
