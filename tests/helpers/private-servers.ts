@@ -152,47 +152,16 @@ export interface PrivateRedis {
 export async function startPrivateRedis(bin: string): Promise<PrivateRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prognos-redis-'));
   const port = await freePort();
-  let proc: ChildProcess | undefined;
-  const waitPort = async (up: boolean) => {
-    for (let i = 0; i < 200; i++) {
-      const open = await new Promise<boolean>((resolve) => {
-        const s = net.connect(port, '127.0.0.1');
-        s.once('connect', () => (s.destroy(), resolve(true)));
-        s.once('error', () => resolve(false));
-      });
-      if (open === up) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`redis on port ${port} did not come ${up ? 'up' : 'down'}`);
-  };
-  const killNow = () => proc?.kill('SIGKILL');
   const redis: PrivateRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
-    async start() {
-      proc = spawn(
-        bin,
-        ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
-        { stdio: 'ignore' },
-      );
-      await waitPort(true);
-    },
-    async stop() {
-      const p = proc;
-      if (!p || p.exitCode !== null) return;
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      await exited;
-      proc = undefined;
-      await waitPort(false);
-    },
-    async close() {
-      cleanups.delete(killNow);
-      await redis.stop().catch(killNow);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...supervised(
+      bin,
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+      port,
+      dir,
+    ),
   };
-  cleanups.add(killNow);
   await redis.start();
   return redis;
 }
@@ -239,13 +208,27 @@ export async function startPrivateMosquitto(bin: string, settings: string[] = []
     const gid = Number(execFileSync('id', ['-g', 'mosquitto'], { encoding: 'utf8' }).trim());
     chownSync(dir, uid, gid);
   }
-  let proc: ChildProcess | undefined;
-  const killNow = () => proc?.kill('SIGKILL');
   const broker: PrivateMosquitto = {
     port,
     url: `mqtt://127.0.0.1:${port}`,
+    ...supervised(bin, ['-c', conf], port, dir),
+  };
+  await broker.start();
+  return broker;
+}
+
+/**
+ * A server process on `port` with its data in `dir`: started and stopped (SIGTERM, so it saves
+ * its state, as on a planned restart) as often as a test likes; `close` stops it, or kills it if
+ * stopping fails, and removes `dir`. Killed at exit if a test forgot it.
+ */
+function supervised(bin: string, args: string[], port: number, dir: string) {
+  let proc: ChildProcess | undefined;
+  const killNow = () => proc?.kill('SIGKILL');
+  cleanups.add(killNow);
+  const self = {
     async start() {
-      proc = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+      proc = spawn(bin, args, { stdio: 'ignore' });
       await waitForPort(port, true);
     },
     async stop() {
@@ -259,13 +242,11 @@ export async function startPrivateMosquitto(bin: string, settings: string[] = []
     },
     async close() {
       cleanups.delete(killNow);
-      await broker.stop().catch(killNow);
+      await self.stop().catch(killNow);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  cleanups.add(killNow);
-  await broker.start();
-  return broker;
+  return self;
 }
 
 async function waitForPort(port: number, up: boolean): Promise<void> {
