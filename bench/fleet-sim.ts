@@ -35,11 +35,6 @@ export function capture(seed: number, wear: number): Float32Array {
   return out;
 }
 
-export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
 /**
  * Registers and promotes the health model the loop scores the fleet with: on the vibration set,
  * or, for pumps with a temperature sensor (the loop then extracts the temperature set), on that

@@ -11,6 +11,7 @@
  *   npm run bench -- live-loop [--assets 100] [--captures 4] [--interval-ms 5000]
  *   DATABASE_URL=postgres://... REDIS_URL=redis://... npm run bench -- live-loop --assets 1000
  */
+import { quantileSorted } from '../src/maths/order-statistics.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,15 +24,7 @@ import { createContext } from '../src/context.js';
 import { startWorkers, type WorkerPool } from '../src/jobs/bullmq-workers.js';
 import { createRng } from '../src/maths/random.js';
 import { withDatabase } from '../tests/helpers/database.js';
-import {
-  capture,
-  createPump,
-  fleetHealthModel,
-  loopForecasts,
-  quantile,
-  RATE,
-  type PostJson,
-} from './fleet-sim.js';
+import { capture, createPump, fleetHealthModel, loopForecasts, RATE, type PostJson } from './fleet-sim.js';
 
 const { values } = parseArgs({
   options: {
@@ -143,8 +136,8 @@ async function main() {
       with_health: rows.filter((r) => r.health_index !== null).length,
       errors,
       debounce_ms: Number(values['debounce-ms']),
-      lag_p50_s: Number((quantile(lags, 0.5) / 1000).toFixed(2)),
-      lag_p99_s: Number((quantile(lags, 0.99) / 1000).toFixed(2)),
+      lag_p50_s: Number((quantileSorted(lags, 0.5) / 1000).toFixed(2)),
+      lag_p99_s: Number((quantileSorted(lags, 0.99) / 1000).toFixed(2)),
       lag_max_s: Number((lags.at(-1)! / 1000).toFixed(2)),
       forecasts_per_s: Number((rows.length / ((lastScored - started) / 1000)).toFixed(1)),
       drain_after_stream_s: Number(((lastScored - streamed) / 1000).toFixed(2)),
