@@ -103,3 +103,16 @@ export function listFeatureSets(): readonly StoredFeatureSet[] {
 export function getFeatureSet(name: string): StoredFeatureSet | undefined {
   return SETS.find((s) => s.name === name);
 }
+
+/**
+ * The set live data of this sample rate is extracted and scored with: of the sets at that rate
+ * (any rate when undefined), the one with temperature features exactly when the asset has a
+ * temperature sensor, else the first. Undefined when no set serves the rate.
+ */
+export function featureSetForRate(
+  rateHz: number | undefined,
+  withTemperature: boolean,
+): StoredFeatureSet | undefined {
+  const candidates = SETS.filter((s) => rateHz === undefined || s.vibration.params.sampleRate === rateHz);
+  return candidates.find((s) => (s.temperature !== null) === withTemperature) ?? candidates[0];
+}

@@ -5,7 +5,12 @@
  */
 import { badRequest } from '../errors.js';
 import { FeatureExtractor } from '../features/extract-features.js';
-import { getFeatureSet, listFeatureSets, type StoredFeatureSet } from '../features/stored-feature-sets.js';
+import {
+  featureSetForRate,
+  getFeatureSet,
+  listFeatureSets,
+  type StoredFeatureSet,
+} from '../features/stored-feature-sets.js';
 import { temperatureWindowInto } from '../features/temperature-window.js';
 import type { BearingGeometry } from '../signal/bearing.js';
 
@@ -38,10 +43,7 @@ export function chooseFeatureSet(input: LiveInput, hasTemperature: boolean): Sto
     return set;
   }
   const rate = input.capture?.sampleRateHz;
-  const candidates = listFeatureSets().filter(
-    (s) => rate === undefined || s.vibration.params.sampleRate === rate,
-  );
-  const pick = candidates.find((s) => (s.temperature !== null) === hasTemperature) ?? candidates[0];
+  const pick = featureSetForRate(rate, hasTemperature);
   if (!pick) {
     const rates = [...new Set(listFeatureSets().map((s) => s.vibration.params.sampleRate))].join(', ');
     throw badRequest(

@@ -14,7 +14,7 @@ import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { listSensors } from '../features/features.repository.js';
 import { extractForAsset, MAX_CAPTURE_SPAN_MS } from '../features/features.service.js';
-import { DEFAULT_STORED_FEATURE_SET, listFeatureSets } from '../features/stored-feature-sets.js';
+import { DEFAULT_STORED_FEATURE_SET, featureSetForRate } from '../features/stored-feature-sets.js';
 import { JOBS } from '../jobs/names.js';
 import { inStage } from '../metrics.js';
 import type { JobQueue } from '../jobs/types.js';
@@ -78,7 +78,7 @@ function refreshRange(m: IngestMark): { from: Date; to: Date } | undefined {
 /**
  * The feature sets an asset's captures are extracted with: per sample rate of its vibration
  * sensors, the set of that rate, with temperature features when the asset has a temperature
- * sensor (as live scoring picks one, live-features.ts). A sensor with no configured rate gets
+ * sensor (featureSetForRate, as live scoring picks one). A sensor with no configured rate gets
  * the default set; a rate no set serves, none.
  */
 function featureSetsFor(sensors: ReadonlyArray<{ kind: string; sample_rate_hz: number | null }>): string[] {
@@ -90,8 +90,7 @@ function featureSetsFor(sensors: ReadonlyArray<{ kind: string; sample_rate_hz: n
       out.add(DEFAULT_STORED_FEATURE_SET);
       continue;
     }
-    const candidates = listFeatureSets().filter((f) => f.vibration.params.sampleRate === s.sample_rate_hz);
-    const pick = candidates.find((f) => (f.temperature !== null) === withTemperature) ?? candidates[0];
+    const pick = featureSetForRate(s.sample_rate_hz, withTemperature);
     if (pick) out.add(pick.name);
   }
   return [...out];
