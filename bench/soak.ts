@@ -195,8 +195,7 @@ async function main(): Promise<number> {
     }
 
     const metricProblems = await reportMetrics(origin, metricsToken, {
-      readings: { acknowledged: report.readings.inserted, stored: stored.readings },
-      captures: { acknowledged: report.captures.inserted, stored: stored.captures },
+      stored,
       scoresOk: report.score.requests - report.score.errors,
     });
     for (const p of metricProblems) console.log(`metrics: ${p}`);
